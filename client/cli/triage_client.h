@@ -1,0 +1,43 @@
+// A blocking client for one triage conversation at a time.
+#ifndef BACKCHAT_CLIENT_CLI_TRIAGE_CLIENT_H_
+#define BACKCHAT_CLIENT_CLI_TRIAGE_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "backchat/triage/v1/triage.grpc.pb.h"
+#include "grpcpp/channel.h"
+
+namespace backchat::cli {
+
+// Not thread-safe. Every call has `timeout` as its deadline; errors carry
+// the server's gRPC code and message.
+class TriageClient {
+ public:
+  TriageClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+
+  absl::StatusOr<triage::v1::Turn> Start(const std::string& dialog_id,
+                                         const std::string& locale);
+  // Sends `text` as the answer to the current question (the server reads
+  // numbers, labels and synonyms).
+  absl::StatusOr<triage::v1::Turn> Answer(const std::string& text);
+  absl::StatusOr<triage::v1::Turn> Back();
+  absl::StatusOr<triage::v1::Turn> Restart();
+
+  const std::string& session_id() const { return session_id_; }
+
+ private:
+  template <typename Request, typename Response, typename Method>
+  absl::StatusOr<triage::v1::Turn> Call(const Request& request, Method method);
+
+  std::unique_ptr<triage::v1::TriageService::Stub> stub_;
+  absl::Duration timeout_;
+  std::string session_id_;
+  std::string question_id_;
+};
+
+}  // namespace backchat::cli
+
+#endif  // BACKCHAT_CLIENT_CLI_TRIAGE_CLIENT_H_

@@ -1,0 +1,23 @@
+// How the CLI shows a Turn: readable text, or one line of JSON.
+#ifndef BACKCHAT_CLIENT_CLI_TURN_PRINTER_H_
+#define BACKCHAT_CLIENT_CLI_TURN_PRINTER_H_
+
+#include <string>
+
+#include "backchat/triage/v1/types.pb.h"
+
+namespace backchat::cli {
+
+// The turn for a person: the notice, then the numbered question, or the
+// outcome with its level first.
+std::string TurnAsText(const triage::v1::Turn& turn);
+
+// The turn as one line of JSON (protobuf's JSON mapping, camelCase names).
+std::string TurnAsJson(const triage::v1::Turn& turn);
+
+// "EMERGENCY" for LEVEL_EMERGENCY, and so on.
+std::string LevelName(triage::v1::Level level);
+
+}  // namespace backchat::cli
+
+#endif  // BACKCHAT_CLIENT_CLI_TURN_PRINTER_H_

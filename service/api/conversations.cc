@@ -1,0 +1,206 @@
+#include "service/api/conversations.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "service/common/status_macros.h"
+#include "service/engine/answer_matcher.h"
+#include "service/engine/engine.h"
+#include "service/engine/turn_builder.h"
+#include "service/store/session_id.h"
+
+namespace backchat::api {
+
+using engine::CompiledDialog;
+using engine::CompiledQuestion;
+using engine::OptionMask;
+using store::Session;
+namespace tv1 = ::backchat::triage::v1;
+
+namespace {
+
+// The primary language subtag, lower-cased: "es-MX" -> "es".
+std::string PrimaryLanguage(absl::string_view tag) {
+  return absl::AsciiStrToLower(tag.substr(0, tag.find_first_of("-_")));
+}
+
+void BuildTurn(const Session& session, absl::string_view notice,
+               tv1::Turn* turn) {
+  const CompiledDialog& dialog = *session.dialog;
+  turn->Clear();
+  turn->set_session_id(session.id);
+  turn->set_locale(session.locale);
+  turn->set_locale_fallback(session.locale_fallback);
+  turn->set_notice(std::string(notice));
+  engine::FillTurn(dialog, session.state, engine::NextStep(dialog, session.state),
+                   turn);
+}
+
+absl::StatusOr<OptionMask> OptionsById(
+    const CompiledQuestion& question,
+    const google::protobuf::RepeatedPtrField<std::string>& ids) {
+  OptionMask mask = 0;
+  for (const std::string& id : ids) {
+    const int index = question.OptionIndex(id);
+    if (index < 0) {
+      std::vector<absl::string_view> known;
+      for (const auto& option : question.options) known.push_back(option.id);
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "option_ids: question \"%s\" has no option \"%s\"; its options are "
+          "%s",
+          question.id, id, absl::StrJoin(known, ", ")));
+    }
+    mask |= OptionMask{1} << index;
+  }
+  return mask;
+}
+
+}  // namespace
+
+bool IsWellFormedLocale(absl::string_view tag) {
+  if (tag.empty() || tag.size() > 35) return false;
+  const std::vector<absl::string_view> parts = absl::StrSplit(tag, '-');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const absl::string_view part = parts[i];
+    const size_t min = i == 0 ? 2 : 1;
+    const size_t max = i == 0 ? 3 : 8;
+    if (part.size() < min || part.size() > max) return false;
+    for (char c : part) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return false;
+      if (i == 0 && !absl::ascii_isalpha(static_cast<unsigned char>(c))) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+Conversations::Conversations(const engine::DialogRegistry* dialogs,
+                             store::SessionStore* sessions,
+                             std::function<absl::Time()> clock)
+    : dialogs_(dialogs), sessions_(sessions), clock_(std::move(clock)) {}
+
+absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
+  if (id.empty()) {
+    return absl::InvalidArgumentError("session_id: required");
+  }
+  if (!store::IsWellFormedSessionId(id)) {
+    return absl::InvalidArgumentError(
+        "session_id: must be the 32 hexadecimal characters StartSession "
+        "returned");
+  }
+  return sessions_->Load(id);
+}
+
+absl::Status Conversations::Save(Session* session) {
+  session->updated = clock_();
+  return sessions_->Update(session);
+}
+
+absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
+                                  tv1::Turn* turn) {
+  if (!request.locale().empty() && !IsWellFormedLocale(request.locale())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "locale: \"", request.locale(),
+        "\" is not a BCP-47 language tag such as \"en\" or \"es-MX\""));
+  }
+  if (!tv1::Channel_IsValid(request.channel())) {
+    return absl::InvalidArgumentError("channel: unknown channel");
+  }
+  BACKCHAT_ASSIGN_OR_RETURN(auto dialog, dialogs_->Find(request.dialog_id()));
+  Session session;
+  BACKCHAT_ASSIGN_OR_RETURN(session.id, store::NewSessionId());
+  session.locale = dialog->locale;
+  session.locale_fallback =
+      !request.locale().empty() &&
+      PrimaryLanguage(request.locale()) != PrimaryLanguage(dialog->locale);
+  session.channel = request.channel();
+  session.state = engine::NewSessionState(*dialog);
+  session.dialog = std::move(dialog);
+  session.created = session.updated = clock_();
+  BACKCHAT_RETURN_IF_ERROR(sessions_->Create(session));
+  BuildTurn(session, "", turn);
+  return absl::OkStatus();
+}
+
+absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
+                                   tv1::Turn* turn) {
+  const bool by_options = request.option_ids_size() > 0;
+  const bool by_text = !request.text().empty();
+  if (by_options == by_text) {
+    return absl::InvalidArgumentError(
+        "set exactly one of option_ids and text");
+  }
+  if (request.text().size() > kMaxAnswerTextBytes) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "text: longer than %d bytes; please answer briefly",
+        kMaxAnswerTextBytes));
+  }
+  BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  const CompiledDialog& dialog = *session.dialog;
+  const engine::Step step = engine::NextStep(dialog, session.state);
+  if (step.finished) {
+    return absl::FailedPreconditionError(
+        "the conversation has finished; go back, restart, or start a new "
+        "session");
+  }
+  const CompiledQuestion& question = dialog.questions[step.question];
+  if (!request.question_id().empty() && request.question_id() != question.id) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "question_id: \"%s\" is not the current question; the current "
+        "question is \"%s\" (fetch the session and answer that)",
+        request.question_id(), question.id));
+  }
+
+  OptionMask options = 0;
+  if (by_options) {
+    BACKCHAT_ASSIGN_OR_RETURN(options,
+                              OptionsById(question, request.option_ids()));
+  } else {
+    const engine::MatchResult match =
+        engine::MatchAnswer(question, dialog.vocabulary, request.text());
+    if (match.kind != engine::MatchResult::Kind::kMatched) {
+      BuildTurn(session,
+                engine::NoticeFor(dialog, question, match, request.text()),
+                turn);
+      return absl::OkStatus();
+    }
+    options = match.options;
+  }
+  BACKCHAT_RETURN_IF_ERROR(
+      engine::ApplyAnswer(dialog, step.question, options, &session.state));
+  BACKCHAT_RETURN_IF_ERROR(Save(&session));
+  BuildTurn(session, "", turn);
+  return absl::OkStatus();
+}
+
+absl::Status Conversations::Get(const tv1::GetSessionRequest& request,
+                                tv1::Turn* turn) {
+  BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  BuildTurn(session, "", turn);
+  return absl::OkStatus();
+}
+
+absl::Status Conversations::GoBack(const tv1::GoBackRequest& request,
+                                   tv1::Turn* turn) {
+  BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  BACKCHAT_RETURN_IF_ERROR(engine::GoBack(&session.state));
+  BACKCHAT_RETURN_IF_ERROR(Save(&session));
+  BuildTurn(session, "", turn);
+  return absl::OkStatus();
+}
+
+absl::Status Conversations::Restart(const tv1::RestartSessionRequest& request,
+                                    tv1::Turn* turn) {
+  BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  session.state = engine::NewSessionState(*session.dialog);
+  BACKCHAT_RETURN_IF_ERROR(Save(&session));
+  BuildTurn(session, "", turn);
+  return absl::OkStatus();
+}
+
+}  // namespace backchat::api

@@ -1,0 +1,55 @@
+// The triage operations, independent of transport: validate the request,
+// load the session, step the engine, store the new state, build the Turn.
+// The gRPC service (and any other front end) only converts errors.
+#ifndef BACKCHAT_SERVICE_API_CONVERSATIONS_H_
+#define BACKCHAT_SERVICE_API_CONVERSATIONS_H_
+
+#include <functional>
+
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "backchat/triage/v1/triage.pb.h"
+#include "service/engine/dialog_registry.h"
+#include "service/store/session_store.h"
+
+namespace backchat::api {
+
+// Thread-safe; holds no per-call state. Does not own its collaborators,
+// which must outlive it. Errors are canonical codes with a message that
+// names the offending field (see proto/backchat/triage/v1/triage.proto).
+class Conversations {
+ public:
+  // Largest free-text answer accepted, in bytes.
+  static constexpr size_t kMaxAnswerTextBytes = 1000;
+
+  Conversations(const engine::DialogRegistry* dialogs,
+                store::SessionStore* sessions,
+                std::function<absl::Time()> clock = [] { return absl::Now(); });
+
+  absl::Status Start(const triage::v1::StartSessionRequest& request,
+                     triage::v1::Turn* turn);
+  absl::Status Answer(const triage::v1::SubmitAnswerRequest& request,
+                      triage::v1::Turn* turn);
+  absl::Status Get(const triage::v1::GetSessionRequest& request,
+                   triage::v1::Turn* turn);
+  absl::Status GoBack(const triage::v1::GoBackRequest& request,
+                      triage::v1::Turn* turn);
+  absl::Status Restart(const triage::v1::RestartSessionRequest& request,
+                       triage::v1::Turn* turn);
+
+ private:
+  absl::StatusOr<store::Session> LoadSession(absl::string_view session_id);
+  absl::Status Save(store::Session* session);
+
+  const engine::DialogRegistry* dialogs_;
+  store::SessionStore* sessions_;
+  std::function<absl::Time()> clock_;
+};
+
+// True for a syntactically valid BCP-47 language tag ("en", "es-MX",
+// "zh-Hant-TW"); the registry decides which languages exist.
+bool IsWellFormedLocale(absl::string_view tag);
+
+}  // namespace backchat::api
+
+#endif  // BACKCHAT_SERVICE_API_CONVERSATIONS_H_

@@ -1,0 +1,49 @@
+#include "service/api/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace backchat::api {
+
+absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
+    const ServerOptions& options, Conversations* conversations) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::unique_ptr<BackchatServer> server(new BackchatServer());
+  server->service_ = std::make_unique<TriageService>(conversations);
+  const std::string target = absl::StrCat(
+      options.address.find(':') != std::string::npos
+          ? absl::StrCat("[", options.address, "]")
+          : options.address,
+      ":", options.port);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", target,
+                     " (is the address valid and the port free?)"));
+  }
+  return server;
+}
+
+BackchatServer::~BackchatServer() {
+  if (server_ != nullptr) {
+    server_->Shutdown();
+    server_->Wait();
+  }
+}
+
+void BackchatServer::Shutdown(absl::Duration grace) {
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+void BackchatServer::Wait() { server_->Wait(); }
+
+}  // namespace backchat::api

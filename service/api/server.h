@@ -1,0 +1,49 @@
+// A running BackChat gRPC server: the triage service plus the standard
+// health-checking and reflection services.
+#ifndef BACKCHAT_SERVICE_API_SERVER_H_
+#define BACKCHAT_SERVICE_API_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "service/api/conversations.h"
+#include "service/api/triage_service.h"
+
+namespace backchat::api {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  // 0 picks a free port (tests); see BackchatServer::port().
+  int port = 50051;
+};
+
+// Owns the gRPC server and the service object; does not own
+// `conversations`. Shutdown() may be called from any thread, once.
+class BackchatServer {
+ public:
+  // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<BackchatServer>> Start(
+      const ServerOptions& options, Conversations* conversations);
+
+  ~BackchatServer();
+
+  // The bound port.
+  int port() const { return port_; }
+  // Stops accepting calls and waits up to `grace` for calls in flight.
+  void Shutdown(absl::Duration grace);
+  // Blocks until Shutdown has finished.
+  void Wait();
+
+ private:
+  BackchatServer() = default;
+  std::unique_ptr<TriageService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace backchat::api
+
+#endif  // BACKCHAT_SERVICE_API_SERVER_H_

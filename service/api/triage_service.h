@@ -1,0 +1,50 @@
+// The gRPC TriageService, on the callback API. Each handler converts the
+// request to a Conversations call and its absl::Status to a grpc::Status
+// (the codes are the same), and finishes at once: nothing blocks except a
+// store operation.
+#ifndef BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
+#define BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
+
+#include "backchat/triage/v1/triage.grpc.pb.h"
+#include "service/api/conversations.h"
+
+namespace backchat::api {
+
+class TriageService final
+    : public triage::v1::TriageService::CallbackService {
+ public:
+  // Does not own `conversations`.
+  explicit TriageService(Conversations* conversations)
+      : conversations_(conversations) {}
+
+  grpc::ServerUnaryReactor* StartSession(
+      grpc::CallbackServerContext* context,
+      const triage::v1::StartSessionRequest* request,
+      triage::v1::StartSessionResponse* response) override;
+  grpc::ServerUnaryReactor* SubmitAnswer(
+      grpc::CallbackServerContext* context,
+      const triage::v1::SubmitAnswerRequest* request,
+      triage::v1::SubmitAnswerResponse* response) override;
+  grpc::ServerUnaryReactor* GetSession(
+      grpc::CallbackServerContext* context,
+      const triage::v1::GetSessionRequest* request,
+      triage::v1::GetSessionResponse* response) override;
+  grpc::ServerUnaryReactor* GoBack(
+      grpc::CallbackServerContext* context,
+      const triage::v1::GoBackRequest* request,
+      triage::v1::GoBackResponse* response) override;
+  grpc::ServerUnaryReactor* RestartSession(
+      grpc::CallbackServerContext* context,
+      const triage::v1::RestartSessionRequest* request,
+      triage::v1::RestartSessionResponse* response) override;
+
+ private:
+  Conversations* conversations_;
+};
+
+// absl and gRPC share the canonical code numbers.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace backchat::api
+
+#endif  // BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_

@@ -1,0 +1,44 @@
+// Finds where a field of a parsed text-format file was written, so that
+// errors found after parsing still say file:line:column.
+#ifndef BACKCHAT_SERVICE_ENGINE_SOURCE_LOCATOR_H_
+#define BACKCHAT_SERVICE_ENGINE_SOURCE_LOCATOR_H_
+
+#include <initializer_list>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/text_format.h"
+
+namespace backchat::engine {
+
+// One step of a field path: a field name and, for repeated fields, the
+// element index (-1 for a singular field).
+struct FieldStep {
+  absl::string_view field;
+  int index = -1;
+};
+
+// Does not own the tree, which must outlive the locator.
+class SourceLocator {
+ public:
+  SourceLocator(std::string path,
+                const google::protobuf::TextFormat::ParseInfoTree* tree,
+                const google::protobuf::Descriptor* root);
+
+  // "path:line:column" (1-based) of the deepest step of `steps` that was
+  // written in the file; "path" alone when none was (e.g. a missing field
+  // at the top level).
+  std::string At(std::initializer_list<FieldStep> steps) const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  const google::protobuf::TextFormat::ParseInfoTree* tree_;
+  const google::protobuf::Descriptor* root_;
+};
+
+}  // namespace backchat::engine
+
+#endif  // BACKCHAT_SERVICE_ENGINE_SOURCE_LOCATOR_H_

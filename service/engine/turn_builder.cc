@@ -1,0 +1,119 @@
+#include "service/engine/turn_builder.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+
+namespace backchat::engine {
+namespace {
+
+// At most `max_bytes` of `text`, cut at a UTF-8 character boundary.
+absl::string_view Shortened(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
+
+void FillQuestion(const CompiledDialog& dialog, const Step& step,
+                  triage::v1::Question* out) {
+  const CompiledQuestion& question = dialog.questions[step.question];
+  out->set_id(question.id);
+  out->set_text(question.text);
+  out->set_help(question.help);
+  out->set_kind(question.kind);
+  for (const CompiledOption& option : question.options) {
+    triage::v1::Option* o = out->add_options();
+    o->set_id(option.id);
+    o->set_label(option.label);
+    o->set_exclusive(option.exclusive);
+  }
+  out->mutable_progress()->set_answered(step.answered);
+  out->mutable_progress()->set_remaining_at_most(step.remaining_at_most);
+}
+
+void FillOutcome(const CompiledDialog& dialog, const Step& step,
+                 triage::v1::Outcome* out) {
+  out->set_level(step.level);
+  const LevelText& text = dialog.level_texts[step.level];
+  out->set_headline(text.headline);
+  out->set_next_steps(text.next_steps);
+  for (int index : step.fired_flags) {
+    const CompiledRedFlag& flag = dialog.red_flags[index];
+    triage::v1::RedFlag* f = out->add_red_flags();
+    f->set_id(flag.id);
+    f->set_level(flag.level);
+    f->set_reason(flag.reason);
+  }
+  out->set_disclaimer(dialog.disclaimer);
+  if (step.level != triage::v1::LEVEL_SELF_CARE) return;
+
+  triage::v1::SelfCarePlan* plan = out->mutable_self_care();
+  if (step.technique_rule >= 0) {
+    const CompiledTechniqueRule& rule = dialog.technique_rules[step.technique_rule];
+    const CompiledTechnique& technique = dialog.techniques[rule.technique];
+    plan->mutable_technique()->set_id(technique.id);
+    plan->mutable_technique()->set_name(technique.name);
+    plan->mutable_technique()->set_description(technique.description);
+    plan->mutable_technique()->set_reason(rule.reason);
+  }
+  if (step.frequency_rule >= 0) {
+    const CompiledFrequencyRule& rule = dialog.frequency_rules[step.frequency_rule];
+    plan->set_frequency(rule.frequency);
+    plan->set_frequency_note(rule.note);
+  }
+  const dialog::v1::SelfCareAdvice& advice = dialog.self_care_advice;
+  plan->set_session_length(advice.session_length());
+  plan->mutable_before_session()->CopyFrom(advice.before_session());
+  plan->mutable_after_session()->CopyFrom(advice.after_session());
+  plan->mutable_self_massage()->CopyFrom(advice.self_massage());
+  plan->mutable_watch_for()->CopyFrom(advice.watch_for());
+}
+
+}  // namespace
+
+void FillTurn(const CompiledDialog& dialog, const SessionState& state,
+              const Step& step, triage::v1::Turn* turn) {
+  turn->set_dialog_id(dialog.id);
+  turn->set_dialog_version(dialog.version);
+  turn->set_can_go_back(HasAnswers(state));
+  if (step.finished) {
+    FillOutcome(dialog, step, turn->mutable_outcome());
+  } else {
+    FillQuestion(dialog, step, turn->mutable_question());
+  }
+}
+
+std::string NoticeFor(const CompiledDialog& dialog,
+                      const CompiledQuestion& question,
+                      const MatchResult& result, absl::string_view text) {
+  std::vector<absl::string_view> labels;
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if ((result.options >> o) & 1) labels.push_back(question.options[o].label);
+  }
+  const std::string count = absl::StrCat(question.options.size());
+  const std::string options = absl::StrJoin(labels, ", ");
+  const dialog::v1::Messages& m = dialog.messages;
+  absl::string_view pattern;
+  switch (result.kind) {
+    case MatchResult::Kind::kAmbiguous:
+      pattern = m.ambiguous();
+      break;
+    case MatchResult::Kind::kExclusiveCombined:
+      pattern = m.exclusive_combined();
+      break;
+    case MatchResult::Kind::kUnsure:
+      pattern = m.unsure();
+      break;
+    default:
+      pattern = m.not_understood();
+      break;
+  }
+  return absl::StrReplaceAll(pattern, {{"{answer}", Shortened(text, 80)},
+                                       {"{count}", count},
+                                       {"{options}", options}});
+}
+
+}  // namespace backchat::engine

@@ -1,0 +1,29 @@
+// Renders engine results as the API's messages.
+#ifndef BACKCHAT_SERVICE_ENGINE_TURN_BUILDER_H_
+#define BACKCHAT_SERVICE_ENGINE_TURN_BUILDER_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "backchat/triage/v1/types.pb.h"
+#include "service/engine/answer_matcher.h"
+#include "service/engine/compiled_dialog.h"
+#include "service/engine/engine.h"
+
+namespace backchat::engine {
+
+// Sets turn->question or turn->outcome (and dialog_id, dialog_version,
+// can_go_back) from `step`. The session fields (id, locale, notice) are
+// left to the caller.
+void FillTurn(const CompiledDialog& dialog, const SessionState& state,
+              const Step& step, triage::v1::Turn* turn);
+
+// The sentence telling the person why `text` was not taken as an answer to
+// `question` (for any MatchResult other than kMatched).
+std::string NoticeFor(const CompiledDialog& dialog,
+                      const CompiledQuestion& question,
+                      const MatchResult& result, absl::string_view text);
+
+}  // namespace backchat::engine
+
+#endif  // BACKCHAT_SERVICE_ENGINE_TURN_BUILDER_H_

@@ -1,0 +1,112 @@
+// backchat_server: serves the triage API for the dialogs in a directory.
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "service/api/conversations.h"
+#include "service/api/server.h"
+#include "service/engine/dialog_registry.h"
+#include "service/store/memory_session_store.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1",
+          "Address to listen on (0.0.0.0 for every interface).");
+ABSL_FLAG(int, port, 50051, "gRPC port; 0 picks a free one.");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound port is written to this file once serving.");
+ABSL_FLAG(std::string, dialogs, "dialogs",
+          "Directory of *.textproto dialog files.");
+ABSL_FLAG(std::string, default_dialog, "back_pain",
+          "Dialog id used when a client names none.");
+ABSL_FLAG(absl::Duration, session_idle_timeout, absl::Minutes(30),
+          "A session unused for this long is forgotten.");
+ABSL_FLAG(int64_t, max_sessions, 100000,
+          "Most sessions kept; beyond it the session idle longest is "
+          "forgotten.");
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "backchat_server: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Serves BackChat's triage API over gRPC.\n"
+      "  backchat_server --dialogs=dialogs --port=50051");
+  absl::ParseCommandLine(argc, argv);
+
+  const int port = absl::GetFlag(FLAGS_port);
+  if (port < 0 || port > 65535) {
+    return Fail(absl::StrCat("--port=", port, " is not a port (0-65535)"));
+  }
+  const absl::Duration idle = absl::GetFlag(FLAGS_session_idle_timeout);
+  if (idle <= absl::ZeroDuration()) {
+    return Fail("--session_idle_timeout must be positive, e.g. 30m");
+  }
+  if (absl::GetFlag(FLAGS_max_sessions) < 1) {
+    return Fail("--max_sessions must be at least 1");
+  }
+
+  auto dialogs = backchat::engine::DialogRegistry::LoadDirectory(
+      absl::GetFlag(FLAGS_dialogs), absl::GetFlag(FLAGS_default_dialog));
+  if (!dialogs.ok()) {
+    return Fail(absl::StrCat("cannot load dialogs:\n", dialogs.status().message()));
+  }
+  for (const auto& dialog : (*dialogs)->All()) {
+    std::cerr << absl::StrFormat(
+        "backchat_server: loaded dialog \"%s\" version %s from %s (%d "
+        "questions, %d red flags)\n",
+        dialog->id, dialog->version, dialog->source_path,
+        dialog->questions.size(), dialog->red_flags.size());
+  }
+
+  backchat::store::MemoryStoreOptions store_options;
+  store_options.idle_timeout = idle;
+  store_options.max_sessions =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_sessions));
+  backchat::store::MemorySessionStore sessions(store_options);
+  backchat::api::Conversations conversations(dialogs->get(), &sessions);
+
+  // Block the shutdown signals before gRPC starts its threads, so that they
+  // inherit the mask and only sigwait below receives them.
+  sigset_t shutdown_signals;
+  sigemptyset(&shutdown_signals);
+  sigaddset(&shutdown_signals, SIGINT);
+  sigaddset(&shutdown_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+
+  backchat::api::ServerOptions options;
+  options.address = absl::GetFlag(FLAGS_address);
+  options.port = port;
+  auto server = backchat::api::BackchatServer::Start(options, &conversations);
+  if (!server.ok()) return Fail(std::string(server.status().message()));
+
+  std::cerr << "backchat_server: listening on " << options.address << ":"
+            << (*server)->port() << " (in-memory sessions)" << std::endl;
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty()) {
+    std::ofstream out(port_file);
+    out << (*server)->port() << "\n";
+    if (!out) return Fail(absl::StrCat("cannot write --port_file=", port_file));
+  }
+
+  int signal_number = 0;
+  sigwait(&shutdown_signals, &signal_number);
+  std::cerr << "backchat_server: " << strsignal(signal_number)
+            << " received, shutting down" << std::endl;
+  (*server)->Shutdown(absl::Seconds(5));
+  (*server)->Wait();
+  std::cerr << "backchat_server: stopped" << std::endl;
+  return 0;
+}

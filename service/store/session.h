@@ -1,0 +1,33 @@
+// A conversation as the store keeps it.
+#ifndef BACKCHAT_SERVICE_STORE_SESSION_H_
+#define BACKCHAT_SERVICE_STORE_SESSION_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "backchat/triage/v1/types.pb.h"
+#include "service/engine/compiled_dialog.h"
+#include "service/engine/engine.h"
+
+namespace backchat::store {
+
+struct Session {
+  // 32 lower-case hex digits: 128 random bits.
+  std::string id;
+  // The dialog the session started with; kept for the whole conversation.
+  std::shared_ptr<const engine::CompiledDialog> dialog;
+  std::string locale;
+  bool locale_fallback = false;
+  triage::v1::Channel channel = triage::v1::CHANNEL_UNSPECIFIED;
+  engine::SessionState state;
+  absl::Time created;
+  absl::Time updated;
+  // Incremented by every successful SessionStore::Update.
+  uint64_t version = 0;
+};
+
+}  // namespace backchat::store
+
+#endif  // BACKCHAT_SERVICE_STORE_SESSION_H_

@@ -1,0 +1,33 @@
+// Where sessions live between calls.
+#ifndef BACKCHAT_SERVICE_STORE_SESSION_STORE_H_
+#define BACKCHAT_SERVICE_STORE_SESSION_STORE_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "service/store/session.h"
+
+namespace backchat::store {
+
+// Implementations are thread-safe.
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+
+  // Adds a new session (its id must be new). May make room by evicting
+  // the session idle longest, as the implementation documents.
+  virtual absl::Status Create(const Session& session) = 0;
+
+  // A copy of the session. NOT_FOUND if the id is unknown, expired or
+  // evicted.
+  virtual absl::StatusOr<Session> Load(absl::string_view id) = 0;
+
+  // Stores `session` if the stored copy still has `session->version`, and
+  // then increments session->version. ABORTED if another update came first
+  // (load the session again and retry); NOT_FOUND if it is gone.
+  virtual absl::Status Update(Session* session) = 0;
+};
+
+}  // namespace backchat::store
+
+#endif  // BACKCHAT_SERVICE_STORE_SESSION_STORE_H_
