@@ -436,7 +436,10 @@ class DialogCompiler {
       }
       if (def.level() == triage::v1::LEVEL_UNSPECIFIED ||
           def.level() == triage::v1::LEVEL_SELF_CARE) {
-        Error(where_.At({{"red_flags", i}, {"level"}}),
+        // A missing level has no place of its own: point at the flag's id.
+        Error(where_.At({{"red_flags", i},
+                         {def.level() == triage::v1::LEVEL_UNSPECIFIED ? "id"
+                                                                       : "level"}}),
               absl::StrFormat("%s needs a level of LEVEL_EMERGENCY, "
                               "LEVEL_URGENT or LEVEL_SEE_DOCTOR",
                               owner));

@@ -1,5 +1,7 @@
 #include "service/engine/source_locator.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace backchat::engine {
@@ -22,7 +24,9 @@ std::string SourceLocator::At(std::initializer_list<FieldStep> steps) const {
     if (tree == nullptr || type == nullptr) break;
     const FieldDescriptor* field = type->FindFieldByName(std::string(step.field));
     if (field == nullptr) break;
-    const int index = field->is_repeated() ? step.index : -1;
+    // Protobuf aborts on a repeated field asked for without an index: a
+    // step without one means its first element.
+    const int index = field->is_repeated() ? std::max(step.index, 0) : -1;
     const TextFormat::ParseLocation location = tree->GetLocation(field, index);
     if (location.line < 0) break;
     line = location.line;

@@ -13,7 +13,8 @@
 namespace backchat::engine {
 
 // One step of a field path: a field name and, for repeated fields, the
-// element index (-1 for a singular field).
+// element index (-1 for a singular field; for a repeated field, the first
+// element).
 struct FieldStep {
   absl::string_view field;
   int index = -1;

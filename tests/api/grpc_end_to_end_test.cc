@@ -1,0 +1,363 @@
+// The real server on a loopback port, driven by the real generated gRPC
+// client: whole conversations to each level, resumption, going back, and
+// every documented error code.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "backchat/triage/v1/triage.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/impl/codegen/client_unary_call.h"
+#include "grpcpp/impl/codegen/rpc_method.h"
+#include "grpcpp/impl/codegen/sync_stream.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "service/api/conversations.h"
+#include "service/api/server.h"
+#include "service/engine/dialog_registry.h"
+#include "service/store/memory_session_store.h"
+#include "wire_contracts.pb.h"
+
+namespace backchat::api {
+namespace {
+
+namespace tv1 = ::backchat::triage::v1;
+using ::testing::HasSubstr;
+
+class GrpcEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dialogs = engine::DialogRegistry::LoadDirectory(
+        absl::StrCat(BACKCHAT_SOURCE_DIR, "/dialogs"), "back_pain");
+    ASSERT_TRUE(dialogs.ok()) << dialogs.status();
+    dialogs_ = *std::move(dialogs);
+    conversations_ = std::make_unique<Conversations>(dialogs_.get(), &sessions_);
+    auto server = BackchatServer::Start({"127.0.0.1", 0}, conversations_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = tv1::TriageService::NewStub(channel_);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown(absl::Seconds(1));
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    return context;
+  }
+
+  tv1::Turn Start(const std::string& locale = "") {
+    tv1::StartSessionRequest request;
+    request.set_locale(locale);
+    request.set_channel(tv1::CHANNEL_CLI);
+    tv1::StartSessionResponse response;
+    const grpc::Status status = stub_->StartSession(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.turn();
+  }
+
+  grpc::Status Answer(const tv1::Turn& turn, const std::vector<std::string>& options,
+                      const std::string& text, tv1::Turn* out) {
+    tv1::SubmitAnswerRequest request;
+    request.set_session_id(turn.session_id());
+    request.set_question_id(turn.question().id());
+    for (const auto& option : options) request.add_option_ids(option);
+    request.set_text(text);
+    tv1::SubmitAnswerResponse response;
+    const grpc::Status status = stub_->SubmitAnswer(Context().get(), request, &response);
+    *out = response.turn();
+    return status;
+  }
+
+  // Answers every question by typed text until the outcome; fails if a
+  // question is asked twice in a row (a text was not understood).
+  tv1::Turn TalkUntilOutcome(const std::vector<std::string>& texts) {
+    tv1::Turn turn = Start();
+    for (const std::string& text : texts) {
+      if (turn.has_outcome()) break;
+      tv1::Turn next;
+      const grpc::Status status = Answer(turn, {}, text, &next);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(next.notice(), "") << "\"" << text << "\" for " << turn.question().id();
+      turn = next;
+    }
+    EXPECT_TRUE(turn.has_outcome()) << "still at " << turn.question().id();
+    return turn;
+  }
+
+  tv1::Turn AnswerByOptionIds(
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& script) {
+    tv1::Turn turn = Start();
+    for (const auto& [question, options] : script) {
+      EXPECT_EQ(turn.question().id(), question);
+      tv1::Turn next;
+      const grpc::Status status = Answer(turn, options, "", &next);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      turn = next;
+    }
+    return turn;
+  }
+
+  store::MemorySessionStore sessions_;
+  std::unique_ptr<engine::DialogRegistry> dialogs_;
+  std::unique_ptr<Conversations> conversations_;
+  std::unique_ptr<BackchatServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<tv1::TriageService::Stub> stub_;
+};
+
+const std::vector<std::pair<std::string, std::vector<std::string>>> kSelfCareScript = {
+    {"warning_signs", {"none"}},     {"injury", {"no_injury"}},
+    {"cancer_history", {"no"}},      {"pain_location", {"upper_back"}},
+    {"duration", {"chronic"}},       {"symptoms", {"none"}},
+    {"immune_bone", {"none"}},       {"medical_history", {"none"}},
+    {"age", {"age_20_to_54"}},       {"massage_history", {"massage_helped"}},
+    {"back_feel", {"pinpoint"}},     {"pressure", {"firm"}},
+};
+
+TEST_F(GrpcEndToEndTest, FirstTurnIsTheFirstQuestion) {
+  const tv1::Turn turn = Start();
+  EXPECT_EQ(turn.session_id().size(), 32u);
+  EXPECT_EQ(turn.dialog_id(), "back_pain");
+  EXPECT_EQ(turn.dialog_version().size(), 16u);
+  EXPECT_EQ(turn.locale(), "en");
+  EXPECT_FALSE(turn.can_go_back());
+  EXPECT_EQ(turn.question().id(), "warning_signs");
+  EXPECT_EQ(turn.question().kind(), tv1::QUESTION_KIND_MULTIPLE_CHOICE);
+  EXPECT_EQ(turn.question().options_size(), 7);
+  EXPECT_TRUE(turn.question().options(6).exclusive());
+  EXPECT_EQ(turn.question().progress().answered(), 0);
+}
+
+TEST_F(GrpcEndToEndTest, EmergencyByOptionIds) {
+  const tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"saddle_numbness"}}});
+  ASSERT_TRUE(turn.has_outcome());
+  EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_EMERGENCY);
+  EXPECT_THAT(turn.outcome().headline(), HasSubstr("emergency services"));
+  ASSERT_EQ(turn.outcome().red_flags_size(), 1);
+  EXPECT_EQ(turn.outcome().red_flags(0).id(), "saddle_numbness");
+  EXPECT_FALSE(turn.outcome().has_self_care());
+  EXPECT_FALSE(turn.outcome().disclaimer().empty());
+}
+
+TEST_F(GrpcEndToEndTest, UrgentBySeveralOptionIds) {
+  const tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"none"}},
+                                            {"injury", {"no_injury"}},
+                                            {"cancer_history", {"no"}},
+                                            {"pain_location", {"lower_back"}},
+                                            {"duration", {"acute"}},
+                                            {"symptoms", {"fever", "weight_loss"}}});
+  ASSERT_TRUE(turn.has_outcome()) << turn.DebugString();
+  EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_URGENT);
+  ASSERT_EQ(turn.outcome().red_flags_size(), 2);
+  EXPECT_EQ(turn.outcome().red_flags(0).id(), "fever");
+  EXPECT_EQ(turn.outcome().red_flags(1).id(), "weight_loss");
+}
+
+TEST_F(GrpcEndToEndTest, SeeDoctorByTypedWords) {
+  const tv1::Turn turn = TalkUntilOutcome(
+      {"none", "no", "no", "lower back", "3 weeks", "none", "none", "I'm pregnant",
+       "(unused)"});
+  EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
+  ASSERT_EQ(turn.outcome().red_flags_size(), 1);
+  EXPECT_THAT(turn.outcome().red_flags(0).reason(), HasSubstr("Pregnancy"));
+}
+
+TEST_F(GrpcEndToEndTest, SelfCareByOptionIds) {
+  const tv1::Turn turn = AnswerByOptionIds(kSelfCareScript);
+  ASSERT_TRUE(turn.has_outcome()) << turn.DebugString();
+  const tv1::Outcome& outcome = turn.outcome();
+  EXPECT_EQ(outcome.level(), tv1::LEVEL_SELF_CARE);
+  EXPECT_EQ(outcome.red_flags_size(), 0);
+  EXPECT_EQ(outcome.self_care().technique().id(), "trigger_point");
+  EXPECT_FALSE(outcome.self_care().technique().reason().empty());
+  EXPECT_THAT(outcome.self_care().frequency(), HasSubstr("Weekly for 4-8 weeks"));
+  EXPECT_THAT(outcome.self_care().session_length(), HasSubstr("30-60 minutes"));
+  EXPECT_GT(outcome.self_care().before_session_size(), 0);
+  EXPECT_GT(outcome.self_care().after_session_size(), 0);
+  EXPECT_GT(outcome.self_care().self_massage_size(), 0);
+  EXPECT_GT(outcome.self_care().watch_for_size(), 0);
+}
+
+TEST_F(GrpcEndToEndTest, SelfCareByNumbersAndWords) {
+  const tv1::Turn turn = TalkUntilOutcome(
+      {"7", "1", "2", "Upper back", "since yesterday", "5", "5", "none", "33",
+       "new to massage", "knots", "4"});
+  EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
+  EXPECT_EQ(turn.outcome().self_care().technique().id(), "swedish");
+  EXPECT_THAT(turn.outcome().self_care().frequency(), HasSubstr("2-3 times per week"));
+}
+
+TEST_F(GrpcEndToEndTest, NotUnderstoodAsksAgainWithANotice) {
+  const tv1::Turn first = Start();
+  tv1::Turn again;
+  ASSERT_TRUE(Answer(first, {}, "purple elephants", &again).ok());
+  EXPECT_EQ(again.question().id(), "warning_signs");
+  EXPECT_THAT(again.notice(), HasSubstr("purple elephants"));
+  EXPECT_THAT(again.notice(), HasSubstr("1 to 7"));
+  tv1::Turn unsure;
+  ASSERT_TRUE(Answer(first, {}, "not sure", &unsure).ok());
+  EXPECT_EQ(unsure.question().id(), "warning_signs");
+  EXPECT_THAT(unsure.notice(), HasSubstr("safer"));
+}
+
+TEST_F(GrpcEndToEndTest, GetSessionResumesWhereItWas) {
+  tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"none"}}, {"injury", {"no_injury"}}});
+  tv1::GetSessionRequest request;
+  request.set_session_id(turn.session_id());
+  tv1::GetSessionResponse response;
+  ASSERT_TRUE(stub_->GetSession(Context().get(), request, &response).ok());
+  EXPECT_EQ(response.turn().question().id(), "cancer_history");
+  EXPECT_EQ(response.turn().question().progress().answered(), 2);
+  EXPECT_TRUE(response.turn().can_go_back());
+}
+
+TEST_F(GrpcEndToEndTest, GoBackAndRestart) {
+  tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"both_legs"}}});
+  ASSERT_TRUE(turn.has_outcome());
+  tv1::GoBackRequest back;
+  back.set_session_id(turn.session_id());
+  tv1::GoBackResponse back_response;
+  ASSERT_TRUE(stub_->GoBack(Context().get(), back, &back_response).ok());
+  EXPECT_EQ(back_response.turn().question().id(), "warning_signs");
+  EXPECT_FALSE(back_response.turn().can_go_back());
+  const grpc::Status again = stub_->GoBack(Context().get(), back, &back_response);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  tv1::Turn next;
+  ASSERT_TRUE(Answer(back_response.turn(), {"none"}, "", &next).ok());
+  tv1::RestartSessionRequest restart;
+  restart.set_session_id(turn.session_id());
+  tv1::RestartSessionResponse restart_response;
+  ASSERT_TRUE(stub_->RestartSession(Context().get(), restart, &restart_response).ok());
+  EXPECT_EQ(restart_response.turn().question().id(), "warning_signs");
+  EXPECT_EQ(restart_response.turn().session_id(), turn.session_id());
+  EXPECT_EQ(restart_response.turn().question().progress().answered(), 0);
+}
+
+TEST_F(GrpcEndToEndTest, UnknownSessionIsNotFound) {
+  tv1::GetSessionRequest request;
+  request.set_session_id(std::string(32, 'a'));
+  tv1::GetSessionResponse response;
+  const grpc::Status status = stub_->GetSession(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("session_id"));
+}
+
+TEST_F(GrpcEndToEndTest, MalformedRequestsAreInvalidArgumentNamingTheField) {
+  const tv1::Turn turn = Start();
+  tv1::Turn out;
+  grpc::Status status = Answer(turn, {"none"}, "none", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("option_ids"));
+
+  status = Answer(turn, {"maybe"}, "", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("has no option \"maybe\""));
+
+  status = Answer(turn, {"none", "both_legs"}, "", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("cannot be combined"));
+
+  status = Answer(turn, {}, std::string(5000, 'x'), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("text"));
+
+  tv1::Turn bad_id = turn;
+  bad_id.set_session_id("not-an-id");
+  status = Answer(bad_id, {"none"}, "", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("session_id"));
+
+  tv1::StartSessionRequest start;
+  start.set_locale("not a locale!");
+  tv1::StartSessionResponse start_response;
+  status = stub_->StartSession(Context().get(), start, &start_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("locale"));
+
+  start.set_locale("en");
+  start.set_dialog_id("no_such_dialog");
+  status = stub_->StartSession(Context().get(), start, &start_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("back_pain"));
+}
+
+TEST_F(GrpcEndToEndTest, AnsweringAFinishedOrStaleQuestionIsAPreconditionError) {
+  const tv1::Turn first = Start();
+  tv1::Turn outcome;
+  ASSERT_TRUE(Answer(first, {"chest_pain"}, "", &outcome).ok());
+  ASSERT_TRUE(outcome.has_outcome());
+  tv1::Turn out;
+  // The same answer sent twice: the second names a question no longer current.
+  grpc::Status status = Answer(first, {"chest_pain"}, "", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  tv1::Turn no_question = outcome;
+  no_question.clear_question();
+  status = Answer(no_question, {}, "yes", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("finished"));
+
+  const tv1::Turn second = Start();
+  tv1::Turn after;
+  ASSERT_TRUE(Answer(second, {"none"}, "", &after).ok());
+  status = Answer(second, {"none"}, "", &out);  // Stale question_id.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("\"injury\""));
+}
+
+TEST_F(GrpcEndToEndTest, UnsupportedLocaleFallsBackAndSaysSo) {
+  const tv1::Turn turn = Start("fr-CA");
+  EXPECT_EQ(turn.locale(), "en");
+  EXPECT_TRUE(turn.locale_fallback());
+  EXPECT_FALSE(Start("en-GB").locale_fallback());
+}
+
+TEST_F(GrpcEndToEndTest, HealthServiceReportsServing) {
+  const grpc::internal::RpcMethod check("/grpc.health.v1.Health/Check",
+                                        grpc::internal::RpcMethod::NORMAL_RPC,
+                                        channel_);
+  testing::wire::HealthCheckRequest request;
+  testing::wire::HealthCheckResponse response;
+  const grpc::Status status = grpc::internal::BlockingUnaryCall(
+      channel_.get(), check, Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), testing::wire::HealthCheckResponse::SERVING);
+}
+
+TEST_F(GrpcEndToEndTest, ReflectionListsTheTriageService) {
+  const grpc::internal::RpcMethod info(
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      grpc::internal::RpcMethod::BIDI_STREAMING, channel_);
+  auto context = Context();
+  std::unique_ptr<grpc::ClientReaderWriter<testing::wire::ServerReflectionRequest,
+                                           testing::wire::ServerReflectionResponse>>
+      stream(grpc::internal::ClientReaderWriterFactory<
+             testing::wire::ServerReflectionRequest,
+             testing::wire::ServerReflectionResponse>::Create(channel_.get(), info,
+                                                              context.get()));
+  testing::wire::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  stream->WritesDone();
+  testing::wire::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> names;
+  for (const auto& service : response.list_services_response().service()) {
+    names.push_back(service.name());
+  }
+  EXPECT_THAT(names, ::testing::Contains("backchat.triage.v1.TriageService"));
+  EXPECT_THAT(names, ::testing::Contains("grpc.health.v1.Health"));
+  while (stream->Read(&response)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+}  // namespace
+}  // namespace backchat::api

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Starts the real backchat_server on a free loopback port and drives it with
+# the real backchat CLI to every level, by option numbers and by words, in
+# scripted and interactive mode. Also checks that a bad dialog stops the
+# server at startup with file:line:column.
+#
+# Usage: cli_end_to_end_test.sh SERVER_BINARY CLI_BINARY SOURCE_DIR
+set -u
+server_bin=$1 cli_bin=$2 source_dir=$3
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+check() {  # check NAME COMMAND... : passes when COMMAND succeeds
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name"
+  fi
+}
+
+"$server_bin" --dialogs="$source_dir/dialogs" --port=0 \
+  --port_file="$work/port" 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 100); do  # Up to 10 s for the port file.
+  [ -s "$work/port" ] && break
+  sleep 0.1
+done
+if [ ! -s "$work/port" ]; then
+  echo "FAIL: server did not start"
+  cat "$work/server.log"
+  exit 1
+fi
+addr="127.0.0.1:$(cat "$work/port")"
+cli() { "$cli_bin" --server="$addr" "$@"; }
+
+# Scripted, by option numbers.
+cli run 1 >"$work/emergency.txt"
+check "emergency by number exits 0" test $? -eq 0
+check "emergency by number" grep -q "=== EMERGENCY ===" "$work/emergency.txt"
+check "emergency names the flag" grep -q "both legs" "$work/emergency.txt"
+
+cli run 7 1 2 3 1 "1 2" >"$work/urgent.txt"
+check "urgent by numbers" grep -q "=== URGENT ===" "$work/urgent.txt"
+check "urgent names both flags" grep -c "  ! " "$work/urgent.txt"
+
+cli run 7 3 2 1 5 5 >"$work/see_doctor.txt"
+check "see doctor by numbers" grep -q "=== SEE_DOCTOR ===" "$work/see_doctor.txt"
+
+cli run 7 1 2 3 1 5 5 5 2 2 2 3 >"$work/self_care.txt"
+check "self care by numbers" grep -q "=== SELF_CARE ===" "$work/self_care.txt"
+check "self care has a technique" grep -q "Technique: Deep tissue massage" "$work/self_care.txt"
+
+# Scripted, by words, answers from stdin.
+printf '%s\n' "none of these" "no" "no" "lower back" "since yesterday" "none" \
+  "none" "none" "I'm 40" "it helped" "stiff" "gentle" | cli run - >"$work/words.txt"
+check "self care by words" grep -q "=== SELF_CARE ===" "$work/words.txt"
+check "gentle and stuck gets myofascial" grep -q "Technique: Myofascial release" "$work/words.txt"
+
+printf '%s\n' "no" "a car crash" | cli run - >"$work/accident.txt"
+check "emergency by words" grep -q "=== EMERGENCY ===" "$work/accident.txt"
+
+printf '%s\n' "nothing" "no" "yes" "it wakes me at night" | cli run - >"$work/cancer.txt"
+check "urgent by words" grep -q "=== URGENT ===" "$work/cancer.txt"
+
+printf '%s\n' "pins and needles in my left leg" "no" "no" "2 months" "none" "no" \
+  "none" | cli run - >"$work/one_leg.txt"
+check "see doctor by words" grep -q "=== SEE_DOCTOR ===" "$work/one_leg.txt"
+
+# Interactive: a misunderstood answer, back, restart, quit.
+printf '%s\n' "purple" "7" "back" "1" "restart" "quit" | cli chat \
+  >"$work/chat.txt" 2>"$work/chat.err"
+check "interactive exits 0 on quit" test $? -eq 0
+check "interactive explains what it did not understand" grep -q 'didn.t understand "purple"' "$work/chat.txt"
+check "interactive reaches an outcome after back" grep -q "=== EMERGENCY ===" "$work/chat.txt"
+check "interactive prompts" grep -q "> " "$work/chat.err"
+
+# JSON output: one object per turn.
+cli --json run 3 >"$work/json.txt"
+check "json has two turns" test "$(wc -l <"$work/json.txt")" -eq 2
+check "json outcome level" grep -q '"level":"LEVEL_EMERGENCY"' "$work/json.txt"
+
+# Exit codes.
+cli run 7 >/dev/null 2>"$work/short.err"
+check "answers running out exits 3" test $? -eq 3
+check "says where it stopped" grep -q 'question "injury"' "$work/short.err"
+"$cli_bin" --server=127.0.0.1:1 --timeout=2s run 1 >/dev/null 2>"$work/down.err"
+check "unreachable server exits 1" test $? -eq 1
+check "unreachable server says UNAVAILABLE" grep -q "UNAVAILABLE" "$work/down.err"
+"$cli_bin" frobnicate >/dev/null 2>&1
+check "unknown command exits 2" test $? -eq 2
+
+# SIGTERM shuts the server down cleanly.
+kill -TERM "$server_pid"
+wait "$server_pid"
+check "server exits 0 on SIGTERM" test $? -eq 0
+server_pid=
+check "server logs its shutdown" grep -q "stopped" "$work/server.log"
+
+# A bad dialog stops startup with file:line:column.
+mkdir "$work/bad"
+sed 's/question: "warning_signs" any_of: "both_legs"/question: "warning_signz" any_of: "both_legs"/' \
+  "$source_dir/dialogs/back_pain.textproto" >"$work/bad/back_pain.textproto"
+"$server_bin" --dialogs="$work/bad" --port=0 2>"$work/bad.log"
+check "bad dialog exits non-zero" test $? -ne 0
+check "bad dialog error has file:line:column" \
+  grep -qE 'back_pain\.textproto:[0-9]+:[0-9]+: red flag "both_legs_neurological" refers to unknown question "warning_signz"' \
+  "$work/bad.log"
+"$server_bin" --dialogs="$work/none" --port=0 2>"$work/missing.log"
+check "missing dialog dir exits non-zero" test $? -ne 0
+"$server_bin" --port=99999 --dialogs="$source_dir/dialogs" 2>"$work/port.log"
+check "bad port flag exits non-zero" test $? -ne 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

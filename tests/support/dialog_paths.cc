@@ -1,0 +1,177 @@
+#include "tests/support/dialog_paths.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "service/engine/dialog_compiler.h"
+
+namespace backchat::testing {
+
+using engine::CompiledDialog;
+using engine::OptionMask;
+
+std::vector<std::string> PathResult::FlagIds(const CompiledDialog& dialog) const {
+  std::vector<std::string> ids;
+  for (int flag : outcome.fired_flags) ids.push_back(dialog.red_flags[flag].id);
+  return ids;
+}
+
+std::string PathResult::TechniqueId(const CompiledDialog& dialog) const {
+  if (outcome.technique_rule < 0) return "";
+  return dialog.techniques[dialog.technique_rules[outcome.technique_rule].technique].id;
+}
+
+std::string PathResult::FrequencyId(const CompiledDialog& dialog) const {
+  if (outcome.frequency_rule < 0) return "";
+  return dialog.frequency_rules[outcome.frequency_rule].id;
+}
+
+bool PathResult::Asked(const std::string& question_id) const {
+  return std::find(asked.begin(), asked.end(), question_id) != asked.end();
+}
+
+std::shared_ptr<const CompiledDialog> LoadSourceDialog(
+    const std::string& relative_path) {
+  auto dialog = engine::LoadDialogFile(
+      absl::StrCat(BACKCHAT_SOURCE_DIR, "/", relative_path));
+  if (!dialog.ok()) {
+    std::cerr << dialog.status() << "\n";
+    std::abort();
+  }
+  return *dialog;
+}
+
+PathResult RunPath(const CompiledDialog& dialog, const Answers& answers,
+                   const Answers& defaults) {
+  PathResult result;
+  result.state = engine::NewSessionState(dialog);
+  for (size_t guard = 0; guard <= dialog.questions.size(); ++guard) {
+    const engine::Step step = engine::NextStep(dialog, result.state);
+    if (step.finished) {
+      result.outcome = step;
+      return result;
+    }
+    const engine::CompiledQuestion& question = dialog.questions[step.question];
+    result.asked.push_back(question.id);
+    auto it = answers.find(question.id);
+    if (it == answers.end()) it = defaults.find(question.id);
+    if (it == defaults.end()) {
+      ADD_FAILURE() << "no answer given for question \"" << question.id << "\"";
+      return result;
+    }
+    OptionMask mask = 0;
+    for (const std::string& option : it->second) {
+      const int index = question.OptionIndex(option);
+      if (index < 0) {
+        ADD_FAILURE() << "question \"" << question.id << "\" has no option \""
+                      << option << "\"";
+        return result;
+      }
+      mask |= OptionMask{1} << index;
+    }
+    const absl::Status applied =
+        engine::ApplyAnswer(dialog, step.question, mask, &result.state);
+    if (!applied.ok()) {
+      ADD_FAILURE() << applied;
+      return result;
+    }
+  }
+  ADD_FAILURE() << "the dialog asked more questions than it has";
+  return result;
+}
+
+const Answers& BackPainSelfCareAnswers() {
+  static const auto* answers = new Answers{
+      {"warning_signs", {"none"}},
+      {"injury", {"no_injury"}},
+      {"cancer_history", {"no"}},
+      {"cancer_signs", {"none"}},
+      {"pain_location", {"lower_back"}},
+      {"duration", {"acute"}},
+      {"symptoms", {"none"}},
+      {"leg_weakness_worse", {"no"}},
+      {"immune_bone", {"none"}},
+      {"sudden_severe", {"no"}},
+      {"medical_history", {"none"}},
+      {"age", {"age_20_to_54"}},
+      {"first_episode", {"no"}},
+      {"massage_history", {"massage_helped"}},
+      {"back_feel", {"tension_stress"}},
+      {"pressure", {"moderate"}},
+      {"lifestyle", {"none_of_these"}},
+  };
+  return *answers;
+}
+
+namespace {
+
+void Explore(const CompiledDialog& dialog, PathResult& path,
+             const std::function<void(const PathResult&)>& visit,
+             size_t* count) {
+  const engine::Step step = engine::NextStep(dialog, path.state);
+  if (step.finished) {
+    path.outcome = step;
+    visit(path);
+    ++*count;
+    return;
+  }
+  const engine::CompiledQuestion& question = dialog.questions[step.question];
+  std::vector<OptionMask> choices;
+  OptionMask together = 0;
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    choices.push_back(OptionMask{1} << o);
+    if (!question.options[o].exclusive) together |= OptionMask{1} << o;
+  }
+  if (question.multiple_choice() && (together & (together - 1)) != 0) {
+    choices.push_back(together);
+  }
+  path.asked.push_back(question.id);
+  for (OptionMask choice : choices) {
+    path.state.answers[step.question] = choice;
+    Explore(dialog, path, visit, count);
+  }
+  path.state.answers[step.question] = 0;
+  path.asked.pop_back();
+}
+
+}  // namespace
+
+size_t ForEachPath(const CompiledDialog& dialog,
+                   const std::function<void(const PathResult&)>& visit) {
+  PathResult path;
+  path.state = engine::NewSessionState(dialog);
+  size_t count = 0;
+  Explore(dialog, path, visit, &count);
+  return count;
+}
+
+std::string Transcript(const CompiledDialog& dialog, const PathResult& path) {
+  std::string out;
+  for (const std::string& id : path.asked) {
+    const int q = dialog.QuestionIndex(id);
+    std::vector<std::string> options;
+    for (size_t o = 0; o < dialog.questions[q].options.size(); ++o) {
+      if ((path.state.answers[q] >> o) & 1) {
+        options.push_back(dialog.questions[q].options[o].id);
+      }
+    }
+    absl::StrAppend(&out, id, " = ", absl::StrJoin(options, " + "), "\n");
+  }
+  absl::StrAppend(&out, "=> ",
+                  absl::StripPrefix(triage::v1::Level_Name(path.outcome.level),
+                                    "LEVEL_"));
+  const std::vector<std::string> flags = path.FlagIds(dialog);
+  if (!flags.empty()) absl::StrAppend(&out, " flags: ", absl::StrJoin(flags, ", "));
+  if (path.outcome.technique_rule >= 0) {
+    absl::StrAppend(&out, " technique: ", path.TechniqueId(dialog),
+                    " frequency: ", path.FrequencyId(dialog));
+  }
+  absl::StrAppend(&out, "\n");
+  return out;
+}
+
+}  // namespace backchat::testing
