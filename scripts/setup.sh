@@ -38,7 +38,10 @@ fi
 # npm tools (buf for the proto lint), pinned by package-lock.json.
 if [ ! -x node_modules/.bin/buf ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm tools"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: npm ci rejects lockfiles that list platform-only
+  # optional packages (buf ships one per platform). --no-save keeps the
+  # lockfile as committed.
+  npm install --no-audit --no-fund --no-save --loglevel=error
 fi
 
 build_dir=${BUILD_DIR:-build}

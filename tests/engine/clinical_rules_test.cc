@@ -1,6 +1,9 @@
 // Every rule of the clinical specification (shared clinical-rules.md),
 // checked against the bundled dialog through the real engine.
 #include <algorithm>
+#include <cstdint>
+#include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -369,7 +372,13 @@ TEST(EveryPathTest, SelfCareHasTechniqueFrequencyAndObeysGentleRule) {
   size_t self_care = 0;
   size_t needing_gentle = 0;
   size_t longest = 0;
+  size_t shortest_any = SIZE_MAX;
+  size_t longest_any = 0;
+  std::map<std::string, size_t> by_level;
   const size_t paths = ForEachPath(dialog, [&](const PathResult& path) {
+    shortest_any = std::min(shortest_any, path.asked.size());
+    longest_any = std::max(longest_any, path.asked.size());
+    ++by_level[triage::v1::Level_Name(path.outcome.level)];
     if (path.outcome.level != LEVEL_SELF_CARE) {
       EXPECT_THAT(path.outcome.fired_flags, ::testing::Not(IsEmpty()));
       EXPECT_EQ(path.outcome.technique_rule, -1);
@@ -393,8 +402,12 @@ TEST(EveryPathTest, SelfCareHasTechniqueFrequencyAndObeysGentleRule) {
   EXPECT_GT(self_care, 100u);
   EXPECT_GT(needing_gentle, 10u);
   EXPECT_LE(longest, 14u);
-  std::cout << paths << " paths, " << self_care
-            << " SELF_CARE, longest SELF_CARE path " << longest << " questions\n";
+  std::cout << paths << " paths; questions per path: shortest " << shortest_any
+            << ", longest " << longest_any << ", longest SELF_CARE " << longest
+            << "\n";
+  for (const auto& [level, count] : by_level) {
+    std::cout << "  " << level << ": " << count << " paths\n";
+  }
 }
 
 TEST(EveryPathTest, EveryRedFlagFiresOnSomePathAndReachesItsLevel) {
