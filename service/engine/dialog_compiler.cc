@@ -101,13 +101,23 @@ class DialogCompiler {
     }
   }
 
-  void CompileHeader() {
-    if (!IsValidId(def_.id())) {
-      Error(where_.At({{"id"}}),
-            absl::StrFormat("dialog id \"%s\" must be lower-case letters, "
-                            "digits and underscores, starting with a letter",
-                            def_.id()));
+  // Reports `id` if it is not lower_snake_case, or if `is_new` is false
+  // (another `what` has it already). `what` names the kind of thing, e.g.
+  // "red flag" or "question \"age\": option".
+  void CheckId(absl::string_view what, const std::string& id,
+               const std::string& location, bool is_new) {
+    if (!IsValidId(id)) {
+      Error(location, absl::StrFormat("%s id \"%s\" must be lower-case letters, "
+                                      "digits and underscores, starting with a "
+                                      "letter (at most 64)",
+                                      what, id));
+    } else if (!is_new) {
+      Error(location, absl::StrFormat("%s id \"%s\" is used twice", what, id));
     }
+  }
+
+  void CompileHeader() {
+    CheckId("dialog", def_.id(), where_.At({{"id"}}), true);
     out_->id = def_.id();
     out_->title = def_.title();
     out_->locale = def_.locale();
@@ -118,15 +128,13 @@ class DialogCompiler {
     }
   }
 
-  // Validates the options written at `base` (a question or an option set)
-  // and compiles them into `out`.
+  // Validates the options written in `owner` (a question or an option set,
+  // at `base` of the dialog) and compiles them into `out`.
   template <typename Container>
   void CompileOptions(const Container& options, const std::string& owner,
-                      std::initializer_list<FieldStep> base_path,
-                      FieldStep base_step,
-                      std::vector<CompiledOption>* out) {
+                      FieldStep base, std::vector<CompiledOption>* out) {
     if (options.size() > kMaxOptionsPerQuestion) {
-      Error(where_.At(base_path),
+      Error(where_.At({base}),
             absl::StrFormat("%s has %d options; at most %d are allowed", owner,
                             options.size(), kMaxOptionsPerQuestion));
       return;
@@ -135,17 +143,10 @@ class DialogCompiler {
     for (int i = 0; i < options.size(); ++i) {
       const dv1::Option& option = options.Get(i);
       auto at = [&](absl::string_view field) {
-        return where_.At({base_step, {"options", i}, {field}});
+        return where_.At({base, {"options", i}, {field}});
       };
-      if (!IsValidId(option.id())) {
-        Error(at("id"), absl::StrFormat(
-                            "option id \"%s\" of %s must be lower-case letters, "
-                            "digits and underscores, starting with a letter",
-                            option.id(), owner));
-      } else if (!seen.insert(option.id()).second) {
-        Error(at("id"), absl::StrFormat("%s has two options with id \"%s\"",
-                                        owner, option.id()));
-      }
+      CheckId(absl::StrCat(owner, ": option"), option.id(), at("id"),
+              seen.insert(option.id()).second);
       if (option.label().empty()) {
         Error(at("id"), absl::StrFormat("option \"%s\" of %s has no label",
                                         option.id(), owner));
@@ -187,19 +188,10 @@ class DialogCompiler {
     for (int i = 0; i < def_.option_sets_size(); ++i) {
       const dv1::OptionSet& set = def_.option_sets(i);
       const std::string owner = absl::StrFormat("option set \"%s\"", set.id());
-      if (!IsValidId(set.id())) {
-        Error(where_.At({{"option_sets", i}, {"id"}}),
-              absl::StrFormat("option set id \"%s\" must be lower-case letters, "
-                              "digits and underscores",
-                              set.id()));
-      }
       std::vector<CompiledOption> options;
-      CompileOptions(set.options(), owner, {{"option_sets", i}},
-                     {"option_sets", i}, &options);
-      if (!option_sets_.emplace(set.id(), std::move(options)).second) {
-        Error(where_.At({{"option_sets", i}, {"id"}}),
-              absl::StrFormat("two option sets have id \"%s\"", set.id()));
-      }
+      CompileOptions(set.options(), owner, {"option_sets", i}, &options);
+      CheckId("option set", set.id(), where_.At({{"option_sets", i}, {"id"}}),
+              option_sets_.emplace(set.id(), std::move(options)).second);
     }
   }
 
@@ -210,15 +202,8 @@ class DialogCompiler {
     }
     for (int i = 0; i < def_.questions_size(); ++i) {
       const std::string& id = def_.questions(i).id();
-      if (!IsValidId(id)) {
-        Error(where_.At({{"questions", i}, {"id"}}),
-              absl::StrFormat("question id \"%s\" must be lower-case letters, "
-                              "digits and underscores, starting with a letter",
-                              id));
-      } else if (!out_->question_index_.emplace(id, i).second) {
-        Error(where_.At({{"questions", i}, {"id"}}),
-              absl::StrFormat("two questions have id \"%s\"", id));
-      }
+      CheckId("question", id, where_.At({{"questions", i}, {"id"}}),
+              out_->question_index_.emplace(id, i).second);
     }
     out_->questions.resize(def_.questions_size());
     for (int i = 0; i < def_.questions_size(); ++i) {
@@ -268,8 +253,7 @@ class DialogCompiler {
         q.options = it->second;
       }
     } else {
-      CompileOptions(def.options(), owner, {{"questions", i}},
-                     {"questions", i}, &q.options);
+      CompileOptions(def.options(), owner, {"questions", i}, &q.options);
     }
     if (q.options.size() < 2 && (def.option_set().empty() ||
                                  option_sets_.contains(def.option_set()))) {
@@ -425,15 +409,8 @@ class DialogCompiler {
     for (int i = 0; i < def_.red_flags_size(); ++i) {
       const dv1::RedFlagRule& def = def_.red_flags(i);
       const std::string owner = absl::StrFormat("red flag \"%s\"", def.id());
-      if (!IsValidId(def.id())) {
-        Error(where_.At({{"red_flags", i}, {"id"}}),
-              absl::StrFormat("red flag id \"%s\" must be lower-case letters, "
-                              "digits and underscores",
-                              def.id()));
-      } else if (!seen.insert(def.id()).second) {
-        Error(where_.At({{"red_flags", i}, {"id"}}),
-              absl::StrFormat("two red flags have id \"%s\"", def.id()));
-      }
+      CheckId("red flag", def.id(), where_.At({{"red_flags", i}, {"id"}}),
+              seen.insert(def.id()).second);
       if (def.level() == triage::v1::LEVEL_UNSPECIFIED ||
           def.level() == triage::v1::LEVEL_SELF_CARE) {
         // A missing level has no place of its own: point at the flag's id.
@@ -467,15 +444,8 @@ class DialogCompiler {
   void CompileTechniques() {
     for (int i = 0; i < def_.techniques_size(); ++i) {
       const dv1::Technique& def = def_.techniques(i);
-      if (!IsValidId(def.id())) {
-        Error(where_.At({{"techniques", i}, {"id"}}),
-              absl::StrFormat("technique id \"%s\" must be lower-case "
-                              "letters, digits and underscores",
-                              def.id()));
-      } else if (!technique_index_.emplace(def.id(), i).second) {
-        Error(where_.At({{"techniques", i}, {"id"}}),
-              absl::StrFormat("two techniques have id \"%s\"", def.id()));
-      }
+      CheckId("technique", def.id(), where_.At({{"techniques", i}, {"id"}}),
+              technique_index_.emplace(def.id(), i).second);
       if (def.name().empty()) {
         Error(where_.At({{"techniques", i}, {"id"}}),
               absl::StrFormat("technique \"%s\" has no name", def.id()));
@@ -541,12 +511,9 @@ class DialogCompiler {
       const dv1::FrequencyRule& def = def_.frequency_rules(i);
       const std::string owner =
           absl::StrFormat("frequency rule \"%s\"", def.id());
-      if (!IsValidId(def.id()) || !seen.insert(def.id()).second) {
-        Error(where_.At({{"frequency_rules", i}, {"id"}}),
-              absl::StrFormat("frequency rule id \"%s\" must be unique "
-                              "lower-case letters, digits and underscores",
-                              def.id()));
-      }
+      CheckId("frequency rule", def.id(),
+              where_.At({{"frequency_rules", i}, {"id"}}),
+              seen.insert(def.id()).second);
       if (def.frequency().empty()) {
         Error(where_.At({{"frequency_rules", i}, {"id"}}),
               absl::StrFormat("%s has no frequency text", owner));

@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "question \"days\" does not have"},
         BadCase{"duplicate_question_id", "id: \"worry\"", "id: \"danger\"",
                 "id: \"danger\"\n  text: \"Are",
-                "two questions have id \"danger\""},
+                "question id \"danger\" is used twice"},
         BadCase{"ask_if_names_a_later_question", "ask_if { answer { question: \"worry\"",
                 "ask_if { answer { question: \"extras\"", "question: \"extras\"",
                 "question \"style\": ask_if may only refer to earlier questions, "
