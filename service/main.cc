@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
@@ -63,12 +64,17 @@ int main(int argc, char** argv) {
   if (!dialogs.ok()) {
     return Fail(absl::StrCat("cannot load dialogs:\n", dialogs.status().message()));
   }
-  for (const auto& dialog : (*dialogs)->All()) {
+  for (const auto& bundle : (*dialogs)->All()) {
+    std::vector<std::string> locales;
+    for (const auto& language : bundle->Languages()) {
+      locales.push_back(language->locale);
+    }
     std::cerr << absl::StrFormat(
         "backchat_server: loaded dialog \"%s\" version %s from %s (%d "
-        "questions, %d red flags)\n",
-        dialog->id, dialog->version, dialog->source_path,
-        dialog->questions.size(), dialog->red_flags.size());
+        "questions, %d red flags; languages %s)\n",
+        bundle->id(), bundle->version(), bundle->base().source_path,
+        bundle->base().questions.size(), bundle->base().red_flags.size(),
+        absl::StrJoin(locales, ", "));
   }
 
   backchat::store::MemoryStoreOptions store_options;

@@ -23,11 +23,6 @@ namespace tv1 = ::backchat::triage::v1;
 
 namespace {
 
-// The primary language subtag, lower-cased: "es-MX" -> "es".
-std::string PrimaryLanguage(absl::string_view tag) {
-  return absl::AsciiStrToLower(tag.substr(0, tag.find_first_of("-_")));
-}
-
 void BuildTurn(const Session& session, absl::string_view notice,
                tv1::Turn* turn) {
   const CompiledDialog& dialog = *session.dialog;
@@ -111,16 +106,15 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
   if (!tv1::Channel_IsValid(request.channel())) {
     return absl::InvalidArgumentError("channel: unknown channel");
   }
-  BACKCHAT_ASSIGN_OR_RETURN(auto dialog, dialogs_->Find(request.dialog_id()));
+  BACKCHAT_ASSIGN_OR_RETURN(auto bundle, dialogs_->Find(request.dialog_id()));
+  engine::DialogBundle::Choice language = bundle->ForLocale(request.locale());
   Session session;
   BACKCHAT_ASSIGN_OR_RETURN(session.id, store::NewSessionId());
-  session.locale = dialog->locale;
-  session.locale_fallback =
-      !request.locale().empty() &&
-      PrimaryLanguage(request.locale()) != PrimaryLanguage(dialog->locale);
+  session.locale = language.dialog->locale;
+  session.locale_fallback = language.fallback;
   session.channel = request.channel();
-  session.state = engine::NewSessionState(*dialog);
-  session.dialog = std::move(dialog);
+  session.state = engine::NewSessionState(*language.dialog);
+  session.dialog = std::move(language.dialog);
   session.created = session.updated = clock_();
   BACKCHAT_RETURN_IF_ERROR(sessions_->Create(session));
   BuildTurn(session, "", turn);

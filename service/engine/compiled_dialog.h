@@ -101,6 +101,7 @@ struct CompiledTechnique {
 };
 
 struct CompiledTechniqueRule {
+  std::string id;
   int technique = 0;
   std::string reason;
   Rule rule;
@@ -131,8 +132,8 @@ struct CompiledDialog {
   std::string id;
   std::string title;
   std::string locale;
-  // Content hash of the dialog (16 hex digits); comments and layout of the
-  // file do not change it.
+  // Content hash of the dialog and all its translations (16 hex digits);
+  // comments and layout of the files do not change it.
   std::string version;
   // Where the dialog was loaded from, for messages.
   std::string source_path;
@@ -142,6 +143,9 @@ struct CompiledDialog {
   std::vector<CompiledTechnique> techniques;
   std::vector<CompiledTechniqueRule> technique_rules;
   std::vector<CompiledFrequencyRule> frequency_rules;
+  // Answers that allow only a gentle technique (checked, not used to
+  // choose); a rule with no conjunction here means "never".
+  std::vector<Conjunction> require_gentle_technique;
   // Indexed by Level (LEVEL_EMERGENCY .. LEVEL_SELF_CARE); entry 0 unused.
   std::vector<LevelText> level_texts;
   dialog::v1::SelfCareAdvice self_care_advice;

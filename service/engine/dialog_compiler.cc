@@ -50,31 +50,37 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   std::vector<std::string> lines_;
 };
 
+}  // namespace
+
 // 64-bit FNV-1a: a stable content hash (absl::Hash is seeded per process).
-std::string ContentHash(const dv1::Dialog& def) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    def.SerializeToCodedStream(&coded);
-  }
+std::string DialogContentHash(const std::vector<const dv1::Dialog*>& defs) {
   uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
+  for (const dv1::Dialog* def : defs) {
+    std::string bytes;
+    {
+      google::protobuf::io::StringOutputStream stream(&bytes);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      def->SerializeToCodedStream(&coded);
+    }
+    for (unsigned char c : bytes) {
+      hash ^= c;
+      hash *= 1099511628211ULL;
+    }
   }
   return absl::StrFormat("%016x", hash);
 }
-
-}  // namespace
 
 // Validates a parsed dialog and builds its compiled form. One instance per
 // compilation.
 class DialogCompiler {
  public:
-  DialogCompiler(const dv1::Dialog& def, const SourceLocator& where)
-      : def_(def), where_(where), out_(std::make_shared<CompiledDialog>()) {}
+  DialogCompiler(const dv1::Dialog& def, const SourceLocator& where,
+                 std::string version)
+      : def_(def),
+        where_(where),
+        version_(std::move(version)),
+        out_(std::make_shared<CompiledDialog>()) {}
 
   absl::StatusOr<std::shared_ptr<const CompiledDialog>> Compile() {
     CompileHeader();
@@ -84,12 +90,13 @@ class DialogCompiler {
     CompileTechniques();
     CompileTechniqueRules();
     CompileFrequencyRules();
+    CompileGentleRequirement();
     CompileTexts();
     CompileVocabulary();
     if (!errors_.empty()) {
       return absl::InvalidArgumentError(absl::StrJoin(errors_, "\n"));
     }
-    out_->version = ContentHash(def_);
+    out_->version = version_;
     out_->source_path = where_.path();
     return std::shared_ptr<const CompiledDialog>(std::move(out_));
   }
@@ -482,10 +489,16 @@ class DialogCompiler {
 
   void CompileTechniqueRules() {
     CheckOrderedRules(def_.technique_rules(), "technique_rules", "technique");
+    absl::flat_hash_set<std::string> seen;
     for (int i = 0; i < def_.technique_rules_size(); ++i) {
       const dv1::TechniqueRule& def = def_.technique_rules(i);
-      const std::string owner = absl::StrFormat("technique rule %d", i + 1);
+      const std::string owner =
+          absl::StrFormat("technique rule \"%s\"", def.id());
+      CheckId("technique rule", def.id(),
+              where_.At({{"technique_rules", i}, {"id"}}),
+              seen.insert(def.id()).second);
       CompiledTechniqueRule rule;
+      rule.id = def.id();
       auto it = technique_index_.find(def.technique());
       if (it == technique_index_.end()) {
         Error(where_.At({{"technique_rules", i}, {"technique"}}),
@@ -623,39 +636,51 @@ class DialogCompiler {
     }
   }
 
+  void CompileGentleRequirement() {
+    const auto& when = def_.require_gentle_technique_when();
+    for (int c = 0; c < when.size(); ++c) {
+      out_->require_gentle_technique.push_back(CompileCondition(
+          when.Get(c), "require_gentle_technique_when", /*before_question=*/-1,
+          [&](int clause, absl::string_view field) {
+            return where_.At({{"require_gentle_technique_when", c},
+                              {"answer", clause},
+                              {field}});
+          }));
+    }
+  }
+
   const dv1::Dialog& def_;
   const SourceLocator& where_;
+  const std::string version_;
   std::shared_ptr<CompiledDialog> out_;
   std::vector<std::string> errors_;
   absl::flat_hash_map<std::string, std::vector<CompiledOption>> option_sets_;
   absl::flat_hash_map<std::string, int> technique_index_;
 };
 
-absl::StatusOr<std::shared_ptr<const CompiledDialog>> CompileDialogText(
-    absl::string_view text, absl::string_view source_path) {
-  dv1::Dialog def;
-  TextFormat::Parser parser;
-  SyntaxErrors syntax_errors(source_path);
-  parser.RecordErrorsTo(&syntax_errors);
-  TextFormat::ParseInfoTree tree;
-  parser.WriteLocationsTo(&tree);
+absl::StatusOr<ParsedDialog> ParseDialogText(absl::string_view text,
+                                             absl::string_view source_path) {
   constexpr size_t kMaxDialogBytes = 16 << 20;
   if (text.size() > kMaxDialogBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         source_path, ": the dialog file is larger than 16 MiB"));
   }
+  ParsedDialog parsed;
+  parsed.path = std::string(source_path);
+  parsed.tree = std::make_unique<TextFormat::ParseInfoTree>();
+  TextFormat::Parser parser;
+  SyntaxErrors syntax_errors(source_path);
+  parser.RecordErrorsTo(&syntax_errors);
+  parser.WriteLocationsTo(parsed.tree.get());
   google::protobuf::io::ArrayInputStream input(text.data(),
                                                static_cast<int>(text.size()));
-  if (!parser.Parse(&input, &def)) {
+  if (!parser.Parse(&input, &parsed.def)) {
     return absl::InvalidArgumentError(syntax_errors.Joined());
   }
-  SourceLocator where(std::string(source_path), &tree, def.GetDescriptor());
-  DialogCompiler compiler(def, where);
-  return compiler.Compile();
+  return parsed;
 }
 
-absl::StatusOr<std::shared_ptr<const CompiledDialog>> LoadDialogFile(
-    const std::string& path) {
+absl::StatusOr<ParsedDialog> ReadDialogFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     return absl::NotFoundError(
@@ -667,7 +692,29 @@ absl::StatusOr<std::shared_ptr<const CompiledDialog>> LoadDialogFile(
     return absl::NotFoundError(
         absl::StrCat(path, ": cannot read the dialog file"));
   }
-  return CompileDialogText(text.str(), path);
+  return ParseDialogText(text.str(), path);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledDialog>> CompileDialogDefinition(
+    const dv1::Dialog& def, const SourceLocator& where, std::string version) {
+  DialogCompiler compiler(def, where, std::move(version));
+  return compiler.Compile();
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledDialog>> CompileDialogText(
+    absl::string_view text, absl::string_view source_path) {
+  auto parsed = ParseDialogText(text, source_path);
+  if (!parsed.ok()) return parsed.status();
+  return CompileDialogDefinition(parsed->def, parsed->Locator(),
+                                 DialogContentHash({&parsed->def}));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledDialog>> LoadDialogFile(
+    const std::string& path) {
+  auto parsed = ReadDialogFile(path);
+  if (!parsed.ok()) return parsed.status();
+  return CompileDialogDefinition(parsed->def, parsed->Locator(),
+                                 DialogContentHash({&parsed->def}));
 }
 
 }  // namespace backchat::engine

@@ -2,52 +2,66 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "service/engine/dialog_compiler.h"
+#include "absl/strings/strip.h"
 
 namespace backchat::engine {
 
-absl::StatusOr<std::unique_ptr<DialogRegistry>> DialogRegistry::LoadDirectory(
-    const std::string& directory, const std::string& default_id) {
+absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
+                                              const std::string& default_id) {
   namespace fs = std::filesystem;
   std::error_code error;
-  std::vector<std::string> paths;
+  // Base file name stem -> its path and its translations' paths.
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> files;
+  std::vector<std::string> problems;
   for (fs::directory_iterator it(directory, error), end; !error && it != end;
        it.increment(error)) {
-    if (it->path().extension() == ".textproto") {
-      paths.push_back(it->path().string());
+    const std::string name = it->path().filename().string();
+    absl::string_view stem = name;
+    if (!absl::ConsumeSuffix(&stem, ".textproto")) continue;
+    const size_t dot = stem.find('.');
+    auto& entry = files[std::string(stem.substr(0, dot))];
+    if (dot == absl::string_view::npos) {
+      entry.first = it->path().string();
+    } else {
+      entry.second.push_back(it->path().string());
     }
   }
   if (error) {
     return absl::NotFoundError(absl::StrCat(
         directory, ": cannot read the dialog directory: ", error.message()));
   }
-  std::sort(paths.begin(), paths.end());
-
-  std::vector<std::string> problems;
-  std::vector<std::shared_ptr<const CompiledDialog>> dialogs;
+  DialogSet set;
   absl::flat_hash_map<std::string, std::string> path_of_id;
-  for (const std::string& path : paths) {
-    auto dialog = LoadDialogFile(path);
-    if (!dialog.ok()) {
-      problems.push_back(std::string(dialog.status().message()));
+  for (auto& [stem, paths] : files) {
+    auto& [base, translations] = paths;
+    std::sort(translations.begin(), translations.end());
+    if (base.empty()) {
+      problems.push_back(absl::StrCat(translations.front(), ": a translation of \"",
+                                      stem, ".textproto\", which is not there"));
       continue;
     }
-    auto [it, inserted] = path_of_id.emplace((*dialog)->id, path);
+    auto bundle = DialogBundle::Load(base, translations);
+    if (!bundle.ok()) {
+      problems.push_back(std::string(bundle.status().message()));
+      continue;
+    }
+    auto [it, inserted] = path_of_id.emplace((*bundle)->id(), base);
     if (!inserted) {
-      problems.push_back(absl::StrCat(path, ": dialog id \"", (*dialog)->id,
+      problems.push_back(absl::StrCat(base, ": dialog id \"", (*bundle)->id(),
                                       "\" is already used by ", it->second));
       continue;
     }
-    dialogs.push_back(*std::move(dialog));
+    set.bundles.push_back(*std::move(bundle));
   }
   if (!problems.empty()) {
     return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   }
-  if (dialogs.empty()) {
+  if (set.bundles.empty()) {
     return absl::NotFoundError(
         absl::StrCat(directory, ": no *.textproto dialog files"));
   }
@@ -55,37 +69,51 @@ absl::StatusOr<std::unique_ptr<DialogRegistry>> DialogRegistry::LoadDirectory(
     return absl::NotFoundError(absl::StrCat(
         directory, ": no dialog has the default id \"", default_id, "\""));
   }
-  return std::make_unique<DialogRegistry>(std::move(dialogs), default_id);
+  return set;
 }
 
-DialogRegistry::DialogRegistry(
-    std::vector<std::shared_ptr<const CompiledDialog>> dialogs,
-    std::string default_id)
+DialogRegistry::DialogRegistry(DialogSet dialogs, std::string default_id)
     : default_id_(std::move(default_id)) {
-  for (auto& dialog : dialogs) {
-    const std::string id = dialog->id;
-    dialogs_.emplace(id, std::move(dialog));
-  }
+  Replace(std::move(dialogs));
 }
 
-absl::StatusOr<std::shared_ptr<const CompiledDialog>> DialogRegistry::Find(
+absl::StatusOr<std::unique_ptr<DialogRegistry>> DialogRegistry::LoadDirectory(
+    const std::string& directory, const std::string& default_id) {
+  auto set = LoadDialogDirectory(directory, default_id);
+  if (!set.ok()) return set.status();
+  return std::make_unique<DialogRegistry>(*std::move(set), default_id);
+}
+
+void DialogRegistry::Replace(DialogSet dialogs) {
+  absl::flat_hash_map<std::string, std::shared_ptr<const DialogBundle>> by_id;
+  for (auto& bundle : dialogs.bundles) {
+    const std::string id = bundle->id();
+    by_id.emplace(id, std::move(bundle));
+  }
+  absl::MutexLock lock(&mu_);
+  dialogs_.swap(by_id);
+}
+
+absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogRegistry::Find(
     absl::string_view id) const {
   const absl::string_view wanted = id.empty() ? default_id_ : id;
   absl::MutexLock lock(&mu_);
   auto it = dialogs_.find(wanted);
   if (it != dialogs_.end()) return it->second;
   std::vector<std::string> known;
-  for (const auto& [known_id, dialog] : dialogs_) known.push_back(known_id);
+  for (const auto& [known_id, bundle] : dialogs_) known.push_back(known_id);
   std::sort(known.begin(), known.end());
   return absl::NotFoundError(absl::StrCat("dialog_id: no dialog \"", wanted,
                                           "\"; known dialogs: ",
                                           absl::StrJoin(known, ", ")));
 }
 
-std::vector<std::shared_ptr<const CompiledDialog>> DialogRegistry::All() const {
+std::vector<std::shared_ptr<const DialogBundle>> DialogRegistry::All() const {
   absl::MutexLock lock(&mu_);
-  std::vector<std::shared_ptr<const CompiledDialog>> all;
-  for (const auto& [id, dialog] : dialogs_) all.push_back(dialog);
+  std::vector<std::shared_ptr<const DialogBundle>> all;
+  for (const auto& [id, bundle] : dialogs_) all.push_back(bundle);
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a->id() < b->id(); });
   return all;
 }
 

@@ -10,37 +10,49 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "service/engine/compiled_dialog.h"
+#include "service/engine/dialog_bundle.h"
 
 namespace backchat::engine {
 
-// Thread-safe. Sessions hold the shared_ptr they started with, so replacing
-// the registry's dialogs never changes a conversation in flight.
+// The dialogs of a directory: NAME.textproto is a dialog, and
+// NAME.LOCALE.textproto (e.g. back_pain.es.textproto) a translation of it.
+struct DialogSet {
+  std::vector<std::shared_ptr<const DialogBundle>> bundles;
+};
+
+// Loads every dialog of `directory` (see DialogSet). Fails with every
+// file's errors (file:line:column) if any file is invalid, if a
+// translation has no base file, if two dialogs share an id, if there is no
+// dialog at all, or if `default_id` is not among them.
+absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
+                                              const std::string& default_id);
+
+// Thread-safe. Sessions hold the compiled dialog they started with, so
+// replacing the registry's dialogs (Replace) never changes a conversation
+// in flight.
 class DialogRegistry {
  public:
-  // Compiles every *.textproto file directly in `directory`. Fails with
-  // every file's errors (file:line:column) if any file is invalid, if two
-  // files have the same dialog id, if there is no dialog at all, or if
-  // `default_id` is not among them.
+  DialogRegistry(DialogSet dialogs, std::string default_id);
+
+  // LoadDialogDirectory, then a registry of it.
   static absl::StatusOr<std::unique_ptr<DialogRegistry>> LoadDirectory(
       const std::string& directory, const std::string& default_id);
 
-  // For tests: a registry of already compiled dialogs.
-  DialogRegistry(std::vector<std::shared_ptr<const CompiledDialog>> dialogs,
-                 std::string default_id);
-
   // The dialog with this id; the default dialog for an empty id. NOT_FOUND
   // names the known ids.
-  absl::StatusOr<std::shared_ptr<const CompiledDialog>> Find(
+  absl::StatusOr<std::shared_ptr<const DialogBundle>> Find(
       absl::string_view id) const;
 
-  std::vector<std::shared_ptr<const CompiledDialog>> All() const;
+  std::vector<std::shared_ptr<const DialogBundle>> All() const;
+
+  // Serves `dialogs` from now on (the default id must be among them).
+  void Replace(DialogSet dialogs);
 
  private:
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const CompiledDialog>>
-      dialogs_ ABSL_GUARDED_BY(mu_);
-  std::string default_id_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const DialogBundle>> dialogs_
+      ABSL_GUARDED_BY(mu_);
+  const std::string default_id_;
 };
 
 }  // namespace backchat::engine

@@ -77,8 +77,9 @@ class GrpcEndToEndTest : public ::testing::Test {
 
   // Answers every question by typed text until the outcome; fails if a
   // question is asked twice in a row (a text was not understood).
-  tv1::Turn TalkUntilOutcome(const std::vector<std::string>& texts) {
-    tv1::Turn turn = Start();
+  tv1::Turn TalkUntilOutcome(const std::vector<std::string>& texts,
+                             const std::string& locale = "") {
+    tv1::Turn turn = Start(locale);
     for (const std::string& text : texts) {
       if (turn.has_outcome()) break;
       tv1::Turn next;
@@ -317,6 +318,46 @@ TEST_F(GrpcEndToEndTest, UnsupportedLocaleFallsBackAndSaysSo) {
   EXPECT_EQ(turn.locale(), "en");
   EXPECT_TRUE(turn.locale_fallback());
   EXPECT_FALSE(Start("en-GB").locale_fallback());
+}
+
+TEST_F(GrpcEndToEndTest, SpanishReachesEveryLevel) {
+  const tv1::Turn emergency = TalkUntilOutcome({"las dos piernas"}, "es");
+  EXPECT_EQ(emergency.locale(), "es");
+  EXPECT_FALSE(emergency.locale_fallback());
+  EXPECT_EQ(emergency.outcome().level(), tv1::LEVEL_EMERGENCY);
+  EXPECT_THAT(emergency.outcome().headline(), HasSubstr("emergencias"));
+  EXPECT_THAT(emergency.outcome().red_flags(0).reason(), HasSubstr("dos piernas"));
+
+  const tv1::Turn urgent = TalkUntilOutcome(
+      {"ninguno", "no", "no", "espalda baja", "3 semanas", "fiebre"}, "es-MX");
+  EXPECT_EQ(urgent.outcome().level(), tv1::LEVEL_URGENT);
+  EXPECT_THAT(urgent.outcome().red_flags(0).reason(), HasSubstr("Fiebre"));
+
+  const tv1::Turn see_doctor = TalkUntilOutcome(
+      {"ninguno", "no", "no", "espalda baja", "desde ayer", "ninguno", "ninguno",
+       "estoy embarazada"},
+      "es");
+  EXPECT_EQ(see_doctor.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
+  EXPECT_THAT(see_doctor.outcome().red_flags(0).reason(), HasSubstr("Embarazo"));
+
+  const tv1::Turn self_care = TalkUntilOutcome(
+      {"ninguno", "no", "no", "espalda baja", "dos meses", "ninguno", "ninguno",
+       "ninguno", "tengo 40 años", "sí, me ayudó", "nudos", "firme"},
+      "es");
+  EXPECT_EQ(self_care.outcome().level(), tv1::LEVEL_SELF_CARE);
+  EXPECT_EQ(self_care.outcome().self_care().technique().id(), "deep_tissue");
+  EXPECT_THAT(self_care.outcome().self_care().technique().name(), HasSubstr("tejido profundo"));
+  EXPECT_THAT(self_care.outcome().self_care().frequency(), HasSubstr("De 2 a 3 veces"));
+  EXPECT_THAT(self_care.outcome().disclaimer(), HasSubstr("no es un diagnóstico"));
+  EXPECT_EQ(self_care.dialog_version(), emergency.dialog_version());
+}
+
+TEST_F(GrpcEndToEndTest, SpanishNoticesAreInSpanish) {
+  const tv1::Turn first = Start("es");
+  EXPECT_THAT(first.question().text(), HasSubstr("síntomas"));
+  tv1::Turn again;
+  ASSERT_TRUE(Answer(first, {}, "elefantes morados", &again).ok());
+  EXPECT_THAT(again.notice(), HasSubstr("no he entendido"));
 }
 
 TEST_F(GrpcEndToEndTest, HealthServiceReportsServing) {

@@ -86,7 +86,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "but \"extras\" is not asked before it"},
         BadCase{"unknown_technique", "technique: \"brisk\"", "technique: \"briskk\"",
                 "technique: \"briskk\"",
-                "technique rule 1 names unknown technique \"briskk\""},
+                "technique rule \"likes_brisk\" names unknown technique \"briskk\""},
         BadCase{"unknown_option_set", "option_set: \"yes_no\"",
                 "option_set: \"yes_or_no\"", "option_set: \"yes_or_no\"",
                 "question \"danger\" uses unknown option set \"yes_or_no\""},
