@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "client/cli/conversation_loop.h"
+#include "client/cli/dialog_commands.h"
 #include "client/cli/triage_client.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -28,6 +29,8 @@ constexpr char kUsage[] =
     "  backchat [flags] chat              interactive conversation\n"
     "  backchat [flags] run ANSWER...     answers from the arguments\n"
     "  backchat [flags] run -             answers from stdin, one per line\n"
+    "  backchat dialog check PATH         prove a dialog file (or directory) safe\n"
+    "  backchat dialog graph PATH [SVG]   draw it (DOT on stdout, or SVG via dot)\n"
     "\n"
     "Answers are option numbers (\"2\", \"1 3\"), labels, synonyms or your own\n"
     "words (\"3 weeks\"). The words back, restart and quit are commands.\n"
@@ -40,6 +43,10 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string mode = args.size() > 1 ? args[1] : "chat";
+  if (mode == "dialog") {
+    return backchat::cli::RunDialogCommand(
+        std::vector<std::string>(args.begin() + 2, args.end()), std::cout, std::cerr);
+  }
   if (mode != "chat" && mode != "run") {
     std::cerr << "backchat: unknown command \"" << mode << "\"\n\n"
               << kUsage << "\n";

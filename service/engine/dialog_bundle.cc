@@ -42,6 +42,13 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
   if (!compiled.ok()) return compiled.status();
   bundle->base_ = *compiled;
   bundle->by_language_[PrimaryLanguage(base->def.locale())] = *compiled;
+  // Translations share the base's structure, so one check covers them all.
+  bundle->check_report_ = CheckDialog(**compiled);
+  if (!bundle->check_report_.ok()) {
+    problems.push_back(absl::StrCat(base_path, ": the dialog check failed:\n",
+                                    absl::StrJoin(bundle->check_report_.problems, "\n"),
+                                    "\n", bundle->check_report_.Summary()));
+  }
 
   for (const ParsedDialog& t : translations) {
     auto merged = ApplyTranslation(base->def, t);

@@ -11,16 +11,18 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "service/engine/compiled_dialog.h"
+#include "service/engine/dialog_checker.h"
 
 namespace backchat::engine {
 
 // Immutable once built; safe to share between threads.
 class DialogBundle {
  public:
-  // Compiles `base_path` and applies each translation file to it. Every
-  // compiled language shares the base's structure and the bundle's
-  // version. Errors: as CompileDialogText and ApplyTranslation, for every
-  // file, plus two translations of one language.
+  // Compiles `base_path`, applies each translation file to it, and proves
+  // the dialog safe (CheckDialog). Every compiled language shares the
+  // base's structure and the bundle's version. Errors: as CompileDialogText
+  // and ApplyTranslation, for every file; two translations of one language;
+  // a failed check (its problems with their paths, and its summary).
   static absl::StatusOr<std::shared_ptr<const DialogBundle>> Load(
       const std::string& base_path,
       const std::vector<std::string>& translation_paths);
@@ -42,12 +44,15 @@ class DialogBundle {
   const std::string& id() const { return base_->id; }
   const std::string& version() const { return base_->version; }
   const CompiledDialog& base() const { return *base_; }
+  // The dialog check's figures (empty for Single()).
+  const CheckReport& check_report() const { return check_report_; }
   // Every language, the base first.
   std::vector<std::shared_ptr<const CompiledDialog>> Languages() const;
 
  private:
   DialogBundle() = default;
   std::shared_ptr<const CompiledDialog> base_;
+  CheckReport check_report_;
   // By lower-case primary language subtag.
   absl::flat_hash_map<std::string, std::shared_ptr<const CompiledDialog>> by_language_;
 };

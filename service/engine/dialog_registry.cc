@@ -11,13 +11,16 @@
 
 namespace backchat::engine {
 
-absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
-                                              const std::string& default_id) {
+namespace {
+
+// Base file name stem -> the base file's path and its translations' paths.
+using DialogFiles =
+    std::map<std::string, std::pair<std::string, std::vector<std::string>>>;
+
+absl::StatusOr<DialogFiles> ListDialogFiles(const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code error;
-  // Base file name stem -> its path and its translations' paths.
-  std::map<std::string, std::pair<std::string, std::vector<std::string>>> files;
-  std::vector<std::string> problems;
+  DialogFiles files;
   for (fs::directory_iterator it(directory, error), end; !error && it != end;
        it.increment(error)) {
     const std::string name = it->path().filename().string();
@@ -35,6 +38,13 @@ absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
     return absl::NotFoundError(absl::StrCat(
         directory, ": cannot read the dialog directory: ", error.message()));
   }
+  return files;
+}
+
+absl::StatusOr<DialogSet> LoadDialogFiles(const std::string& where,
+                                          DialogFiles files,
+                                          const std::string& default_id) {
+  std::vector<std::string> problems;
   DialogSet set;
   absl::flat_hash_map<std::string, std::string> path_of_id;
   for (auto& [stem, paths] : files) {
@@ -62,14 +72,44 @@ absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
     return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   }
   if (set.bundles.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat(directory, ": no *.textproto dialog files"));
+    return absl::NotFoundError(absl::StrCat(where, ": no *.textproto dialog files"));
   }
-  if (!path_of_id.contains(default_id)) {
+  if (!default_id.empty() && !path_of_id.contains(default_id)) {
     return absl::NotFoundError(absl::StrCat(
-        directory, ": no dialog has the default id \"", default_id, "\""));
+        where, ": no dialog has the default id \"", default_id, "\""));
   }
   return set;
+}
+
+}  // namespace
+
+absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
+                                              const std::string& default_id) {
+  auto files = ListDialogFiles(directory);
+  if (!files.ok()) return files.status();
+  return LoadDialogFiles(directory, *std::move(files), default_id);
+}
+
+absl::StatusOr<DialogSet> LoadDialogPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) return LoadDialogDirectory(path, "");
+  const fs::path file(path);
+  const std::string directory =
+      file.has_parent_path() ? file.parent_path().string() : ".";
+  auto files = ListDialogFiles(directory);
+  if (!files.ok()) return files.status();
+  const std::string stem = file.filename().string().substr(
+      0, file.filename().string().find('.'));
+  auto it = files->find(stem);
+  if (it == files->end() || it->second.first.empty() ||
+      fs::path(it->second.first).filename() != file.filename()) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": not a dialog file (NAME.textproto) here"));
+  }
+  DialogFiles one;
+  one.insert(*it);
+  return LoadDialogFiles(path, std::move(one), "");
 }
 
 DialogRegistry::DialogRegistry(DialogSet dialogs, std::string default_id)

@@ -21,11 +21,15 @@ struct DialogSet {
 };
 
 // Loads every dialog of `directory` (see DialogSet). Fails with every
-// file's errors (file:line:column) if any file is invalid, if a
+// file's errors (file:line:column) if any file is invalid or unsafe, if a
 // translation has no base file, if two dialogs share an id, if there is no
-// dialog at all, or if `default_id` is not among them.
+// dialog at all, or if `default_id` is not among them (unless it is empty).
 absl::StatusOr<DialogSet> LoadDialogDirectory(const std::string& directory,
                                               const std::string& default_id);
+
+// A directory (as LoadDialogDirectory, with no default id), or one base
+// dialog file with the translations beside it (NAME.LOCALE.textproto).
+absl::StatusOr<DialogSet> LoadDialogPath(const std::string& path);
 
 // Thread-safe. Sessions hold the compiled dialog they started with, so
 // replacing the registry's dialogs (Replace) never changes a conversation

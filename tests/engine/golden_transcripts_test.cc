@@ -2,7 +2,9 @@
 // outcome, and compared with tests/golden/back_pain_paths.txt, so that any
 // change of behaviour shows up in review as a diff of that file.
 // To accept a deliberate change: UPDATE_GOLDEN=1 ctest -R Golden
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -46,17 +48,10 @@ const std::vector<NamedPath>& RepresentativePaths() {
   return *paths;
 }
 
-TEST(GoldenTranscriptsTest, MatchTheCheckedInFile) {
-  const auto dialog = LoadSourceDialog("dialogs/back_pain.textproto");
-  std::string actual;
-  for (const NamedPath& path : RepresentativePaths()) {
-    absl::StrAppend(&actual, "## ", path.name, "\n",
-                    Transcript(*dialog, RunPath(*dialog, path.answers,
-                                                BackPainSelfCareAnswers())),
-                    "\n");
-  }
+// Compares `actual` with the golden file, or rewrites it with UPDATE_GOLDEN.
+void ExpectGolden(const std::string& actual, const std::string& name) {
   const std::string golden_path =
-      absl::StrCat(BACKCHAT_SOURCE_DIR, "/tests/golden/back_pain_paths.txt");
+      absl::StrCat(BACKCHAT_SOURCE_DIR, "/tests/golden/", name);
   if (std::getenv("UPDATE_GOLDEN") != nullptr) {
     std::ofstream(golden_path) << actual;
     GTEST_SKIP() << "rewrote " << golden_path;
@@ -68,6 +63,47 @@ TEST(GoldenTranscriptsTest, MatchTheCheckedInFile) {
       << "behaviour changed; if deliberate, run UPDATE_GOLDEN=1 and review "
          "the diff of "
       << golden_path;
+}
+
+TEST(GoldenTranscriptsTest, MatchTheCheckedInFile) {
+  const auto dialog = LoadSourceDialog("dialogs/back_pain.textproto");
+  std::string actual;
+  for (const NamedPath& path : RepresentativePaths()) {
+    absl::StrAppend(&actual, "## ", path.name, "\n",
+                    Transcript(*dialog, RunPath(*dialog, path.answers,
+                                                BackPainSelfCareAnswers())),
+                    "\n");
+  }
+  ExpectGolden(actual, "back_pain_paths.txt");
+}
+
+// The first path (in exploration order) to reach each outcome kind: each
+// level, each technique rule and each frequency rule.
+TEST(GoldenTranscriptsTest, OnePathPerOutcomeKindFromTheEnumeration) {
+  const auto dialog = LoadSourceDialog("dialogs/back_pain.textproto");
+  std::map<std::string, std::string> first;  // kind -> transcript
+  std::vector<std::string> order;
+  auto keep = [&](const std::string& kind, const PathResult& path) {
+    if (first.emplace(kind, Transcript(*dialog, path)).second) order.push_back(kind);
+  };
+  ForEachPath(*dialog, [&](const PathResult& path) {
+    keep(absl::StrCat("level ", triage::v1::Level_Name(path.outcome.level)), path);
+    if (path.outcome.technique_rule >= 0) {
+      keep(absl::StrCat("technique rule ",
+                        dialog->technique_rules[path.outcome.technique_rule].id),
+           path);
+      keep(absl::StrCat("frequency rule ", path.FrequencyId(*dialog)), path);
+    }
+  });
+  EXPECT_EQ(order.size(), 4 + dialog->technique_rules.size() +
+                              dialog->frequency_rules.size())
+      << "some outcome kind is never reached";
+  std::sort(order.begin(), order.end());
+  std::string actual;
+  for (const std::string& kind : order) {
+    absl::StrAppend(&actual, "## ", kind, "\n", first[kind], "\n");
+  }
+  ExpectGolden(actual, "back_pain_enumerated.txt");
 }
 
 }  // namespace

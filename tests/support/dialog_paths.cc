@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "service/engine/dialog_compiler.h"
+#include "service/engine/path_explorer.h"
 
 namespace backchat::testing {
 
@@ -107,71 +108,29 @@ const Answers& BackPainSelfCareAnswers() {
   return *answers;
 }
 
-namespace {
-
-void Explore(const CompiledDialog& dialog, PathResult& path,
-             const std::function<void(const PathResult&)>& visit,
-             size_t* count) {
-  const engine::Step step = engine::NextStep(dialog, path.state);
-  if (step.finished) {
-    path.outcome = step;
-    visit(path);
-    ++*count;
-    return;
-  }
-  const engine::CompiledQuestion& question = dialog.questions[step.question];
-  std::vector<OptionMask> choices;
-  OptionMask together = 0;
-  for (size_t o = 0; o < question.options.size(); ++o) {
-    choices.push_back(OptionMask{1} << o);
-    if (!question.options[o].exclusive) together |= OptionMask{1} << o;
-  }
-  if (question.multiple_choice() && (together & (together - 1)) != 0) {
-    choices.push_back(together);
-  }
-  path.asked.push_back(question.id);
-  for (OptionMask choice : choices) {
-    path.state.answers[step.question] = choice;
-    Explore(dialog, path, visit, count);
-  }
-  path.state.answers[step.question] = 0;
-  path.asked.pop_back();
-}
-
-}  // namespace
-
 size_t ForEachPath(const CompiledDialog& dialog,
                    const std::function<void(const PathResult&)>& visit) {
-  PathResult path;
-  path.state = engine::NewSessionState(dialog);
-  size_t count = 0;
-  Explore(dialog, path, visit, &count);
-  return count;
+  const engine::ExploreResult result = engine::ExploreAllPaths(
+      dialog, nullptr, [&](const engine::ExploredPath& explored) {
+        PathResult path;
+        for (const engine::PathStep& step : explored.steps) {
+          path.asked.push_back(dialog.questions[step.question].id);
+        }
+        path.state = explored.state;
+        path.outcome = explored.outcome;
+        visit(path);
+      });
+  EXPECT_EQ(result.incomplete, "");
+  return result.paths;
 }
 
 std::string Transcript(const CompiledDialog& dialog, const PathResult& path) {
-  std::string out;
+  std::vector<engine::PathStep> steps;
   for (const std::string& id : path.asked) {
     const int q = dialog.QuestionIndex(id);
-    std::vector<std::string> options;
-    for (size_t o = 0; o < dialog.questions[q].options.size(); ++o) {
-      if ((path.state.answers[q] >> o) & 1) {
-        options.push_back(dialog.questions[q].options[o].id);
-      }
-    }
-    absl::StrAppend(&out, id, " = ", absl::StrJoin(options, " + "), "\n");
+    steps.push_back({q, path.state.answers[q]});
   }
-  absl::StrAppend(&out, "=> ",
-                  absl::StripPrefix(triage::v1::Level_Name(path.outcome.level),
-                                    "LEVEL_"));
-  const std::vector<std::string> flags = path.FlagIds(dialog);
-  if (!flags.empty()) absl::StrAppend(&out, " flags: ", absl::StrJoin(flags, ", "));
-  if (path.outcome.technique_rule >= 0) {
-    absl::StrAppend(&out, " technique: ", path.TechniqueId(dialog),
-                    " frequency: ", path.FrequencyId(dialog));
-  }
-  absl::StrAppend(&out, "\n");
-  return out;
+  return engine::PathTranscript(dialog, steps, path.outcome);
 }
 
 }  // namespace backchat::testing

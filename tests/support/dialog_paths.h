@@ -45,13 +45,13 @@ PathResult RunPath(const engine::CompiledDialog& dialog, const Answers& answers,
 // red flag; tests override the answers they are about.
 const Answers& BackPainSelfCareAnswers();
 
-// Calls `visit` for every completed path: every option of every
-// single-choice question; for multiple-choice questions each option alone
-// and all non-exclusive options together. Returns the number of paths.
+// Calls `visit` for every path the explorer visits (one answer of each
+// class; see service/engine/path_explorer.h), failing the test if it could
+// not visit them all. Returns the number of paths.
 size_t ForEachPath(const engine::CompiledDialog& dialog,
                    const std::function<void(const PathResult&)>& visit);
 
-// "question=option+option" lines and the outcome, for golden files.
+// engine::PathTranscript of a path (for failure messages and golden files).
 std::string Transcript(const engine::CompiledDialog& dialog,
                        const PathResult& path);
 

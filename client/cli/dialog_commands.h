@@ -1,0 +1,21 @@
+// `backchat dialog ...`: work on dialog files without a server.
+#ifndef BACKCHAT_CLIENT_CLI_DIALOG_COMMANDS_H_
+#define BACKCHAT_CLIENT_CLI_DIALOG_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace backchat::cli {
+
+// args: "check PATH" or "graph PATH [SVG_FILE]" (PATH: a dialog file or a
+// directory). check prints the summary of every dialog, or every problem
+// with its path, and returns 0 only if all are safe. graph prints DOT for
+// every dialog; with SVG_FILE it runs Graphviz's dot to write the picture.
+// Returns an exit code of conversation_loop.h.
+int RunDialogCommand(const std::vector<std::string>& args, std::ostream& out,
+                     std::ostream& err);
+
+}  // namespace backchat::cli
+
+#endif  // BACKCHAT_CLIENT_CLI_DIALOG_COMMANDS_H_
