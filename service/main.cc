@@ -39,6 +39,23 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+void LogDialogs(const backchat::engine::DialogRegistry& dialogs,
+                absl::string_view verb) {
+  for (const auto& bundle : dialogs.All()) {
+    std::vector<std::string> locales;
+    for (const auto& language : bundle->Languages()) {
+      locales.push_back(language->locale);
+    }
+    const auto& check = bundle->check_report();
+    std::cerr << absl::StrFormat(
+        "backchat_server: %s dialog \"%s\" version %s from %s (%d questions, "
+        "%d red flags; languages %s; checked safe over %d paths)\n",
+        verb, bundle->id(), bundle->version(), bundle->base().source_path,
+        bundle->base().questions.size(), bundle->base().red_flags.size(),
+        absl::StrJoin(locales, ", "), check.explored.paths);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,18 +81,7 @@ int main(int argc, char** argv) {
   if (!dialogs.ok()) {
     return Fail(absl::StrCat("cannot load dialogs:\n", dialogs.status().message()));
   }
-  for (const auto& bundle : (*dialogs)->All()) {
-    std::vector<std::string> locales;
-    for (const auto& language : bundle->Languages()) {
-      locales.push_back(language->locale);
-    }
-    std::cerr << absl::StrFormat(
-        "backchat_server: loaded dialog \"%s\" version %s from %s (%d "
-        "questions, %d red flags; languages %s)\n",
-        bundle->id(), bundle->version(), bundle->base().source_path,
-        bundle->base().questions.size(), bundle->base().red_flags.size(),
-        absl::StrJoin(locales, ", "));
-  }
+  LogDialogs(**dialogs, "loaded");
 
   backchat::store::MemoryStoreOptions store_options;
   store_options.idle_timeout = idle;
@@ -84,18 +90,20 @@ int main(int argc, char** argv) {
   backchat::store::MemorySessionStore sessions(store_options);
   backchat::api::Conversations conversations(dialogs->get(), &sessions);
 
-  // Block the shutdown signals before gRPC starts its threads, so that they
-  // inherit the mask and only sigwait below receives them.
-  sigset_t shutdown_signals;
-  sigemptyset(&shutdown_signals);
-  sigaddset(&shutdown_signals, SIGINT);
-  sigaddset(&shutdown_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+  // Block the signals we handle before gRPC starts its threads, so that
+  // they inherit the mask and only sigwait below receives them.
+  sigset_t handled_signals;
+  sigemptyset(&handled_signals);
+  sigaddset(&handled_signals, SIGINT);
+  sigaddset(&handled_signals, SIGTERM);
+  sigaddset(&handled_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &handled_signals, nullptr);
 
   backchat::api::ServerOptions options;
   options.address = absl::GetFlag(FLAGS_address);
   options.port = port;
-  auto server = backchat::api::BackchatServer::Start(options, &conversations);
+  auto server = backchat::api::BackchatServer::Start(options, &conversations,
+                                                     dialogs->get());
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
   std::cerr << "backchat_server: listening on " << options.address << ":"
@@ -107,8 +115,17 @@ int main(int argc, char** argv) {
     if (!out) return Fail(absl::StrCat("cannot write --port_file=", port_file));
   }
 
+  // SIGHUP reloads the dialogs; SIGINT and SIGTERM shut down.
   int signal_number = 0;
-  sigwait(&shutdown_signals, &signal_number);
+  while (sigwait(&handled_signals, &signal_number) == 0 &&
+         signal_number == SIGHUP) {
+    const absl::Status reloaded = (*dialogs)->Reload();
+    if (reloaded.ok()) {
+      LogDialogs(**dialogs, "reloaded");
+    } else {
+      std::cerr << "backchat_server: " << reloaded.message() << std::endl;
+    }
+  }
   std::cerr << "backchat_server: " << strsignal(signal_number)
             << " received, shutting down" << std::endl;
   (*server)->Shutdown(absl::Seconds(5));

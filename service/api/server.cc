@@ -9,12 +9,14 @@
 namespace backchat::api {
 
 absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
-    const ServerOptions& options, Conversations* conversations) {
+    const ServerOptions& options, Conversations* conversations,
+    engine::DialogRegistry* dialogs) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<BackchatServer> server(new BackchatServer());
   server->service_ = std::make_unique<TriageService>(conversations);
+  server->admin_ = std::make_unique<AdminService>(dialogs);
   const std::string target = absl::StrCat(
       options.address.find(':') != std::string::npos
           ? absl::StrCat("[", options.address, "]")
@@ -24,6 +26,7 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
   builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

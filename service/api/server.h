@@ -1,5 +1,5 @@
-// A running BackChat gRPC server: the triage service plus the standard
-// health-checking and reflection services.
+// A running BackChat gRPC server: the triage and admin services plus the
+// standard health-checking and reflection services.
 #ifndef BACKCHAT_SERVICE_API_SERVER_H_
 #define BACKCHAT_SERVICE_API_SERVER_H_
 
@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "service/api/admin_service.h"
 #include "service/api/conversations.h"
 #include "service/api/triage_service.h"
 
@@ -20,13 +21,15 @@ struct ServerOptions {
   int port = 50051;
 };
 
-// Owns the gRPC server and the service object; does not own
-// `conversations`. Shutdown() may be called from any thread, once.
+// Owns the gRPC server and the service objects; does not own
+// `conversations` or `dialogs`. Shutdown() may be called from any thread,
+// once.
 class BackchatServer {
  public:
   // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<BackchatServer>> Start(
-      const ServerOptions& options, Conversations* conversations);
+      const ServerOptions& options, Conversations* conversations,
+      engine::DialogRegistry* dialogs);
 
   ~BackchatServer();
 
@@ -40,6 +43,7 @@ class BackchatServer {
  private:
   BackchatServer() = default;
   std::unique_ptr<TriageService> service_;
+  std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

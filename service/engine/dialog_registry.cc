@@ -121,7 +121,24 @@ absl::StatusOr<std::unique_ptr<DialogRegistry>> DialogRegistry::LoadDirectory(
     const std::string& directory, const std::string& default_id) {
   auto set = LoadDialogDirectory(directory, default_id);
   if (!set.ok()) return set.status();
-  return std::make_unique<DialogRegistry>(*std::move(set), default_id);
+  auto registry = std::make_unique<DialogRegistry>(*std::move(set), default_id);
+  registry->directory_ = directory;
+  return registry;
+}
+
+absl::Status DialogRegistry::Reload() {
+  if (directory_.empty()) {
+    return absl::FailedPreconditionError(
+        "these dialogs were not loaded from a directory");
+  }
+  auto set = LoadDialogDirectory(directory_, default_id_);
+  if (!set.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "reload failed; still serving the previous dialogs:\n",
+        set.status().message()));
+  }
+  Replace(*std::move(set));
+  return absl::OkStatus();
 }
 
 void DialogRegistry::Replace(DialogSet dialogs) {

@@ -38,9 +38,15 @@ class DialogRegistry {
  public:
   DialogRegistry(DialogSet dialogs, std::string default_id);
 
-  // LoadDialogDirectory, then a registry of it.
+  // LoadDialogDirectory, then a registry of it that Reload() reads again.
   static absl::StatusOr<std::unique_ptr<DialogRegistry>> LoadDirectory(
       const std::string& directory, const std::string& default_id);
+
+  // Loads the directory again (as LoadDirectory) and serves it. If anything
+  // fails to load or check, keeps serving what it served and returns
+  // FAILED_PRECONDITION with every problem. FAILED_PRECONDITION too for a
+  // registry that was not loaded from a directory.
+  absl::Status Reload();
 
   // The dialog with this id; the default dialog for an empty id. NOT_FOUND
   // names the known ids.
@@ -57,6 +63,7 @@ class DialogRegistry {
   absl::flat_hash_map<std::string, std::shared_ptr<const DialogBundle>> dialogs_
       ABSL_GUARDED_BY(mu_);
   const std::string default_id_;
+  std::string directory_;
 };
 
 }  // namespace backchat::engine

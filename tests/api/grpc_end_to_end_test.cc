@@ -34,7 +34,8 @@ class GrpcEndToEndTest : public ::testing::Test {
     ASSERT_TRUE(dialogs.ok()) << dialogs.status();
     dialogs_ = *std::move(dialogs);
     conversations_ = std::make_unique<Conversations>(dialogs_.get(), &sessions_);
-    auto server = BackchatServer::Start({"127.0.0.1", 0}, conversations_.get());
+    auto server =
+        BackchatServer::Start({"127.0.0.1", 0}, conversations_.get(), dialogs_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),

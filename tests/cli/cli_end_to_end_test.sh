@@ -83,6 +83,10 @@ check "interactive explains what it did not understand" grep -q 'didn.t understa
 check "interactive reaches an outcome after back" grep -q "=== EMERGENCY ===" "$work/chat.txt"
 check "interactive prompts" grep -q "> " "$work/chat.err"
 
+# Spanish.
+printf '%s\n' "ninguno" "un accidente de coche" | cli --locale=es run - >"$work/es.txt"
+check "spanish emergency" grep -q "Llame ahora a emergencias" "$work/es.txt"
+
 # JSON output: one object per turn.
 cli --json run 3 >"$work/json.txt"
 check "json has two turns" test "$(wc -l <"$work/json.txt")" -eq 2
@@ -97,6 +101,16 @@ check "unreachable server exits 1" test $? -eq 1
 check "unreachable server says UNAVAILABLE" grep -q "UNAVAILABLE" "$work/down.err"
 "$cli_bin" frobnicate >/dev/null 2>&1
 check "unknown command exits 2" test $? -eq 2
+
+# SIGHUP reloads the dialogs (checked again) and keeps serving.
+kill -HUP "$server_pid"
+for _ in $(seq 1 50); do  # Up to 5 s for the reload to be logged.
+  grep -q "reloaded dialog" "$work/server.log" && break
+  sleep 0.1
+done
+check "SIGHUP reloads" grep -q 'reloaded dialog "back_pain"' "$work/server.log"
+cli run 1 >/dev/null
+check "serves after a reload" test $? -eq 0
 
 # SIGTERM shuts the server down cleanly.
 kill -TERM "$server_pid"
@@ -114,6 +128,21 @@ check "bad dialog exits non-zero" test $? -ne 0
 check "bad dialog error has file:line:column" \
   grep -qE 'back_pain\.textproto:[0-9]+:[0-9]+: red flag "both_legs_neurological" refers to unknown question "warning_signz"' \
   "$work/bad.log"
+mkdir "$work/unsafe"
+cp "$source_dir/dialogs/back_pain.textproto" "$work/unsafe/"
+awk '/id: "older_adult"/ {older=1} older && /technique: "swedish"/ {sub(/swedish/, "deep_tissue"); older=0} {print}' \
+  "$source_dir/dialogs/back_pain.textproto" >"$work/unsafe/back_pain.textproto"
+"$server_bin" --dialogs="$work/unsafe" --port=0 2>"$work/unsafe.log"
+check "unsafe dialog stops startup" test $? -ne 0
+check "unsafe dialog names the problem" grep -q 'technique "deep_tissue" is not gentle' "$work/unsafe.log"
+"$cli_bin" dialog check "$work/unsafe" >/dev/null 2>"$work/check.err"
+check "dialog check fails on it" test $? -eq 1
+check "dialog check prints the path" grep -q "age = age_70_plus" "$work/check.err"
+"$cli_bin" dialog check "$source_dir/dialogs" >"$work/check.out"
+check "dialog check passes the bundled dialog" test $? -eq 0
+check "dialog check prints the summary" grep -q "red flags proven" "$work/check.out"
+"$cli_bin" dialog graph "$source_dir/dialogs" >"$work/graph.dot"
+check "dialog graph writes DOT" grep -q 'digraph "back_pain"' "$work/graph.dot"
 "$server_bin" --dialogs="$work/none" --port=0 2>"$work/missing.log"
 check "missing dialog dir exits non-zero" test $? -ne 0
 "$server_bin" --port=99999 --dialogs="$source_dir/dialogs" 2>"$work/port.log"

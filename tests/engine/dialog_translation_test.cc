@@ -1,6 +1,8 @@
 // Translations: complete or refused, and typed answers in each language.
 #include "service/engine/dialog_translation.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -121,7 +123,8 @@ TEST(DialogBundleTest, VersionCoversTranslations) {
 }
 
 TEST(DialogDirectoryTest, TranslationWithoutBaseIsRefused) {
-  const std::string dir = ::testing::TempDir() + "/orphan_translation";
+  const std::string dir =
+      absl::StrCat(::testing::TempDir(), "/orphan_translation_", getpid());
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/lonely.es.textproto") << "id: \"lonely\" locale: \"es\"";
   auto set = LoadDialogDirectory(dir, "lonely");
