@@ -52,8 +52,13 @@ std::string NodeOf(const CompiledDialog& dialog, const Step& step) {
 }  // namespace
 
 std::string DialogGraphDot(const CompiledDialog& dialog) {
-  // (from, to) -> option ids that lead there.
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> edges;
+  // (from, to) -> the answers that lead there: single options, and
+  // combinations ("a+b") of multiple-choice answers.
+  struct Labels {
+    std::set<std::string> singles;
+    std::set<std::string> combinations;
+  };
+  std::map<std::pair<std::string, std::string>, Labels> edges;
   std::set<Level> outcomes;
   std::set<int> asked;
   ExploreAllPaths(
@@ -62,10 +67,13 @@ std::string DialogGraphDot(const CompiledDialog& dialog) {
         const PathStep& last = steps.back();
         const CompiledQuestion& q = dialog.questions[last.question];
         asked.insert(last.question);
-        auto& labels = edges[{Quoted(q.id), NodeOf(dialog, next)}];
+        Labels& labels = edges[{Quoted(q.id), NodeOf(dialog, next)}];
+        std::vector<std::string> ids;
         for (size_t o = 0; o < q.options.size(); ++o) {
-          if ((last.answer >> o) & 1) labels.insert(q.options[o].id);
+          if ((last.answer >> o) & 1) ids.push_back(q.options[o].id);
         }
+        (ids.size() == 1 ? labels.singles : labels.combinations)
+            .insert(absl::StrJoin(ids, "+"));
         if (next.finished) outcomes.insert(next.level);
       },
       [](const ExploredPath&) {});
@@ -90,8 +98,12 @@ std::string DialogGraphDot(const CompiledDialog& dialog) {
                     " [shape=ellipse, style=filled, fontcolor=white, fillcolor=\"",
                     LevelColour(level), "\"];\n");
   }
+  // An edge shows the single answers that take it; combinations only when
+  // no single answer does (so "a" is never shown where only "a+b" leads).
   for (const auto& [ends, labels] : edges) {
-    std::vector<std::string> shown(labels.begin(), labels.end());
+    const std::set<std::string>& chosen =
+        labels.singles.empty() ? labels.combinations : labels.singles;
+    std::vector<std::string> shown(chosen.begin(), chosen.end());
     if (shown.size() > 6) {
       shown.resize(6);
       shown.push_back("...");
