@@ -15,7 +15,7 @@
 #include "service/api/conversations.h"
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
-#include "service/store/memory_session_store.h"
+#include "service/store/open_session_store.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1",
           "Address to listen on (0.0.0.0 for every interface).");
@@ -26,11 +26,17 @@ ABSL_FLAG(std::string, dialogs, "dialogs",
           "Directory of *.textproto dialog files.");
 ABSL_FLAG(std::string, default_dialog, "back_pain",
           "Dialog id used when a client names none.");
+ABSL_FLAG(std::string, store, "sqlite",
+          "Where sessions live: sqlite (one file, survives restarts) or memory.");
+ABSL_FLAG(std::string, sqlite_path, "backchat.db", "SQLite database file.");
+ABSL_FLAG(std::string, sqlite_synchronous, "normal",
+          "normal (survives a crash of the process) or full (survives power "
+          "loss; slower).");
 ABSL_FLAG(absl::Duration, session_idle_timeout, absl::Minutes(30),
           "A session unused for this long is forgotten.");
 ABSL_FLAG(int64_t, max_sessions, 100000,
-          "Most sessions kept; beyond it the session idle longest is "
-          "forgotten.");
+          "Most live sessions: the memory store then forgets the session idle "
+          "longest; durable stores refuse new sessions (RESOURCE_EXHAUSTED).");
 
 namespace {
 
@@ -83,12 +89,20 @@ int main(int argc, char** argv) {
   }
   LogDialogs(**dialogs, "loaded");
 
-  backchat::store::MemoryStoreOptions store_options;
-  store_options.idle_timeout = idle;
-  store_options.max_sessions =
-      static_cast<size_t>(absl::GetFlag(FLAGS_max_sessions));
-  backchat::store::MemorySessionStore sessions(store_options);
-  backchat::api::Conversations conversations(dialogs->get(), &sessions);
+  const std::string synchronous = absl::GetFlag(FLAGS_sqlite_synchronous);
+  if (synchronous != "normal" && synchronous != "full") {
+    return Fail("--sqlite_synchronous must be normal or full");
+  }
+  backchat::store::StoreConfig store_config;
+  store_config.kind = absl::GetFlag(FLAGS_store);
+  store_config.sqlite_path = absl::GetFlag(FLAGS_sqlite_path);
+  store_config.sqlite_synchronous_full = synchronous == "full";
+  store_config.idle_timeout = idle;
+  store_config.max_sessions = static_cast<size_t>(absl::GetFlag(FLAGS_max_sessions));
+  backchat::store::SessionCodec codec(dialogs->get());
+  auto sessions = backchat::store::OpenSessionStore(store_config, &codec);
+  if (!sessions.ok()) return Fail(std::string(sessions.status().message()));
+  backchat::api::Conversations conversations(dialogs->get(), sessions->get());
 
   // Block the signals we handle before gRPC starts its threads, so that
   // they inherit the mask and only sigwait below receives them.
@@ -107,7 +121,8 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
   std::cerr << "backchat_server: listening on " << options.address << ":"
-            << (*server)->port() << " (in-memory sessions)" << std::endl;
+            << (*server)->port() << " ("
+            << backchat::store::DescribeStore(store_config) << ")" << std::endl;
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty()) {
     std::ofstream out(port_file);

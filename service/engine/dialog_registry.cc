@@ -148,7 +148,21 @@ void DialogRegistry::Replace(DialogSet dialogs) {
     by_id.emplace(id, std::move(bundle));
   }
   absl::MutexLock lock(&mu_);
+  for (const auto& [id, bundle] : by_id) {
+    versions_.emplace(absl::StrCat(id, "@", bundle->version()), bundle);
+  }
   dialogs_.swap(by_id);
+}
+
+absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogRegistry::FindVersion(
+    absl::string_view id, absl::string_view version) const {
+  absl::MutexLock lock(&mu_);
+  auto it = versions_.find(absl::StrCat(id, "@", version));
+  if (it == versions_.end()) {
+    return absl::NotFoundError(absl::StrCat("dialog \"", id, "\" version ",
+                                            version, " is not loaded"));
+  }
+  return it->second;
 }
 
 absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogRegistry::Find(

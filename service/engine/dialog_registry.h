@@ -53,6 +53,12 @@ class DialogRegistry {
   absl::StatusOr<std::shared_ptr<const DialogBundle>> Find(
       absl::string_view id) const;
 
+  // A dialog as it was at `version`: any version served since this
+  // registry was created (sessions keep theirs across reloads). NOT_FOUND
+  // for a version this process never loaded.
+  absl::StatusOr<std::shared_ptr<const DialogBundle>> FindVersion(
+      absl::string_view id, absl::string_view version) const;
+
   std::vector<std::shared_ptr<const DialogBundle>> All() const;
 
   // Serves `dialogs` from now on (the default id must be among them).
@@ -61,6 +67,9 @@ class DialogRegistry {
  private:
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const DialogBundle>> dialogs_
+      ABSL_GUARDED_BY(mu_);
+  // "id@version" -> bundle, for every version ever served.
+  absl::flat_hash_map<std::string, std::shared_ptr<const DialogBundle>> versions_
       ABSL_GUARDED_BY(mu_);
   const std::string default_id_;
   std::string directory_;

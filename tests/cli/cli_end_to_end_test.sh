@@ -27,7 +27,7 @@ check() {  # check NAME COMMAND... : passes when COMMAND succeeds
   fi
 }
 
-"$server_bin" --dialogs="$source_dir/dialogs" --port=0 \
+"$server_bin" --dialogs="$source_dir/dialogs" --port=0 --sqlite_path="$work/sessions.db" \
   --port_file="$work/port" 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 1 100); do  # Up to 10 s for the port file.

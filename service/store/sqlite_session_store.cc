@@ -1,0 +1,243 @@
+#include "service/store/sqlite_session_store.h"
+
+#include <sqlite3.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace backchat::store {
+namespace {
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  last_used_micros INTEGER NOT NULL,
+  data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_by_last_used ON sessions (last_used_micros);
+)sql";
+
+// Load() refreshes a session's idle time only when it is older than this,
+// so that reading a session is not a write on the hot path.
+constexpr absl::Duration kTouchGranularity = absl::Minutes(1);
+
+// Resets a prepared statement when it goes out of scope.
+class Reset {
+ public:
+  explicit Reset(sqlite3_stmt* statement) : statement_(statement) {}
+  ~Reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+absl::Status SessionNotFound() {
+  return absl::NotFoundError(
+      "session_id: no such session; it may have expired. Start a new session");
+}
+
+}  // namespace
+
+SqliteSessionStore::SqliteSessionStore(SqliteStoreOptions options,
+                                       const SessionCodec* codec)
+    : options_(std::move(options)), codec_(codec) {}
+
+absl::StatusOr<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
+    SqliteStoreOptions options, const SessionCodec* codec) {
+  std::unique_ptr<SqliteSessionStore> store(
+      new SqliteSessionStore(std::move(options), codec));
+  const absl::Status status = store->Init();
+  if (!status.ok()) return status;
+  if (store->options_.cleanup_interval > absl::ZeroDuration()) {
+    store->cleaner_ = std::thread([s = store.get()] { s->CleanLoop(); });
+  }
+  return store;
+}
+
+absl::Status SqliteSessionStore::Error(absl::string_view doing) const {
+  return absl::UnavailableError(absl::StrCat(
+      "session store (", options_.path, "): ", doing, ": ", sqlite3_errmsg(db_)));
+}
+
+absl::Status SqliteSessionStore::Init() {
+  absl::MutexLock lock(&mu_);
+  if (sqlite3_open_v2(options_.path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    return Error("cannot open the database");
+  }
+  const std::string pragmas = absl::StrCat(
+      "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=",
+      options_.synchronous_full ? "FULL" : "NORMAL", ";");
+  if (sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Error("cannot set up the database");
+  }
+  const std::pair<sqlite3_stmt**, const char*> statements[] = {
+      {&insert_, "INSERT INTO sessions (id, version, last_used_micros, data) VALUES (?1, 0, ?2, ?3)"},
+      {&select_, "SELECT version, last_used_micros, data FROM sessions WHERE id = ?1"},
+      {&update_, "UPDATE sessions SET version = version + 1, last_used_micros = ?2, data = ?3 "
+                 "WHERE id = ?1 AND version = ?4"},
+      {&touch_, "UPDATE sessions SET last_used_micros = ?2 WHERE id = ?1"},
+      {&delete_, "DELETE FROM sessions WHERE id = ?1"},
+      {&delete_expired_, "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
+                         "WHERE last_used_micros < ?1 LIMIT ?2)"},
+  };
+  for (const auto& [statement, sql] : statements) {
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, statement,
+                           nullptr) != SQLITE_OK) {
+      return Error("cannot prepare a statement");
+    }
+  }
+  sqlite3_stmt* count = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM sessions", -1, &count, nullptr) !=
+          SQLITE_OK ||
+      sqlite3_step(count) != SQLITE_ROW) {
+    sqlite3_finalize(count);
+    return Error("cannot count sessions");
+  }
+  count_ = static_cast<size_t>(sqlite3_column_int64(count, 0));
+  sqlite3_finalize(count);
+  return absl::OkStatus();
+}
+
+SqliteSessionStore::~SqliteSessionStore() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (cleaner_.joinable()) cleaner_.join();
+  absl::MutexLock lock(&mu_);
+  for (sqlite3_stmt* s : {insert_, select_, update_, touch_, delete_, delete_expired_}) {
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteSessionStore::Create(const Session& session) {
+  const std::string data = codec_->Encode(session);
+  const int64_t now = absl::ToUnixMicros(options_.clock());
+  absl::MutexLock lock(&mu_);
+  if (count_ >= options_.max_sessions) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the session store is full (", options_.max_sessions,
+        " live sessions); try again later"));
+  }
+  Reset reset(insert_);
+  sqlite3_bind_text(insert_, 1, session.id.data(), static_cast<int>(session.id.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(insert_, 2, now);
+  sqlite3_bind_blob(insert_, 3, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(insert_);
+  if (rc == SQLITE_CONSTRAINT) {
+    return absl::AlreadyExistsError(absl::StrCat("session ", session.id, " already exists"));
+  }
+  if (rc != SQLITE_DONE) return Error("cannot add a session");
+  ++count_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
+  const absl::Time now = options_.clock();
+  std::string data;
+  uint64_t version = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Time last_used;
+    {
+      Reset reset(select_);
+      sqlite3_bind_text(select_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+      const int rc = sqlite3_step(select_);
+      if (rc == SQLITE_DONE) return SessionNotFound();
+      if (rc != SQLITE_ROW) return Error("cannot read a session");
+      version = static_cast<uint64_t>(sqlite3_column_int64(select_, 0));
+      last_used = absl::FromUnixMicros(sqlite3_column_int64(select_, 1));
+      data.assign(static_cast<const char*>(sqlite3_column_blob(select_, 2)),
+                  static_cast<size_t>(sqlite3_column_bytes(select_, 2)));
+    }
+    if (now - last_used > options_.idle_timeout) {
+      Reset reset(delete_);
+      sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+      if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(db_) > 0) --count_;
+      return SessionNotFound();
+    }
+    if (now - last_used > kTouchGranularity) {
+      Reset reset(touch_);
+      sqlite3_bind_text(touch_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(touch_, 2, absl::ToUnixMicros(now));
+      if (sqlite3_step(touch_) != SQLITE_DONE) return Error("cannot refresh a session");
+    }
+  }
+  return codec_->Decode(data, version);
+}
+
+absl::Status SqliteSessionStore::Update(Session* session) {
+  const std::string data = codec_->Encode(*session);
+  const int64_t now = absl::ToUnixMicros(options_.clock());
+  absl::MutexLock lock(&mu_);
+  {
+    Reset reset(update_);
+    sqlite3_bind_text(update_, 1, session->id.data(),
+                      static_cast<int>(session->id.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(update_, 2, now);
+    sqlite3_bind_blob(update_, 3, data.data(), static_cast<int>(data.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(update_, 4, static_cast<int64_t>(session->version));
+    if (sqlite3_step(update_) != SQLITE_DONE) return Error("cannot save a session");
+  }
+  if (sqlite3_changes(db_) == 1) {
+    ++session->version;
+    return absl::OkStatus();
+  }
+  // Nothing changed: the session is gone, or another update came first.
+  Reset reset(select_);
+  sqlite3_bind_text(select_, 1, session->id.data(), static_cast<int>(session->id.size()),
+                    SQLITE_STATIC);
+  const int rc = sqlite3_step(select_);
+  if (rc == SQLITE_DONE) return SessionNotFound();
+  if (rc != SQLITE_ROW) return Error("cannot read a session");
+  return absl::AbortedError(
+      "the session was changed by another request; fetch the session and retry");
+}
+
+absl::StatusOr<int> SqliteSessionStore::DeleteExpired(int batch) {
+  const int64_t cutoff = absl::ToUnixMicros(options_.clock() - options_.idle_timeout);
+  absl::MutexLock lock(&mu_);
+  Reset reset(delete_expired_);
+  sqlite3_bind_int64(delete_expired_, 1, cutoff);
+  sqlite3_bind_int(delete_expired_, 2, batch);
+  if (sqlite3_step(delete_expired_) != SQLITE_DONE) {
+    return Error("cannot delete expired sessions");
+  }
+  const int deleted = sqlite3_changes(db_);
+  count_ -= std::min(count_, static_cast<size_t>(deleted));
+  return deleted;
+}
+
+size_t SqliteSessionStore::size() const {
+  absl::MutexLock lock(&mu_);
+  return count_;
+}
+
+void SqliteSessionStore::CleanLoop() {
+  constexpr int kBatch = 500;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+      mu_.AwaitWithTimeout(absl::Condition(&stop), options_.cleanup_interval);
+      if (stopping_) return;
+    }
+    // Small batches, the lock released in between: requests never wait
+    // behind a long delete.
+    while (true) {
+      auto deleted = DeleteExpired(kBatch);
+      if (!deleted.ok() || *deleted < kBatch) break;
+    }
+  }
+}
+
+}  // namespace backchat::store

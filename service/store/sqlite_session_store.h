@@ -1,0 +1,80 @@
+// Sessions in one SQLite file (WAL): the default store. A restarted server
+// continues every conversation.
+#ifndef BACKCHAT_SERVICE_STORE_SQLITE_SESSION_STORE_H_
+#define BACKCHAT_SERVICE_STORE_SQLITE_SESSION_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "service/store/session_codec.h"
+#include "service/store/session_store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace backchat::store {
+
+struct SqliteStoreOptions {
+  std::string path = "backchat.db";
+  // A session not used for this long is gone (NOT_FOUND) and later deleted.
+  absl::Duration idle_timeout = absl::Minutes(30);
+  // Creating a session beyond this many live ones is RESOURCE_EXHAUSTED;
+  // live conversations are never evicted.
+  size_t max_sessions = 100000;
+  // FULL survives power loss; NORMAL (the default) survives a crash of the
+  // process, and is much faster.
+  bool synchronous_full = false;
+  // How often expired sessions are deleted, in batches that hold the lock
+  // only briefly; zero disables the background cleaner (tests).
+  absl::Duration cleanup_interval = absl::Minutes(1);
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// Thread-safe: one connection behind a mutex. One server process per file.
+// SQLite errors become UNAVAILABLE with SQLite's message.
+class SqliteSessionStore final : public SessionStore {
+ public:
+  // Opens (creating if needed) the database. UNAVAILABLE if it cannot.
+  // Does not own `codec`.
+  static absl::StatusOr<std::unique_ptr<SqliteSessionStore>> Open(
+      SqliteStoreOptions options, const SessionCodec* codec);
+  ~SqliteSessionStore() override;
+
+  absl::Status Create(const Session& session) override;
+  absl::StatusOr<Session> Load(absl::string_view id) override;
+  absl::Status Update(Session* session) override;
+
+  // Deletes up to `batch` expired sessions; returns how many it deleted.
+  absl::StatusOr<int> DeleteExpired(int batch);
+  // Live sessions (expired ones not yet deleted included).
+  size_t size() const;
+
+ private:
+  SqliteSessionStore(SqliteStoreOptions options, const SessionCodec* codec);
+  absl::Status Init();
+  absl::Status Error(absl::string_view doing) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CleanLoop();
+
+  const SqliteStoreOptions options_;
+  const SessionCodec* codec_;
+  mutable absl::Mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* insert_ ABSL_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* select_ ABSL_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* update_ ABSL_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* touch_ ABSL_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* delete_ ABSL_GUARDED_BY(mu_) = nullptr;
+  sqlite3_stmt* delete_expired_ ABSL_GUARDED_BY(mu_) = nullptr;
+  size_t count_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread cleaner_;
+};
+
+}  // namespace backchat::store
+
+#endif  // BACKCHAT_SERVICE_STORE_SQLITE_SESSION_STORE_H_

@@ -1,0 +1,212 @@
+// The SessionStore contract, checked on every backend; then what only the
+// durable stores promise.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gtest/gtest.h"
+#include "service/engine/dialog_registry.h"
+#include "service/store/memory_session_store.h"
+#include "service/store/session_codec.h"
+#include "service/store/sqlite_session_store.h"
+
+namespace backchat::store {
+namespace {
+
+class FakeClock {
+ public:
+  void Advance(absl::Duration d) { now_ += d; }
+  std::function<absl::Time()> AsFunction() {
+    return [this] { return now_; };
+  }
+
+ private:
+  absl::Time now_ = absl::FromUnixSeconds(1'700'000'000);
+};
+
+const engine::DialogRegistry& Dialogs() {
+  static const auto* registry = [] {
+    auto r = engine::DialogRegistry::LoadDirectory(
+        absl::StrCat(BACKCHAT_SOURCE_DIR, "/dialogs"), "back_pain");
+    if (!r.ok()) std::abort();
+    return r->release();
+  }();
+  return *registry;
+}
+
+Session NewSession(const std::string& id, const std::string& locale = "en") {
+  Session session;
+  session.id = id;
+  session.dialog = (*Dialogs().Find("back_pain"))->ForLocale(locale).dialog;
+  session.locale = session.dialog->locale;
+  session.channel = triage::v1::CHANNEL_WEB;
+  session.state = engine::NewSessionState(*session.dialog);
+  session.created = session.updated = absl::FromUnixSeconds(1'700'000'000);
+  return session;
+}
+
+std::string Id(int n) { return absl::StrCat(std::string(31 - std::to_string(n).size() + 1, '0'), n); }
+
+enum class Kind { kMemory, kSqlite };
+
+class SessionStoreContractTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  std::unique_ptr<SessionStore> Open(size_t max_sessions = 1000) {
+    if (GetParam() == Kind::kMemory) {
+      return std::make_unique<MemorySessionStore>(
+          MemoryStoreOptions{absl::Minutes(30), max_sessions, clock_.AsFunction()});
+    }
+    SqliteStoreOptions options;
+    options.path = path_;
+    options.max_sessions = max_sessions;
+    options.cleanup_interval = absl::ZeroDuration();
+    options.clock = clock_.AsFunction();
+    auto store = SqliteSessionStore::Open(options, &codec_);
+    if (!store.ok()) {
+      ADD_FAILURE() << store.status();
+      std::abort();
+    }
+    return std::move(*store);
+  }
+  void SetUp() override { std::filesystem::remove(path_); }
+  void TearDown() override { std::filesystem::remove(path_); }
+
+  FakeClock clock_;
+  SessionCodec codec_{&Dialogs()};
+  // Test names of parameterized tests contain "/": one file per test.
+  const std::string path_ = absl::StrCat(
+      ::testing::TempDir(), "/contract_",
+      absl::StrReplaceAll(::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                          {{"/", "_"}}),
+      "_", getpid(), ".db");
+};
+
+TEST_P(SessionStoreContractTest, KeepsAnswersLocaleAndChannel) {
+  auto store = Open();
+  Session session = NewSession(Id(1), "es");
+  ASSERT_TRUE(store->Create(session).ok());
+  auto loaded = store->Load(Id(1));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  loaded->state.answers[0] = 0b1000000;  // warning_signs = none
+  loaded->state.answers[1] = 0b1;        // injury = no_injury
+  ASSERT_TRUE(store->Update(&*loaded).ok());
+  auto again = store->Load(Id(1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->state, loaded->state);
+  EXPECT_EQ(again->locale, "es");
+  EXPECT_EQ(again->dialog->locale, "es");
+  EXPECT_EQ(again->channel, triage::v1::CHANNEL_WEB);
+  EXPECT_EQ(again->version, 1u);
+}
+
+TEST_P(SessionStoreContractTest, UnknownSessionIsNotFound) {
+  auto store = Open();
+  EXPECT_EQ(store->Load(Id(9)).status().code(), absl::StatusCode::kNotFound);
+  Session ghost = NewSession(Id(9));
+  EXPECT_EQ(store->Update(&ghost).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(SessionStoreContractTest, OnlyOneOfTwoConcurrentUpdatesApplies) {
+  auto store = Open();
+  ASSERT_TRUE(store->Create(NewSession(Id(2))).ok());
+  Session first = *store->Load(Id(2));
+  Session second = *store->Load(Id(2));
+  first.state.answers[0] = 0b1;
+  second.state.answers[0] = 0b10;
+  ASSERT_TRUE(store->Update(&first).ok());
+  const absl::Status lost = store->Update(&second);
+  EXPECT_EQ(lost.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store->Load(Id(2))->state.answers[0], 0b1u);
+}
+
+TEST_P(SessionStoreContractTest, IdleSessionsExpire) {
+  auto store = Open();
+  ASSERT_TRUE(store->Create(NewSession(Id(3))).ok());
+  clock_.Advance(absl::Minutes(29));
+  ASSERT_TRUE(store->Load(Id(3)).ok());
+  clock_.Advance(absl::Minutes(29));
+  ASSERT_TRUE(store->Load(Id(3)).ok());  // Use keeps it alive.
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(store->Load(Id(3)).status().code(), absl::StatusCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, SessionStoreContractTest,
+                         ::testing::Values(Kind::kMemory, Kind::kSqlite),
+                         [](const auto& info) {
+                           return info.param == Kind::kMemory ? "memory" : "sqlite";
+                         });
+
+class SqliteSessionStoreTest : public SessionStoreContractTest {};
+
+TEST_P(SqliteSessionStoreTest, SessionsSurviveReopening) {
+  {
+    auto store = Open();
+    Session session = NewSession(Id(4));
+    ASSERT_TRUE(store->Create(session).ok());
+    session.state.answers[0] = 0b1000000;
+    ASSERT_TRUE(store->Update(&session).ok());
+  }
+  auto reopened = Open();
+  auto loaded = reopened->Load(Id(4));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->state.answers[0], 0b1000000u);
+  EXPECT_EQ(loaded->version, 1u);
+}
+
+TEST_P(SqliteSessionStoreTest, FullStoreRefusesNewSessionsAndEvictsNothing) {
+  auto store = Open(/*max_sessions=*/2);
+  ASSERT_TRUE(store->Create(NewSession(Id(5))).ok());
+  ASSERT_TRUE(store->Create(NewSession(Id(6))).ok());
+  const absl::Status full = store->Create(NewSession(Id(7)));
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(store->Load(Id(5)).ok());
+  EXPECT_TRUE(store->Load(Id(6)).ok());
+}
+
+TEST_P(SqliteSessionStoreTest, ExpiredSessionsAreDeletedInBatches) {
+  SqliteStoreOptions options;
+  options.path = path_;
+  options.cleanup_interval = absl::ZeroDuration();
+  options.clock = clock_.AsFunction();
+  auto store = SqliteSessionStore::Open(options, &codec_);
+  ASSERT_TRUE(store.ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE((*store)->Create(NewSession(Id(10 + i))).ok());
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE((*store)->Create(NewSession(Id(20))).ok());
+  EXPECT_EQ(*(*store)->DeleteExpired(3), 3);
+  EXPECT_EQ(*(*store)->DeleteExpired(3), 2);
+  EXPECT_EQ(*(*store)->DeleteExpired(3), 0);
+  EXPECT_EQ((*store)->size(), 1u);
+  EXPECT_TRUE((*store)->Load(Id(20)).ok());
+}
+
+TEST_P(SqliteSessionStoreTest, UnwritablePathIsUnavailable) {
+  SqliteStoreOptions options;
+  options.path = "/nonexistent/dir/sessions.db";
+  auto store = SqliteSessionStore::Open(options, &codec_);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(store.status().message().find("/nonexistent/dir/sessions.db"),
+            absl::string_view::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Durable, SqliteSessionStoreTest, ::testing::Values(Kind::kSqlite),
+                         [](const auto&) { return "sqlite"; });
+
+TEST(SessionCodecTest, AnswersAreKeptByIdAndBadBytesAreDataLoss) {
+  SessionCodec codec(&Dialogs());
+  Session session = NewSession(Id(30));
+  session.state.answers[0] = 0b0100001;  // both_legs + one_limb
+  const std::string bytes = codec.Encode(session);
+  auto decoded = codec.Decode(bytes, 7);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->state, session.state);
+  EXPECT_EQ(decoded->version, 7u);
+  EXPECT_EQ(decoded->dialog, session.dialog);
+  EXPECT_EQ(codec.Decode("not a session \xff", 1).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace backchat::store

@@ -1,0 +1,90 @@
+#include "tests/support/server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace backchat::testing {
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+    const std::vector<std::string>& flags, absl::Duration timeout) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
+  std::vector<std::string> args = {BACKCHAT_SERVER_BINARY, "--port=0"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::unique_ptr<ServerProcess> server(new ServerProcess());
+  server->pid_ = fork();
+  if (server->pid_ < 0) return absl::InternalError("fork failed");
+  if (server->pid_ == 0) {
+    dup2(pipe_fds[1], STDERR_FILENO);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  server->reader_ = std::thread([s = server.get(), fd = pipe_fds[0]] { s->ReadLog(fd); });
+
+  // Wait for "listening on ADDRESS:PORT" (or the end of the log).
+  const std::string kListening = "listening on ";
+  absl::MutexLock lock(&server->mu_);
+  auto ready = [s = server.get(), &kListening]() -> bool {
+    s->mu_.AssertHeld();
+    // The whole line: the log may arrive in pieces.
+    const size_t at = s->log_.find(kListening);
+    return s->log_closed_ ||
+           (at != std::string::npos && s->log_.find('\n', at) != std::string::npos);
+  };
+  server->mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  const size_t at = server->log_.find(kListening);
+  if (at == std::string::npos) {
+    return absl::UnavailableError(absl::StrCat("the server did not start:\n", server->log_));
+  }
+  const size_t colon = server->log_.find(':', at + kListening.size());
+  const size_t end = server->log_.find(' ', colon);
+  if (!absl::SimpleAtoi(server->log_.substr(colon + 1, end - colon - 1), &server->port_)) {
+    return absl::InternalError(absl::StrCat("no port in the log:\n", server->log_));
+  }
+  return server;
+}
+
+void ServerProcess::ReadLog(int fd) {
+  char buffer[4096];
+  while (true) {
+    const ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    absl::MutexLock lock(&mu_);
+    log_.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  absl::MutexLock lock(&mu_);
+  log_closed_ = true;
+}
+
+std::string ServerProcess::address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+int ServerProcess::Stop(int signal) {
+  int status = 0;
+  if (pid_ > 0) {
+    kill(pid_, signal);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  if (reader_.joinable()) reader_.join();
+  return status;
+}
+
+std::string ServerProcess::Log() const {
+  absl::MutexLock lock(&mu_);
+  return log_;
+}
+
+ServerProcess::~ServerProcess() { Stop(SIGKILL); }
+
+}  // namespace backchat::testing

@@ -1,0 +1,49 @@
+// A real backchat_server process for fault tests: started with flags,
+// its log captured, killed with any signal.
+#ifndef BACKCHAT_TESTS_SUPPORT_SERVER_PROCESS_H_
+#define BACKCHAT_TESTS_SUPPORT_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace backchat::testing {
+
+class ServerProcess {
+ public:
+  // Starts BACKCHAT_SERVER_BINARY with `flags` plus --port=0 and waits (up
+  // to `timeout`) for it to log that it is listening. Fails with the log
+  // if it exits or does not listen in time.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const std::vector<std::string>& flags,
+      absl::Duration timeout = absl::Seconds(20));
+  ~ServerProcess();  // SIGKILL if still running.
+
+  int port() const { return port_; }
+  std::string address() const;
+  // Sends `signal` and waits for the process; returns its exit status
+  // (as from waitpid).
+  int Stop(int signal);
+  std::string Log() const;
+
+ private:
+  ServerProcess() = default;
+  void ReadLog(int fd);
+
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::thread reader_;
+  mutable absl::Mutex mu_;
+  std::string log_ ABSL_GUARDED_BY(mu_);
+  bool log_closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace backchat::testing
+
+#endif  // BACKCHAT_TESTS_SUPPORT_SERVER_PROCESS_H_
