@@ -27,8 +27,14 @@ ABSL_FLAG(std::string, dialogs, "dialogs",
 ABSL_FLAG(std::string, default_dialog, "back_pain",
           "Dialog id used when a client names none.");
 ABSL_FLAG(std::string, store, "sqlite",
-          "Where sessions live: sqlite (one file, survives restarts) or memory.");
+          "Where sessions live: sqlite (one file, survives restarts), memory, "
+          "or redis (shared by several replicas).");
 ABSL_FLAG(std::string, sqlite_path, "backchat.db", "SQLite database file.");
+ABSL_FLAG(std::string, redis_address, "127.0.0.1:6379",
+          "Redis host:port, with --store=redis.");
+ABSL_FLAG(int, redis_database, 0,
+          "Redis database number, dedicated to BackChat (the session cap "
+          "counts its keys).");
 ABSL_FLAG(std::string, sqlite_synchronous, "normal",
           "normal (survives a crash of the process) or full (survives power "
           "loss; slower).");
@@ -97,6 +103,8 @@ int main(int argc, char** argv) {
   store_config.kind = absl::GetFlag(FLAGS_store);
   store_config.sqlite_path = absl::GetFlag(FLAGS_sqlite_path);
   store_config.sqlite_synchronous_full = synchronous == "full";
+  store_config.redis_address = absl::GetFlag(FLAGS_redis_address);
+  store_config.redis_database = absl::GetFlag(FLAGS_redis_database);
   store_config.idle_timeout = idle;
   store_config.max_sessions = static_cast<size_t>(absl::GetFlag(FLAGS_max_sessions));
   backchat::store::SessionCodec codec(dialogs->get());

@@ -13,10 +13,13 @@
 namespace backchat::store {
 
 struct StoreConfig {
-  // "sqlite" (default), "memory".
+  // "sqlite" (default), "memory", "redis".
   std::string kind = "sqlite";
   std::string sqlite_path = "backchat.db";
   bool sqlite_synchronous_full = false;
+  // host:port of Redis, and its database number (dedicated to BackChat).
+  std::string redis_address = "127.0.0.1:6379";
+  int redis_database = 0;
   absl::Duration idle_timeout = absl::Minutes(30);
   size_t max_sessions = 100000;
 };

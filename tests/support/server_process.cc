@@ -11,15 +11,33 @@ namespace backchat::testing {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::vector<std::string>& flags, absl::Duration timeout) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> args = {BACKCHAT_SERVER_BINARY, "--port=0"};
   args.insert(args.end(), flags.begin(), flags.end());
+  const std::string kListening = "listening on ";
+  auto server = StartProgram(args, kListening, timeout);
+  if (!server.ok()) return server.status();
+  const std::string log = (*server)->Log();
+  const size_t at = log.find(kListening);
+  const size_t colon = log.find(':', at + kListening.size());
+  const size_t end = log.find(' ', colon);
+  if (!absl::SimpleAtoi(log.substr(colon + 1, end - colon - 1), &(*server)->port_)) {
+    return absl::InternalError(absl::StrCat("no port in the log:\n", log));
+  }
+  return server;
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::StartProgram(
+    const std::vector<std::string>& argv_in, const std::string& ready,
+    absl::Duration timeout) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
+  std::vector<std::string> args = argv_in;
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->pid_ = fork();
   if (server->pid_ < 0) return absl::InternalError("fork failed");
   if (server->pid_ == 0) {
     dup2(pipe_fds[1], STDERR_FILENO);
+    dup2(pipe_fds[1], STDOUT_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
     std::vector<char*> argv;
@@ -31,25 +49,19 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   close(pipe_fds[1]);
   server->reader_ = std::thread([s = server.get(), fd = pipe_fds[0]] { s->ReadLog(fd); });
 
-  // Wait for "listening on ADDRESS:PORT" (or the end of the log).
-  const std::string kListening = "listening on ";
+  // Wait for the ready line (or the end of the log).
   absl::MutexLock lock(&server->mu_);
-  auto ready = [s = server.get(), &kListening]() -> bool {
+  auto is_ready = [s = server.get(), &ready]() -> bool {
     s->mu_.AssertHeld();
     // The whole line: the log may arrive in pieces.
-    const size_t at = s->log_.find(kListening);
+    const size_t at = s->log_.find(ready);
     return s->log_closed_ ||
            (at != std::string::npos && s->log_.find('\n', at) != std::string::npos);
   };
-  server->mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  const size_t at = server->log_.find(kListening);
-  if (at == std::string::npos) {
-    return absl::UnavailableError(absl::StrCat("the server did not start:\n", server->log_));
-  }
-  const size_t colon = server->log_.find(':', at + kListening.size());
-  const size_t end = server->log_.find(' ', colon);
-  if (!absl::SimpleAtoi(server->log_.substr(colon + 1, end - colon - 1), &server->port_)) {
-    return absl::InternalError(absl::StrCat("no port in the log:\n", server->log_));
+  server->mu_.AwaitWithTimeout(absl::Condition(&is_ready), timeout);
+  if (server->log_.find(ready) == std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat(args[0], " did not start:\n", server->log_));
   }
   return server;
 }

@@ -1,5 +1,5 @@
-// A real backchat_server process for fault tests: started with flags,
-// its log captured, killed with any signal.
+// Real processes for fault tests (backchat_server, redis-server): started
+// with flags, their log captured, stopped with any signal.
 #ifndef BACKCHAT_TESTS_SUPPORT_SERVER_PROCESS_H_
 #define BACKCHAT_TESTS_SUPPORT_SERVER_PROCESS_H_
 
@@ -22,6 +22,13 @@ class ServerProcess {
   // if it exits or does not listen in time.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::vector<std::string>& flags,
+      absl::Duration timeout = absl::Seconds(20));
+
+  // Starts any program (argv[0] is its path), its stdout and stderr
+  // captured, and waits for a whole log line containing `ready`. port() is
+  // 0 for these.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> StartProgram(
+      const std::vector<std::string>& argv, const std::string& ready,
       absl::Duration timeout = absl::Seconds(20));
   ~ServerProcess();  // SIGKILL if still running.
 

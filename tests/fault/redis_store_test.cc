@@ -1,0 +1,213 @@
+// Several BackChat replicas on one real redis-server (started by the test
+// on a loopback port): conversations move between replicas, concurrent
+// answers to one session never both apply, and a Redis restart is survived.
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "backchat/triage/v1/triage.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "service/api/conversations.h"
+#include "service/api/server.h"
+#include "service/engine/dialog_registry.h"
+#include "service/store/redis_session_store.h"
+#include "service/store/session_codec.h"
+#include "tests/support/dialog_paths.h"
+#include "tests/support/server_process.h"
+
+namespace backchat::testing {
+namespace {
+
+namespace tv1 = ::backchat::triage::v1;
+
+// A free loopback port (the kernel's choice), for redis-server to bind.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+struct Replica {
+  std::unique_ptr<store::RedisSessionStore> sessions;
+  std::unique_ptr<api::Conversations> conversations;
+  std::unique_ptr<api::BackchatServer> server;
+  std::unique_ptr<tv1::TriageService::Stub> stub;
+};
+
+class RedisStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/redis_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    port_ = FreePort();
+    StartRedis();
+    auto dialogs = engine::DialogRegistry::LoadDirectory(
+        absl::StrCat(BACKCHAT_SOURCE_DIR, "/dialogs"), "back_pain");
+    ASSERT_TRUE(dialogs.ok());
+    dialogs_ = *std::move(dialogs);
+    codec_ = std::make_unique<store::SessionCodec>(dialogs_.get());
+    for (Replica& replica : replicas_) {
+      store::RedisStoreOptions options;
+      options.port = port_;
+      options.max_sessions = 50;
+      auto sessions = store::RedisSessionStore::Open(options, codec_.get());
+      ASSERT_TRUE(sessions.ok()) << sessions.status();
+      replica.sessions = *std::move(sessions);
+      replica.conversations =
+          std::make_unique<api::Conversations>(dialogs_.get(), replica.sessions.get());
+      auto server = api::BackchatServer::Start({"127.0.0.1", 0},
+                                               replica.conversations.get(), dialogs_.get());
+      ASSERT_TRUE(server.ok());
+      replica.server = *std::move(server);
+      replica.stub = tv1::TriageService::NewStub(grpc::CreateChannel(
+          absl::StrCat("127.0.0.1:", replica.server->port()),
+          grpc::InsecureChannelCredentials()));
+    }
+  }
+
+  void TearDown() override {
+    for (Replica& replica : replicas_) {
+      replica.stub.reset();
+      if (replica.server) replica.server->Shutdown(absl::Seconds(1));
+    }
+    if (redis_) redis_->Stop(SIGTERM);
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartRedis() {
+    auto redis = ServerProcess::StartProgram(
+        {"/usr/bin/redis-server", "--port", absl::StrCat(port_), "--bind", "127.0.0.1",
+         "--dir", dir_, "--save", "", "--appendonly", "yes", "--appendfsync", "always"},
+        "Ready to accept connections");
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+  }
+
+  tv1::Turn Start(Replica& replica) {
+    grpc::ClientContext context;
+    tv1::StartSessionResponse response;
+    const grpc::Status status = replica.stub->StartSession(&context, {}, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.turn();
+  }
+
+  grpc::Status Answer(Replica& replica, const tv1::Turn& turn,
+                      const std::vector<std::string>& options, tv1::Turn* out) {
+    tv1::SubmitAnswerRequest request;
+    request.set_session_id(turn.session_id());
+    request.set_question_id(turn.question().id());
+    for (const auto& option : options) request.add_option_ids(option);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    tv1::SubmitAnswerResponse response;
+    const grpc::Status status = replica.stub->SubmitAnswer(&context, request, &response);
+    if (status.ok()) *out = response.turn();
+    return status;
+  }
+
+  const std::vector<std::string>& Default(const tv1::Turn& turn) {
+    return BackPainSelfCareAnswers().at(turn.question().id());
+  }
+
+  std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<ServerProcess> redis_;
+  std::unique_ptr<engine::DialogRegistry> dialogs_;
+  std::unique_ptr<store::SessionCodec> codec_;
+  Replica replicas_[2];
+};
+
+TEST_F(RedisStoreTest, AConversationAlternatesBetweenReplicas) {
+  tv1::Turn turn = Start(replicas_[0]);
+  int step = 0;
+  while (turn.has_question() && step < 20) {
+    Replica& replica = replicas_[++step % 2];
+    ASSERT_TRUE(Answer(replica, turn, Default(turn), &turn).ok()) << "step " << step;
+  }
+  ASSERT_TRUE(turn.has_outcome());
+  EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
+  EXPECT_GE(step, 10);
+}
+
+TEST_F(RedisStoreTest, ConcurrentAnswersToOneSessionNeverBothApply) {
+  int aborted = 0;
+  int stale = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    const tv1::Turn turn = Start(replicas_[0]);
+    absl::Notification go;
+    grpc::Status results[2];
+    tv1::Turn outs[2];
+    const std::vector<std::string> answers[2] = {{"none"}, {"one_limb"}};
+    std::thread racers[2];
+    for (int r = 0; r < 2; ++r) {
+      racers[r] = std::thread([&, r] {
+        go.WaitForNotification();
+        results[r] = Answer(replicas_[r], turn, answers[r], &outs[r]);
+      });
+    }
+    go.Notify();
+    for (auto& racer : racers) racer.join();
+    const int applied = results[0].ok() + results[1].ok();
+    EXPECT_EQ(applied, 1) << "trial " << trial << ": " << results[0].error_message()
+                          << " / " << results[1].error_message();
+    for (const grpc::Status& status : results) {
+      if (status.error_code() == grpc::StatusCode::ABORTED) ++aborted;
+      if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) ++stale;
+    }
+    // The stored answer is the one that was acknowledged.
+    grpc::ClientContext context;
+    tv1::GetSessionRequest get;
+    get.set_session_id(turn.session_id());
+    tv1::GetSessionResponse now;
+    ASSERT_TRUE(replicas_[1].stub->GetSession(&context, get, &now).ok());
+    const int winner = results[0].ok() ? 0 : 1;
+    EXPECT_EQ(now.turn().question().id(), outs[winner].question().id());
+  }
+  std::cout << "20 races: the loser got ABORTED " << aborted
+            << " times, FAILED_PRECONDITION (already answered) " << stale << " times\n";
+}
+
+TEST_F(RedisStoreTest, RedisRestartIsUnavailableThenTheConversationContinues) {
+  tv1::Turn turn = Start(replicas_[0]);
+  ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  ASSERT_TRUE(Answer(replicas_[1], turn, Default(turn), &turn).ok());
+  redis_->Stop(SIGTERM);
+  tv1::Turn unused;
+  const grpc::Status down = Answer(replicas_[0], turn, Default(turn), &unused);
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(down.error_message().find("Redis"), std::string::npos) << down.error_message();
+  StartRedis();
+  int step = 0;
+  while (turn.has_question() && step < 20) {
+    ASSERT_TRUE(Answer(replicas_[++step % 2], turn, Default(turn), &turn).ok());
+  }
+  EXPECT_TRUE(turn.has_outcome());
+}
+
+TEST_F(RedisStoreTest, AFullStoreRefusesNewSessions) {
+  for (int i = 0; i < 50; ++i) Start(replicas_[i % 2]);
+  grpc::ClientContext context;
+  tv1::StartSessionResponse response;
+  const grpc::Status full = replicas_[0].stub->StartSession(&context, {}, &response);
+  EXPECT_EQ(full.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+}  // namespace
+}  // namespace backchat::testing
