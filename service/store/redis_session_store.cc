@@ -1,9 +1,5 @@
 #include "service/store/redis_session_store.h"
 
-#include <hiredis/hiredis.h>
-
-#include <cstring>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -39,12 +35,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 )lua";
 
-struct ReplyDeleter {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-
 absl::Status SessionNotFound() {
   return absl::NotFoundError(
       "session_id: no such session; it may have expired. Start a new session");
@@ -56,86 +46,26 @@ absl::StatusOr<std::unique_ptr<RedisSessionStore>> RedisSessionStore::Open(
     RedisStoreOptions options, const SessionCodec* codec) {
   std::unique_ptr<RedisSessionStore> store(
       new RedisSessionStore(std::move(options), codec));
-  absl::MutexLock lock(&store->mu_);
-  const absl::Status connected = store->Connect();
-  if (!connected.ok()) return connected;
+  const absl::Status connected = store->redis_.Connect();
+  if (!connected.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", connected.message()));
+  }
   return store;
-}
-
-RedisSessionStore::~RedisSessionStore() {
-  absl::MutexLock lock(&mu_);
-  if (context_ != nullptr) redisFree(context_);
 }
 
 std::string RedisSessionStore::Key(absl::string_view id) const {
   return absl::StrCat(options_.key_prefix, id);
 }
 
-absl::Status RedisSessionStore::Connect() {
-  if (context_ != nullptr) return absl::OkStatus();
-  const std::string where = absl::StrCat(options_.host, ":", options_.port);
-  redisContext* context = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                                  absl::ToTimeval(options_.timeout));
-  if (context == nullptr || context->err) {
-    const std::string why = context != nullptr ? context->errstr : "out of memory";
-    if (context != nullptr) redisFree(context);
-    return absl::UnavailableError(
-        absl::StrCat("session store: cannot reach Redis at ", where, ": ", why));
-  }
-  redisSetTimeout(context, absl::ToTimeval(options_.timeout));
-  Reply selected(static_cast<redisReply*>(
-      redisCommand(context, "SELECT %d", options_.database)));
-  if (selected == nullptr || selected->type == REDIS_REPLY_ERROR) {
-    redisFree(context);
-    return absl::UnavailableError(absl::StrCat(
-        "session store: Redis at ", where, " refused database ", options_.database));
-  }
-  context_ = context;
-  return absl::OkStatus();
-}
-
-absl::StatusOr<redisReply*> RedisSessionStore::Eval(
-    const char* script, const std::string& key, const std::vector<std::string>& args) {
-  std::vector<const char*> argv = {"EVAL", script, "1", key.data()};
-  std::vector<size_t> lengths = {4, strlen(script), 1, key.size()};
-  for (const std::string& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  absl::MutexLock lock(&mu_);
-  // A connection opened before this call may have broken meanwhile (Redis
-  // restarted): then connect once more and retry. Retrying is safe: a
-  // repeated update fails its version check instead of applying twice.
-  const bool reused = context_ != nullptr;
-  redisReply* reply = nullptr;
-  for (int attempt = 0; attempt < (reused ? 2 : 1); ++attempt) {
-    const absl::Status connected = Connect();
-    if (!connected.ok()) return connected;
-    reply = static_cast<redisReply*>(redisCommandArgv(
-        context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    if (reply != nullptr) break;
-    const std::string why = context_->errstr;
-    redisFree(context_);  // Broken: the next attempt or call connects again.
-    context_ = nullptr;
-    if (attempt + 1 == (reused ? 2 : 1)) {
-      return absl::UnavailableError(absl::StrCat("session store: Redis: ", why));
-    }
-  }
-  if (reply->type == REDIS_REPLY_ERROR) {
-    const std::string why(reply->str, reply->len);
-    freeReplyObject(reply);
-    return absl::UnavailableError(absl::StrCat("session store: Redis: ", why));
-  }
-  return reply;
-}
-
 absl::Status RedisSessionStore::Create(const Session& session) {
-  auto reply = Eval(kCreate, Key(session.id),
+  auto reply = redis_.Eval(kCreate, Key(session.id),
                     {codec_->Encode(session),
                      absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout)),
                      absl::StrCat(options_.max_sessions)});
-  if (!reply.ok()) return reply.status();
-  Reply owned(*reply);
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
+  }
+  const RedisReply& owned = *reply;
   if (owned->type != REDIS_REPLY_INTEGER) {
     return absl::UnavailableError("session store: unexpected reply from Redis");
   }
@@ -151,10 +81,12 @@ absl::Status RedisSessionStore::Create(const Session& session) {
 }
 
 absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
-  auto reply = Eval(kLoad, Key(id),
+  auto reply = redis_.Eval(kLoad, Key(id),
                     {absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))});
-  if (!reply.ok()) return reply.status();
-  Reply owned(*reply);
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
+  }
+  const RedisReply& owned = *reply;
   if (owned->type != REDIS_REPLY_ARRAY || owned->elements != 2) {
     return absl::UnavailableError("session store: unexpected reply from Redis");
   }
@@ -171,11 +103,13 @@ absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
 }
 
 absl::Status RedisSessionStore::Update(Session* session) {
-  auto reply = Eval(kUpdate, Key(session->id),
+  auto reply = redis_.Eval(kUpdate, Key(session->id),
                     {absl::StrCat(session->version), codec_->Encode(*session),
                      absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))});
-  if (!reply.ok()) return reply.status();
-  Reply owned(*reply);
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
+  }
+  const RedisReply& owned = *reply;
   if (owned->type != REDIS_REPLY_INTEGER) {
     return absl::UnavailableError("session store: unexpected reply from Redis");
   }

@@ -6,13 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/store/redis_connection.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
-
-struct redisContext;
-struct redisReply;
 
 namespace backchat::store {
 
@@ -29,16 +26,14 @@ struct RedisStoreOptions {
   absl::Duration timeout = absl::Seconds(1);
 };
 
-// Thread-safe: one connection behind a mutex. Each operation is one Lua
-// script, so the compare-and-set of a session's version is atomic in Redis.
-// When Redis is unreachable, calls return UNAVAILABLE and the next call
-// connects again.
+// Thread-safe (see RedisConnection). Each operation is one Lua script, so
+// the compare-and-set of a session's version is atomic in Redis. When Redis
+// is unreachable, calls return UNAVAILABLE and a later call connects again.
 class RedisSessionStore final : public SessionStore {
  public:
   // Connects (UNAVAILABLE if Redis does not answer). Does not own `codec`.
   static absl::StatusOr<std::unique_ptr<RedisSessionStore>> Open(
       RedisStoreOptions options, const SessionCodec* codec);
-  ~RedisSessionStore() override;
 
   absl::Status Create(const Session& session) override;
   absl::StatusOr<Session> Load(absl::string_view id) override;
@@ -49,16 +44,12 @@ class RedisSessionStore final : public SessionStore {
   const SessionCodec* codec_;
 
   RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec)
-      : options_(std::move(options)), codec_(codec) {}
-  absl::Status Connect() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Runs EVAL with `script`, one key and `args`; the reply is owned by the
-  // caller (freeReplyObject). UNAVAILABLE on any connection problem.
-  absl::StatusOr<redisReply*> Eval(const char* script, const std::string& key,
-                                   const std::vector<std::string>& args);
+      : options_(std::move(options)),
+        codec_(codec),
+        redis_({options_.host, options_.port, options_.database, options_.timeout}) {}
   std::string Key(absl::string_view id) const;
 
-  absl::Mutex mu_;
-  redisContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  RedisConnection redis_;
 };
 
 }  // namespace backchat::store

@@ -1,0 +1,80 @@
+#include "service/store/redis_connection.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace backchat::store {
+
+RedisConnection::~RedisConnection() {
+  absl::MutexLock lock(&mu_);
+  if (context_ != nullptr) redisFree(context_);
+}
+
+absl::Status RedisConnection::Connect() {
+  absl::MutexLock lock(&mu_);
+  return ConnectLocked();
+}
+
+absl::Status RedisConnection::ConnectLocked() {
+  if (context_ != nullptr) return absl::OkStatus();
+  const std::string where = absl::StrCat(address_.host, ":", address_.port);
+  redisContext* context = redisConnectWithTimeout(
+      address_.host.c_str(), address_.port, absl::ToTimeval(address_.timeout));
+  if (context == nullptr || context->err) {
+    const std::string why = context != nullptr ? context->errstr : "out of memory";
+    if (context != nullptr) redisFree(context);
+    return absl::UnavailableError(
+        absl::StrCat("cannot reach Redis at ", where, ": ", why));
+  }
+  redisSetTimeout(context, absl::ToTimeval(address_.timeout));
+  RedisReply selected(static_cast<redisReply*>(
+      redisCommand(context, "SELECT %d", address_.database)));
+  if (selected == nullptr || selected->type == REDIS_REPLY_ERROR) {
+    redisFree(context);
+    return absl::UnavailableError(absl::StrCat(
+        "Redis at ", where, " refused database ", address_.database));
+  }
+  context_ = context;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : args) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  absl::MutexLock lock(&mu_);
+  // Retrying is safe for BackChat's commands: a repeated update fails its
+  // version check instead of applying twice.
+  const int attempts = context_ != nullptr ? 2 : 1;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    const absl::Status connected = ConnectLocked();
+    if (!connected.ok()) return connected;
+    RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
+        context_, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    if (reply == nullptr) {
+      const std::string why = context_->errstr;
+      redisFree(context_);  // Broken: the next attempt or call connects again.
+      context_ = nullptr;
+      if (attempt == attempts) return absl::UnavailableError(absl::StrCat("Redis: ", why));
+      continue;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+      return absl::UnavailableError(
+          absl::StrCat("Redis: ", absl::string_view(reply->str, reply->len)));
+    }
+    return reply;
+  }
+  return absl::UnavailableError("Redis: no reply");
+}
+
+absl::StatusOr<RedisReply> RedisConnection::Eval(const char* script,
+                                                 const std::string& key,
+                                                 const std::vector<std::string>& args) {
+  std::vector<std::string> command = {"EVAL", script, "1", key};
+  command.insert(command.end(), args.begin(), args.end());
+  return Command(command);
+}
+
+}  // namespace backchat::store

@@ -1,0 +1,58 @@
+// One Redis connection that reconnects by itself: shared by the Redis
+// session and record stores.
+#ifndef BACKCHAT_SERVICE_STORE_REDIS_CONNECTION_H_
+#define BACKCHAT_SERVICE_STORE_REDIS_CONNECTION_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <hiredis/hiredis.h>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace backchat::store {
+
+struct RedisAddress {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  int database = 0;
+  absl::Duration timeout = absl::Seconds(1);
+};
+
+struct RedisReplyDeleter {
+  void operator()(redisReply* reply) const { freeReplyObject(reply); }
+};
+using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
+
+// Thread-safe (one connection behind a mutex).
+class RedisConnection {
+ public:
+  explicit RedisConnection(RedisAddress address) : address_(std::move(address)) {}
+  ~RedisConnection();
+
+  // Connects now if not connected. UNAVAILABLE if Redis does not answer.
+  absl::Status Connect();
+
+  // Runs one command given as arguments (binary-safe). A connection that
+  // broke since its last use (Redis restarted) is reopened and the command
+  // retried once. UNAVAILABLE on connection problems and Redis errors.
+  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
+
+  // EVAL `script` with one key and `args`.
+  absl::StatusOr<RedisReply> Eval(const char* script, const std::string& key,
+                                  const std::vector<std::string>& args);
+
+ private:
+  absl::Status ConnectLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const RedisAddress address_;
+  absl::Mutex mu_;
+  redisContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+};
+
+}  // namespace backchat::store
+
+#endif  // BACKCHAT_SERVICE_STORE_REDIS_CONNECTION_H_
