@@ -15,6 +15,7 @@
 #include "service/api/conversations.h"
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
+#include "service/records/record_stores.h"
 #include "service/store/open_session_store.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1",
@@ -38,6 +39,8 @@ ABSL_FLAG(int, redis_database, 0,
 ABSL_FLAG(std::string, sqlite_synchronous, "normal",
           "normal (survives a crash of the process) or full (survives power "
           "loss; slower).");
+ABSL_FLAG(int, record_retention_days, 0,
+          "Delete triage records older than this many days (0: keep them).");
 ABSL_FLAG(absl::Duration, session_idle_timeout, absl::Minutes(30),
           "A session unused for this long is forgotten.");
 ABSL_FLAG(int64_t, max_sessions, 100000,
@@ -110,7 +113,16 @@ int main(int argc, char** argv) {
   backchat::store::SessionCodec codec(dialogs->get());
   auto sessions = backchat::store::OpenSessionStore(store_config, &codec);
   if (!sessions.ok()) return Fail(std::string(sessions.status().message()));
-  backchat::api::Conversations conversations(dialogs->get(), sessions->get());
+  auto records = backchat::records::OpenRecordStore(store_config);
+  if (!records.ok()) return Fail(std::string(records.status().message()));
+  std::unique_ptr<backchat::records::RecordRetention> retention;
+  if (absl::GetFlag(FLAGS_record_retention_days) > 0) {
+    retention = std::make_unique<backchat::records::RecordRetention>(
+        records->get(), absl::Hours(24) * absl::GetFlag(FLAGS_record_retention_days),
+        absl::Hours(1));
+  }
+  backchat::api::Conversations conversations(dialogs->get(), sessions->get(),
+                                             records->get());
 
   // Block the signals we handle before gRPC starts its threads, so that
   // they inherit the mask and only sigwait below receives them.
@@ -125,7 +137,7 @@ int main(int argc, char** argv) {
   options.address = absl::GetFlag(FLAGS_address);
   options.port = port;
   auto server = backchat::api::BackchatServer::Start(options, &conversations,
-                                                     dialogs->get());
+                                                     dialogs->get(), records->get());
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
   std::cerr << "backchat_server: listening on " << options.address << ":"

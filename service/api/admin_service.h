@@ -4,13 +4,15 @@
 
 #include "backchat/admin/v1/admin.grpc.pb.h"
 #include "service/engine/dialog_registry.h"
+#include "service/records/record_store.h"
 
 namespace backchat::api {
 
 class AdminService final : public admin::v1::AdminService::CallbackService {
  public:
-  // Does not own `dialogs`.
-  explicit AdminService(engine::DialogRegistry* dialogs) : dialogs_(dialogs) {}
+  // Does not own `dialogs` or `records` (which may be null: no records).
+  AdminService(engine::DialogRegistry* dialogs, records::RecordStore* records)
+      : dialogs_(dialogs), records_(records) {}
 
   grpc::ServerUnaryReactor* ReloadDialogs(
       grpc::CallbackServerContext* context,
@@ -20,9 +22,18 @@ class AdminService final : public admin::v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const admin::v1::ListDialogsRequest* request,
       admin::v1::ListDialogsResponse* response) override;
+  grpc::ServerUnaryReactor* ListRecords(
+      grpc::CallbackServerContext* context,
+      const admin::v1::ListRecordsRequest* request,
+      admin::v1::ListRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportRecords(
+      grpc::CallbackServerContext* context,
+      const admin::v1::ExportRecordsRequest* request,
+      admin::v1::ExportRecordsResponse* response) override;
 
  private:
   engine::DialogRegistry* dialogs_;
+  records::RecordStore* records_;
 };
 
 // Describes every dialog the registry serves now.

@@ -1,5 +1,6 @@
 #include "service/api/conversations.h"
 
+#include <iostream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -76,8 +77,46 @@ bool IsWellFormedLocale(absl::string_view tag) {
 
 Conversations::Conversations(const engine::DialogRegistry* dialogs,
                              store::SessionStore* sessions,
+                             records::RecordStore* records,
                              std::function<absl::Time()> clock)
-    : dialogs_(dialogs), sessions_(sessions), clock_(std::move(clock)) {}
+    : dialogs_(dialogs), sessions_(sessions), records_(records), clock_(std::move(clock)) {}
+
+void Conversations::Record(const Session& session, const engine::Step& outcome) {
+  if (records_ == nullptr) return;
+  const CompiledDialog& dialog = *session.dialog;
+  records::TriageRecord record;
+  auto id = store::NewSessionId();  // Random, unrelated to the session id.
+  if (!id.ok()) return;
+  record.set_record_id(*id);
+  record.set_dialog_id(dialog.id);
+  record.set_dialog_version(dialog.version);
+  record.set_locale(session.locale);
+  record.set_channel(session.channel);
+  for (size_t q = 0; q < dialog.questions.size(); ++q) {
+    const OptionMask answer = session.state.answers[q];
+    if (answer == 0) continue;
+    auto* recorded = record.add_answers();
+    recorded->set_question_id(dialog.questions[q].id);
+    for (size_t o = 0; o < dialog.questions[q].options.size(); ++o) {
+      if ((answer >> o) & 1) recorded->add_option_ids(dialog.questions[q].options[o].id);
+    }
+  }
+  record.set_level(outcome.level);
+  for (int flag : outcome.fired_flags) record.add_red_flag_ids(dialog.red_flags[flag].id);
+  if (outcome.technique_rule >= 0) {
+    record.set_technique_id(
+        dialog.techniques[dialog.technique_rules[outcome.technique_rule].technique].id);
+  }
+  if (outcome.frequency_rule >= 0) {
+    record.set_frequency_rule_id(dialog.frequency_rules[outcome.frequency_rule].id);
+  }
+  record.set_started_unix_micros(absl::ToUnixMicros(session.created));
+  record.set_finished_unix_micros(absl::ToUnixMicros(session.updated));
+  const absl::Status written = records_->Append(record);
+  if (!written.ok()) {
+    std::cerr << "backchat_server: a triage record was not written: " << written << "\n";
+  }
+}
 
 absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
   if (id.empty()) {
@@ -169,6 +208,7 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
       engine::ApplyAnswer(dialog, step.question, options, &session.state));
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   BuildTurn(session, "", turn);
+  if (turn->has_outcome()) Record(session, engine::NextStep(dialog, session.state));
   return absl::OkStatus();
 }
 

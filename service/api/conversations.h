@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "backchat/triage/v1/triage.pb.h"
 #include "service/engine/dialog_registry.h"
+#include "service/records/record_store.h"
 #include "service/store/session_store.h"
 
 namespace backchat::api {
@@ -22,8 +23,12 @@ class Conversations {
   // Largest free-text answer accepted, in bytes.
   static constexpr size_t kMaxAnswerTextBytes = 1000;
 
+  // `records` (may be null) receives a record whenever an answer finishes a
+  // conversation; a failure to write one is logged, and does not fail the
+  // answer, which is already saved.
   Conversations(const engine::DialogRegistry* dialogs,
                 store::SessionStore* sessions,
+                records::RecordStore* records = nullptr,
                 std::function<absl::Time()> clock = [] { return absl::Now(); });
 
   absl::Status Start(const triage::v1::StartSessionRequest& request,
@@ -40,9 +45,11 @@ class Conversations {
  private:
   absl::StatusOr<store::Session> LoadSession(absl::string_view session_id);
   absl::Status Save(store::Session* session);
+  void Record(const store::Session& session, const engine::Step& outcome);
 
   const engine::DialogRegistry* dialogs_;
   store::SessionStore* sessions_;
+  records::RecordStore* records_;
   std::function<absl::Time()> clock_;
 };
 

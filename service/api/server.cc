@@ -10,13 +10,13 @@ namespace backchat::api {
 
 absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
     const ServerOptions& options, Conversations* conversations,
-    engine::DialogRegistry* dialogs) {
+    engine::DialogRegistry* dialogs, records::RecordStore* records) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<BackchatServer> server(new BackchatServer());
   server->service_ = std::make_unique<TriageService>(conversations);
-  server->admin_ = std::make_unique<AdminService>(dialogs);
+  server->admin_ = std::make_unique<AdminService>(dialogs, records);
   const std::string target = absl::StrCat(
       options.address.find(':') != std::string::npos
           ? absl::StrCat("[", options.address, "]")

@@ -29,7 +29,7 @@ class BackchatServer {
   // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<BackchatServer>> Start(
       const ServerOptions& options, Conversations* conversations,
-      engine::DialogRegistry* dialogs);
+      engine::DialogRegistry* dialogs, records::RecordStore* records = nullptr);
 
   ~BackchatServer();
 

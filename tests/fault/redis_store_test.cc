@@ -19,6 +19,7 @@
 #include "service/api/conversations.h"
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
+#include "service/records/record_stores.h"
 #include "service/store/redis_session_store.h"
 #include "service/store/session_codec.h"
 #include "tests/support/dialog_paths.h"
@@ -207,6 +208,23 @@ TEST_F(RedisStoreTest, AFullStoreRefusesNewSessions) {
   tv1::StartSessionResponse response;
   const grpc::Status full = replicas_[0].stub->StartSession(&context, {}, &response);
   EXPECT_EQ(full.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(RedisStoreTest, RecordsAreSharedKeptInOrderAndDeletedByAge) {
+  records::RedisRecordStore writer({"127.0.0.1", port_});
+  records::RedisRecordStore reader({"127.0.0.1", port_});
+  for (int i = 0; i < 4; ++i) {
+    admin::v1::TriageRecord record;
+    record.set_record_id(absl::StrCat("r", i));
+    record.set_finished_unix_micros(1000 * (4 - i));  // Written newest first.
+    ASSERT_TRUE(writer.Append(record).ok());
+  }
+  auto listed = reader.List(absl::FromUnixMicros(2000), 0);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].record_id(), "r2");  // Oldest first.
+  EXPECT_EQ(*reader.DeleteFinishedBefore(absl::FromUnixMicros(3000)), 2);
+  EXPECT_EQ(reader.List(absl::UnixEpoch(), 0)->size(), 2u);
 }
 
 }  // namespace

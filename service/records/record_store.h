@@ -1,0 +1,32 @@
+// Where triage records of finished conversations are kept.
+#ifndef BACKCHAT_SERVICE_RECORDS_RECORD_STORE_H_
+#define BACKCHAT_SERVICE_RECORDS_RECORD_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "backchat/admin/v1/admin.pb.h"
+
+namespace backchat::records {
+
+using admin::v1::TriageRecord;
+
+// Implementations are thread-safe; failures are UNAVAILABLE with a reason.
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+  virtual absl::Status Append(const TriageRecord& record) = 0;
+  // Records finished at or after `since`, oldest first; at most `limit`
+  // (0: no limit).
+  virtual absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since,
+                                                         size_t limit) = 0;
+  // Deletes records finished before `cutoff`; returns how many.
+  virtual absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) = 0;
+};
+
+}  // namespace backchat::records
+
+#endif  // BACKCHAT_SERVICE_RECORDS_RECORD_STORE_H_

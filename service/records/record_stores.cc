@@ -1,0 +1,225 @@
+#include "service/records/record_stores.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+
+namespace backchat::records {
+
+// ----------------------------------------------------------------- memory
+
+absl::Status MemoryRecordStore::Append(const TriageRecord& record) {
+  absl::MutexLock lock(&mu_);
+  records_.push_back(record);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TriageRecord>> MemoryRecordStore::List(absl::Time since,
+                                                                  size_t limit) {
+  const int64_t from = absl::ToUnixMicros(since);
+  absl::MutexLock lock(&mu_);
+  std::vector<TriageRecord> out;
+  for (const TriageRecord& record : records_) {
+    if (limit != 0 && out.size() >= limit) break;
+    if (record.finished_unix_micros() >= from) out.push_back(record);
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> MemoryRecordStore::DeleteFinishedBefore(absl::Time cutoff) {
+  const int64_t before = absl::ToUnixMicros(cutoff);
+  absl::MutexLock lock(&mu_);
+  const size_t was = records_.size();
+  records_.erase(std::remove_if(records_.begin(), records_.end(),
+                                [&](const TriageRecord& r) {
+                                  return r.finished_unix_micros() < before;
+                                }),
+                 records_.end());
+  return static_cast<int64_t>(was - records_.size());
+}
+
+// ----------------------------------------------------------------- SQLite
+
+absl::Status SqliteRecordStore::Error(absl::string_view doing) {
+  return absl::UnavailableError(absl::StrCat("record store (", path_, "): ", doing,
+                                             ": ", sqlite3_errmsg(db_)));
+}
+
+absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
+    const std::string& path) {
+  std::unique_ptr<SqliteRecordStore> store(new SqliteRecordStore(path));
+  absl::MutexLock lock(&store->mu_);
+  if (sqlite3_open_v2(path.c_str(), &store->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK ||
+      sqlite3_exec(store->db_,
+                   "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
+                   "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, "
+                   "finished_micros INTEGER NOT NULL, data BLOB NOT NULL);"
+                   "CREATE INDEX IF NOT EXISTS records_by_finished ON records "
+                   "(finished_micros);",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return store->Error("cannot open the records table");
+  }
+  return store;
+}
+
+SqliteRecordStore::~SqliteRecordStore() {
+  absl::MutexLock lock(&mu_);
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteRecordStore::Append(const TriageRecord& record) {
+  const std::string data = record.SerializeAsString();
+  absl::MutexLock lock(&mu_);
+  sqlite3_stmt* insert = nullptr;
+  if (sqlite3_prepare_v2(db_, "INSERT INTO records (id, finished_micros, data) "
+                              "VALUES (?1, ?2, ?3)",
+                         -1, &insert, nullptr) != SQLITE_OK) {
+    return Error("cannot add a record");
+  }
+  sqlite3_bind_text(insert, 1, record.record_id().data(),
+                    static_cast<int>(record.record_id().size()), SQLITE_STATIC);
+  sqlite3_bind_int64(insert, 2, record.finished_unix_micros());
+  sqlite3_bind_blob(insert, 3, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(insert);
+  sqlite3_finalize(insert);
+  if (rc != SQLITE_DONE) return Error("cannot add a record");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TriageRecord>> SqliteRecordStore::List(absl::Time since,
+                                                                  size_t limit) {
+  absl::MutexLock lock(&mu_);
+  sqlite3_stmt* select = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT data FROM records WHERE finished_micros >= ?1 "
+                              "ORDER BY finished_micros LIMIT ?2",
+                         -1, &select, nullptr) != SQLITE_OK) {
+    return Error("cannot list records");
+  }
+  sqlite3_bind_int64(select, 1, absl::ToUnixMicros(since));
+  sqlite3_bind_int64(select, 2, limit == 0 ? -1 : static_cast<int64_t>(limit));
+  std::vector<TriageRecord> out;
+  int rc;
+  while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+    TriageRecord record;
+    record.ParseFromArray(sqlite3_column_blob(select, 0), sqlite3_column_bytes(select, 0));
+    out.push_back(std::move(record));
+  }
+  sqlite3_finalize(select);
+  if (rc != SQLITE_DONE) return Error("cannot list records");
+  return out;
+}
+
+absl::StatusOr<int64_t> SqliteRecordStore::DeleteFinishedBefore(absl::Time cutoff) {
+  absl::MutexLock lock(&mu_);
+  sqlite3_stmt* remove = nullptr;
+  if (sqlite3_prepare_v2(db_, "DELETE FROM records WHERE finished_micros < ?1", -1,
+                         &remove, nullptr) != SQLITE_OK) {
+    return Error("cannot delete records");
+  }
+  sqlite3_bind_int64(remove, 1, absl::ToUnixMicros(cutoff));
+  const int rc = sqlite3_step(remove);
+  sqlite3_finalize(remove);
+  if (rc != SQLITE_DONE) return Error("cannot delete records");
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+// ------------------------------------------------------------------ Redis
+
+absl::Status RedisRecordStore::Append(const TriageRecord& record) {
+  auto reply = redis_.Command({"ZADD", key_, absl::StrCat(record.finished_unix_micros()),
+                               record.SerializeAsString()});
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TriageRecord>> RedisRecordStore::List(absl::Time since,
+                                                                 size_t limit) {
+  std::vector<std::string> command = {"ZRANGEBYSCORE", key_,
+                                      absl::StrCat(absl::ToUnixMicros(since)), "+inf"};
+  if (limit != 0) {
+    command.insert(command.end(), {"LIMIT", "0", absl::StrCat(limit)});
+  }
+  auto reply = redis_.Command(command);
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
+  }
+  std::vector<TriageRecord> out;
+  for (size_t i = 0; i < (*reply)->elements; ++i) {
+    TriageRecord record;
+    record.ParseFromArray((*reply)->element[i]->str,
+                          static_cast<int>((*reply)->element[i]->len));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> RedisRecordStore::DeleteFinishedBefore(absl::Time cutoff) {
+  auto reply = redis_.Command({"ZREMRANGEBYSCORE", key_, "-inf",
+                               absl::StrCat("(", absl::ToUnixMicros(cutoff))});
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
+  }
+  return static_cast<int64_t>((*reply)->integer);
+}
+
+// ------------------------------------------------------------- opening
+
+absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
+    const store::StoreConfig& config) {
+  if (config.kind == "sqlite") {
+    auto records = SqliteRecordStore::Open(config.sqlite_path);
+    if (!records.ok()) return records.status();
+    return std::unique_ptr<RecordStore>(*std::move(records));
+  }
+  if (config.kind == "redis") {
+    store::RedisAddress address;
+    const size_t colon = config.redis_address.rfind(':');
+    address.host = config.redis_address.substr(0, colon);
+    address.port = std::stoi(config.redis_address.substr(colon + 1));
+    address.database = config.redis_database;
+    return std::unique_ptr<RecordStore>(std::make_unique<RedisRecordStore>(address));
+  }
+  return std::unique_ptr<RecordStore>(std::make_unique<MemoryRecordStore>());
+}
+
+// ----------------------------------------------------------- retention
+
+RecordRetention::RecordRetention(RecordStore* records, absl::Duration keep,
+                                 absl::Duration every)
+    : records_(records), keep_(keep), every_(every), thread_([this] { Loop(); }) {}
+
+RecordRetention::~RecordRetention() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+void RecordRetention::Loop() {
+  while (true) {
+    auto deleted = records_->DeleteFinishedBefore(absl::Now() - keep_);
+    if (!deleted.ok()) {
+      std::cerr << "backchat_server: record retention: " << deleted.status() << "\n";
+    } else if (*deleted > 0) {
+      std::cerr << "backchat_server: record retention deleted " << *deleted
+                << " records\n";
+    }
+    absl::MutexLock lock(&mu_);
+    auto stop = [this]() -> bool {
+      mu_.AssertHeld();
+      return stopping_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&stop), every_);
+    if (stopping_) return;
+  }
+}
+
+}  // namespace backchat::records

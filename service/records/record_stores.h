@@ -1,0 +1,87 @@
+// The record store of each session backend: memory, SQLite, Redis.
+#ifndef BACKCHAT_SERVICE_RECORDS_RECORD_STORES_H_
+#define BACKCHAT_SERVICE_RECORDS_RECORD_STORES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include <thread>
+
+#include "service/records/record_store.h"
+#include "service/store/open_session_store.h"
+#include "service/store/redis_connection.h"
+
+struct sqlite3;
+
+namespace backchat::records {
+
+class MemoryRecordStore final : public RecordStore {
+ public:
+  absl::Status Append(const TriageRecord& record) override;
+  absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
+  absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
+
+ private:
+  absl::Mutex mu_;
+  std::vector<TriageRecord> records_ ABSL_GUARDED_BY(mu_);  // In finishing order.
+};
+
+// A `records` table in the sessions' SQLite file (its own connection).
+class SqliteRecordStore final : public RecordStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Open(const std::string& path);
+  ~SqliteRecordStore() override;
+  absl::Status Append(const TriageRecord& record) override;
+  absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
+  absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
+
+ private:
+  explicit SqliteRecordStore(std::string path) : path_(std::move(path)) {}
+  absl::Status Error(absl::string_view doing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  const std::string path_;
+  absl::Mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_) = nullptr;
+};
+
+// A sorted set in Redis, scored by finishing time (shared by replicas).
+class RedisRecordStore final : public RecordStore {
+ public:
+  explicit RedisRecordStore(store::RedisAddress address,
+                            std::string key = "backchat:records")
+      : redis_(std::move(address)), key_(std::move(key)) {}
+  absl::Status Append(const TriageRecord& record) override;
+  absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
+  absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
+
+ private:
+  store::RedisConnection redis_;
+  const std::string key_;
+};
+
+// The record store beside the configured session store: the same SQLite
+// file, the same Redis, or memory.
+absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
+    const store::StoreConfig& config);
+
+// Deletes records finished more than `keep` ago, now and then every
+// `every`, on a thread of its own, until destroyed.
+class RecordRetention {
+ public:
+  RecordRetention(RecordStore* records, absl::Duration keep, absl::Duration every);
+  ~RecordRetention();
+
+ private:
+  void Loop();
+  RecordStore* records_;
+  const absl::Duration keep_;
+  const absl::Duration every_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace backchat::records
+
+#endif  // BACKCHAT_SERVICE_RECORDS_RECORD_STORES_H_
