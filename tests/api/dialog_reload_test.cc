@@ -18,6 +18,7 @@
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
 #include "service/store/memory_session_store.h"
+#include "tests/support/live_server.h"
 
 namespace backchat::api {
 namespace {
@@ -43,18 +44,11 @@ class DialogReloadTest : public ::testing::Test {
     auto dialogs = engine::DialogRegistry::LoadDirectory(dir_, "back_pain");
     ASSERT_TRUE(dialogs.ok()) << dialogs.status();
     dialogs_ = *std::move(dialogs);
-    conversations_ = std::make_unique<Conversations>(dialogs_.get(), &sessions_);
-    auto server =
-        BackchatServer::Start({"127.0.0.1", 0}, conversations_.get(), dialogs_.get());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                       grpc::InsecureChannelCredentials());
-    triage_ = tv1::TriageService::NewStub(channel);
-    admin_ = av1::AdminService::NewStub(channel);
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown(absl::Seconds(1));
+    auto live = testing::LiveServer::Start(dialogs_.get(), &sessions_);
+    ASSERT_TRUE(live.ok()) << live.status();
+    live_ = *std::move(live);
+    triage_ = tv1::TriageService::NewStub(live_->channel());
+    admin_ = av1::AdminService::NewStub(live_->channel());
   }
 
   // Rewrites the base dialog file with `from` replaced by `to`.
@@ -92,8 +86,7 @@ class DialogReloadTest : public ::testing::Test {
   std::string dir_;
   store::MemorySessionStore sessions_;
   std::unique_ptr<engine::DialogRegistry> dialogs_;
-  std::unique_ptr<Conversations> conversations_;
-  std::unique_ptr<BackchatServer> server_;
+  std::unique_ptr<testing::LiveServer> live_;
   std::unique_ptr<tv1::TriageService::Stub> triage_;
   std::unique_ptr<av1::AdminService::Stub> admin_;
 };

@@ -18,6 +18,7 @@
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
 #include "service/store/memory_session_store.h"
+#include "tests/support/live_server.h"
 #include "wire_contracts.pb.h"
 
 namespace backchat::api {
@@ -29,22 +30,11 @@ using ::testing::HasSubstr;
 class GrpcEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dialogs = engine::DialogRegistry::LoadDirectory(
-        absl::StrCat(BACKCHAT_SOURCE_DIR, "/dialogs"), "back_pain");
-    ASSERT_TRUE(dialogs.ok()) << dialogs.status();
-    dialogs_ = *std::move(dialogs);
-    conversations_ = std::make_unique<Conversations>(dialogs_.get(), &sessions_);
-    auto server =
-        BackchatServer::Start({"127.0.0.1", 0}, conversations_.get(), dialogs_.get());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    auto live = testing::LiveServer::Start(dialogs_.get(), &sessions_);
+    ASSERT_TRUE(live.ok()) << live.status();
+    live_ = *std::move(live);
+    channel_ = live_->channel();
     stub_ = tv1::TriageService::NewStub(channel_);
-  }
-
-  void TearDown() override {
-    if (server_) server_->Shutdown(absl::Seconds(1));
   }
 
   static std::unique_ptr<grpc::ClientContext> Context() {
@@ -107,9 +97,8 @@ class GrpcEndToEndTest : public ::testing::Test {
   }
 
   store::MemorySessionStore sessions_;
-  std::unique_ptr<engine::DialogRegistry> dialogs_;
-  std::unique_ptr<Conversations> conversations_;
-  std::unique_ptr<BackchatServer> server_;
+  std::unique_ptr<engine::DialogRegistry> dialogs_ = testing::LoadSourceDialogs();
+  std::unique_ptr<testing::LiveServer> live_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<tv1::TriageService::Stub> stub_;
 };

@@ -20,6 +20,7 @@
 #include "service/records/record_stores.h"
 #include "service/store/memory_session_store.h"
 #include "tests/support/dialog_paths.h"
+#include "tests/support/live_server.h"
 
 namespace backchat::api {
 namespace {
@@ -33,22 +34,12 @@ using ::testing::HasSubstr;
 class RecordsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dialogs = engine::DialogRegistry::LoadDirectory(
-        absl::StrCat(BACKCHAT_SOURCE_DIR, "/dialogs"), "back_pain");
-    ASSERT_TRUE(dialogs.ok());
-    dialogs_ = *std::move(dialogs);
-    conversations_ =
-        std::make_unique<Conversations>(dialogs_.get(), &sessions_, &records_);
-    auto server = BackchatServer::Start({"127.0.0.1", 0}, conversations_.get(),
-                                        dialogs_.get(), &records_);
-    ASSERT_TRUE(server.ok());
-    server_ = *std::move(server);
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                       grpc::InsecureChannelCredentials());
-    triage_ = tv1::TriageService::NewStub(channel);
-    admin_ = av1::AdminService::NewStub(channel);
+    auto live = testing::LiveServer::Start(dialogs_.get(), &sessions_, &records_);
+    ASSERT_TRUE(live.ok()) << live.status();
+    live_ = *std::move(live);
+    triage_ = tv1::TriageService::NewStub(live_->channel());
+    admin_ = av1::AdminService::NewStub(live_->channel());
   }
-  void TearDown() override { server_->Shutdown(absl::Seconds(1)); }
 
   // Runs a conversation with `overrides` on top of the self-care answers.
   tv1::Turn Converse(const testing::Answers& overrides, const std::string& locale = "") {
@@ -86,9 +77,8 @@ class RecordsTest : public ::testing::Test {
 
   store::MemorySessionStore sessions_;
   records::MemoryRecordStore records_;
-  std::unique_ptr<engine::DialogRegistry> dialogs_;
-  std::unique_ptr<Conversations> conversations_;
-  std::unique_ptr<BackchatServer> server_;
+  std::unique_ptr<engine::DialogRegistry> dialogs_ = testing::LoadSourceDialogs();
+  std::unique_ptr<testing::LiveServer> live_;
   std::unique_ptr<tv1::TriageService::Stub> triage_;
   std::unique_ptr<av1::AdminService::Stub> admin_;
 };

@@ -23,6 +23,7 @@
 #include "service/store/redis_session_store.h"
 #include "service/store/session_codec.h"
 #include "tests/support/dialog_paths.h"
+#include "tests/support/live_server.h"
 #include "tests/support/server_process.h"
 
 namespace backchat::testing {
@@ -45,8 +46,7 @@ int FreePort() {
 
 struct Replica {
   std::unique_ptr<store::RedisSessionStore> sessions;
-  std::unique_ptr<api::Conversations> conversations;
-  std::unique_ptr<api::BackchatServer> server;
+  std::unique_ptr<LiveServer> server;
   std::unique_ptr<tv1::TriageService::Stub> stub;
 };
 
@@ -59,10 +59,7 @@ class RedisStoreTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     port_ = FreePort();
     StartRedis();
-    auto dialogs = engine::DialogRegistry::LoadDirectory(
-        absl::StrCat(BACKCHAT_SOURCE_DIR, "/dialogs"), "back_pain");
-    ASSERT_TRUE(dialogs.ok());
-    dialogs_ = *std::move(dialogs);
+    dialogs_ = LoadSourceDialogs();
     codec_ = std::make_unique<store::SessionCodec>(dialogs_.get());
     for (Replica& replica : replicas_) {
       store::RedisStoreOptions options;
@@ -71,22 +68,17 @@ class RedisStoreTest : public ::testing::Test {
       auto sessions = store::RedisSessionStore::Open(options, codec_.get());
       ASSERT_TRUE(sessions.ok()) << sessions.status();
       replica.sessions = *std::move(sessions);
-      replica.conversations =
-          std::make_unique<api::Conversations>(dialogs_.get(), replica.sessions.get());
-      auto server = api::BackchatServer::Start({"127.0.0.1", 0},
-                                               replica.conversations.get(), dialogs_.get());
+      auto server = LiveServer::Start(dialogs_.get(), replica.sessions.get());
       ASSERT_TRUE(server.ok());
       replica.server = *std::move(server);
-      replica.stub = tv1::TriageService::NewStub(grpc::CreateChannel(
-          absl::StrCat("127.0.0.1:", replica.server->port()),
-          grpc::InsecureChannelCredentials()));
+      replica.stub = tv1::TriageService::NewStub(replica.server->channel());
     }
   }
 
   void TearDown() override {
     for (Replica& replica : replicas_) {
       replica.stub.reset();
-      if (replica.server) replica.server->Shutdown(absl::Seconds(1));
+      replica.server.reset();
     }
     if (redis_) redis_->Stop(SIGTERM);
     std::filesystem::remove_all(dir_);
