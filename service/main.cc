@@ -39,6 +39,8 @@ ABSL_FLAG(int, redis_database, 0,
 ABSL_FLAG(std::string, sqlite_synchronous, "normal",
           "normal (survives a crash of the process) or full (survives power "
           "loss; slower).");
+ABSL_FLAG(bool, serve_echo, false,
+          "Also serve backchat.bench.v1.EchoService, the benchmark's baseline.");
 ABSL_FLAG(int, record_retention_days, 0,
           "Delete triage records older than this many days (0: keep them).");
 ABSL_FLAG(absl::Duration, session_idle_timeout, absl::Minutes(30),
@@ -136,6 +138,7 @@ int main(int argc, char** argv) {
   backchat::api::ServerOptions options;
   options.address = absl::GetFlag(FLAGS_address);
   options.port = port;
+  options.serve_echo = absl::GetFlag(FLAGS_serve_echo);
   auto server = backchat::api::BackchatServer::Start(options, &conversations,
                                                      dialogs->get(), records->get());
   if (!server.ok()) return Fail(std::string(server.status().message()));

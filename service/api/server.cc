@@ -1,12 +1,28 @@
 #include "service/api/server.h"
 
 #include "absl/strings/str_cat.h"
+#include "backchat/bench/v1/echo.grpc.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
 namespace backchat::api {
+namespace {
+
+// Returns the payload: the least work an RPC on this server can do.
+class EchoService final : public bench::v1::EchoService::CallbackService {
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const bench::v1::EchoRequest* request,
+                                 bench::v1::EchoResponse* response) override {
+    response->set_payload(request->payload());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
     const ServerOptions& options, Conversations* conversations,
@@ -27,6 +43,10 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
                            &server->port_);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
+  if (options.serve_echo) {
+    server->echo_ = std::make_unique<EchoService>();
+    builder.RegisterService(server->echo_.get());
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -19,6 +19,8 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   // 0 picks a free port (tests); see BackchatServer::port().
   int port = 50051;
+  // Also serve backchat.bench.v1.EchoService (for the benchmark).
+  bool serve_echo = false;
 };
 
 // Owns the gRPC server and the service objects; does not own
@@ -44,6 +46,7 @@ class BackchatServer {
   BackchatServer() = default;
   std::unique_ptr<TriageService> service_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<grpc::Service> echo_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -1,0 +1,290 @@
+// triage_load: a closed-loop load generator on gRPC's callback API.
+//
+// --mode=triage keeps --in_flight conversations going: each starts a
+// session, answers every question along one of four paths (one per outcome
+// level, in turn) and checks every reply: a non-OK status, a question the
+// path has no answer for, or the wrong outcome level is an error. A
+// finished conversation is replaced at once. --mode=echo does the same with
+// the trivial EchoService, as the baseline.
+//
+// Prints figures, then one line starting with RESULT for scripts.
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "backchat/bench/v1/echo.grpc.pb.h"
+#include "backchat/triage/v1/triage.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "tests/support/dialog_paths.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port");
+ABSL_FLAG(std::string, mode, "triage", "triage or echo");
+ABSL_FLAG(int, in_flight, 64, "conversations (or echo calls) in flight");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "time before measuring");
+ABSL_FLAG(std::string, label, "", "name of this run in the RESULT line");
+
+namespace {
+
+namespace tv1 = backchat::triage::v1;
+namespace bv1 = backchat::bench::v1;
+using backchat::testing::Answers;
+
+// The four paths, each with the level it must reach.
+struct PathScript {
+  Answers answers;
+  tv1::Level level;
+};
+const std::vector<PathScript>& Paths() {
+  static const auto* paths = new std::vector<PathScript>{
+      {{{"warning_signs", {"both_legs"}}}, tv1::LEVEL_EMERGENCY},
+      {{{"symptoms", {"fever"}}}, tv1::LEVEL_URGENT},
+      {{{"medical_history", {"pregnant"}}}, tv1::LEVEL_SEE_DOCTOR},
+      {{}, tv1::LEVEL_SELF_CARE},
+  };
+  return *paths;
+}
+
+// Latencies in microseconds of one RPC kind, measured window only.
+class Latencies {
+ public:
+  void Add(double micros) {
+    absl::MutexLock lock(&mu_);
+    samples_.push_back(micros);
+  }
+  // The q-quantile (0..1), in milliseconds.
+  double Quantile(double q) {
+    absl::MutexLock lock(&mu_);
+    if (samples_.empty()) return 0;
+    std::sort(samples_.begin(), samples_.end());
+    const size_t i = std::min(samples_.size() - 1,
+                              static_cast<size_t>(q * static_cast<double>(samples_.size())));
+    return samples_[i] / 1000.0;
+  }
+  size_t count() {
+    absl::MutexLock lock(&mu_);
+    return samples_.size();
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<double> samples_;
+};
+
+class Run {
+ public:
+  explicit Run(std::shared_ptr<grpc::Channel> channel)
+      : triage_(tv1::TriageService::NewStub(channel)),
+        echo_(bv1::EchoService::NewStub(channel)) {}
+
+  absl::Time measure_from;
+  absl::Time measure_until;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> next_path{0};
+  std::atomic<long> conversations{0};
+  std::atomic<long> errors{0};
+  Latencies start_latency, answer_latency, all_latency;
+  std::unique_ptr<tv1::TriageService::Stub> triage_;
+  std::unique_ptr<bv1::EchoService::Stub> echo_;
+
+  void SlotDone() {
+    absl::MutexLock lock(&mu_);
+    --active_;
+  }
+  void SlotStarted() {
+    absl::MutexLock lock(&mu_);
+    ++active_;
+  }
+  // Waits until every slot has finished its last call.
+  void WaitIdle() {
+    absl::MutexLock lock(&mu_);
+    auto idle = [this]() -> bool {
+      mu_.AssertHeld();
+      return active_ == 0;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&idle), absl::Seconds(30));
+  }
+  void Error(const std::string& what) {
+    if (errors++ < 5) std::cerr << "error: " << what << "\n";
+  }
+  // Records a reply received at `now` for a call sent at `sent`.
+  bool Measure(absl::Time sent, absl::Time now, Latencies& kind) {
+    if (now < measure_from || now > measure_until) return false;
+    const double micros = absl::ToDoubleMicroseconds(now - sent);
+    kind.Add(micros);
+    all_latency.Add(micros);
+    return true;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int active_ = 0;
+};
+
+// One conversation slot: a chain of calls, each issued from the previous
+// call's completion callback.
+class Conversation {
+ public:
+  explicit Conversation(Run* run) : run_(run) {}
+
+  void Begin() {
+    if (run_->stopping) {
+      run_->SlotDone();
+      return;
+    }
+    path_ = run_->next_path++ % static_cast<int>(Paths().size());
+    context_ = std::make_unique<grpc::ClientContext>();
+    start_request_.set_channel(tv1::CHANNEL_WEBHOOK);
+    sent_ = absl::Now();
+    run_->triage_->async()->StartSession(
+        context_.get(), &start_request_, &start_response_, [this](grpc::Status status) {
+          run_->Measure(sent_, absl::Now(), run_->start_latency);
+          if (!status.ok()) return Fail("StartSession: " + status.error_message());
+          turn_ = start_response_.turn();
+          Continue();
+        });
+  }
+
+ private:
+  void Fail(const std::string& what) {
+    run_->Error(what);
+    Begin();
+  }
+
+  void Continue() {
+    if (turn_.has_outcome()) {
+      if (turn_.outcome().level() != Paths()[path_].level) {
+        return Fail(absl::StrFormat("path %d ended at %s", path_,
+                                    tv1::Level_Name(turn_.outcome().level())));
+      }
+      if (absl::Now() <= run_->measure_until && absl::Now() >= run_->measure_from) {
+        ++run_->conversations;
+      }
+      return Begin();
+    }
+    const std::string& question = turn_.question().id();
+    auto it = Paths()[path_].answers.find(question);
+    const Answers& defaults = backchat::testing::BackPainSelfCareAnswers();
+    if (it == Paths()[path_].answers.end()) it = defaults.find(question);
+    if (it == defaults.end()) return Fail("no answer for question " + question);
+    answer_request_.Clear();
+    answer_request_.set_session_id(turn_.session_id());
+    answer_request_.set_question_id(question);
+    for (const std::string& option : it->second) answer_request_.add_option_ids(option);
+    context_ = std::make_unique<grpc::ClientContext>();
+    sent_ = absl::Now();
+    run_->triage_->async()->SubmitAnswer(
+        context_.get(), &answer_request_, &answer_response_, [this](grpc::Status status) {
+          run_->Measure(sent_, absl::Now(), run_->answer_latency);
+          if (!status.ok()) return Fail("SubmitAnswer: " + status.error_message());
+          turn_ = answer_response_.turn();
+          Continue();
+        });
+  }
+
+  Run* run_;
+  int path_ = 0;
+  tv1::Turn turn_;
+  std::unique_ptr<grpc::ClientContext> context_;
+  tv1::StartSessionRequest start_request_;
+  tv1::StartSessionResponse start_response_;
+  tv1::SubmitAnswerRequest answer_request_;
+  tv1::SubmitAnswerResponse answer_response_;
+  absl::Time sent_;
+};
+
+// One echo slot.
+class EchoLoop {
+ public:
+  explicit EchoLoop(Run* run) : run_(run) { request_.set_payload(std::string(64, 'x')); }
+  void Begin() {
+    if (run_->stopping) {
+      run_->SlotDone();
+      return;
+    }
+    context_ = std::make_unique<grpc::ClientContext>();
+    sent_ = absl::Now();
+    run_->echo_->async()->Echo(context_.get(), &request_, &response_,
+                               [this](grpc::Status status) {
+                                 run_->Measure(sent_, absl::Now(), run_->answer_latency);
+                                 if (!status.ok()) run_->Error("Echo: " + status.error_message());
+                                 Begin();
+                               });
+  }
+
+ private:
+  Run* run_;
+  bv1::EchoRequest request_;
+  bv1::EchoResponse response_;
+  std::unique_ptr<grpc::ClientContext> context_;
+  absl::Time sent_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  const int in_flight = absl::GetFlag(FLAGS_in_flight);
+  if ((mode != "triage" && mode != "echo") || in_flight < 1) {
+    std::cerr << "usage: triage_load --mode=triage|echo --in_flight=N --server=host:port\n";
+    return 2;
+  }
+  grpc::ChannelArguments arguments;
+  auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server),
+                                           grpc::InsecureChannelCredentials(), arguments);
+  Run run(channel);
+  run.measure_from = absl::Now() + absl::GetFlag(FLAGS_warmup);
+  run.measure_until = run.measure_from + absl::GetFlag(FLAGS_duration);
+
+  std::vector<std::unique_ptr<Conversation>> conversations;
+  std::vector<std::unique_ptr<EchoLoop>> echoes;
+  for (int i = 0; i < in_flight; ++i) {
+    run.SlotStarted();
+    if (mode == "triage") {
+      conversations.push_back(std::make_unique<Conversation>(&run));
+      conversations.back()->Begin();
+    } else {
+      echoes.push_back(std::make_unique<EchoLoop>(&run));
+      echoes.back()->Begin();
+    }
+  }
+  absl::SleepFor(run.measure_until - absl::Now());  // The run itself: timed, not a test.
+  run.stopping = true;
+  run.WaitIdle();
+
+  const double seconds = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
+  const double turns = static_cast<double>(run.all_latency.count()) / seconds;
+  std::cout << absl::StrFormat(
+      "%s: %d in flight, %.0f s: %.0f turns/s (calls/s), %.0f conversations/s, %ld "
+      "errors\n",
+      mode, in_flight, seconds, turns, static_cast<double>(run.conversations) / seconds,
+      run.errors.load());
+  std::cout << absl::StrFormat(
+      "  all calls      p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms\n", run.all_latency.Quantile(0.5),
+      run.all_latency.Quantile(0.99), run.all_latency.Quantile(0.999));
+  if (mode == "triage") {
+    std::cout << absl::StrFormat(
+        "  StartSession   p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms\n"
+        "  SubmitAnswer   p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms\n",
+        run.start_latency.Quantile(0.5), run.start_latency.Quantile(0.99),
+        run.start_latency.Quantile(0.999), run.answer_latency.Quantile(0.5),
+        run.answer_latency.Quantile(0.99), run.answer_latency.Quantile(0.999));
+  }
+  std::cout << absl::StrFormat(
+      "RESULT label=%s mode=%s in_flight=%d turns_per_s=%.0f conversations_per_s=%.0f "
+      "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%ld\n",
+      absl::GetFlag(FLAGS_label), mode, in_flight, turns,
+      static_cast<double>(run.conversations) / seconds, run.all_latency.Quantile(0.5),
+      run.all_latency.Quantile(0.99), run.all_latency.Quantile(0.999), run.errors.load());
+  return run.errors == 0 ? 0 : 1;
+}
