@@ -43,20 +43,13 @@ absl::StatusOr<int64_t> MemoryRecordStore::DeleteFinishedBefore(absl::Time cutof
 
 // ----------------------------------------------------------------- SQLite
 
-absl::Status SqliteRecordStore::Error(absl::string_view doing) {
-  return absl::UnavailableError(absl::StrCat("record store (", path_, "): ", doing,
-                                             ": ", sqlite3_errmsg(db_)));
-}
-
 absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
-    const std::string& path) {
-  std::unique_ptr<SqliteRecordStore> store(new SqliteRecordStore(path));
+    const std::string& path, bool synchronous_full) {
+  auto database = store::SqliteDatabase::Shared(path, synchronous_full);
+  if (!database.ok()) return database.status();
+  std::unique_ptr<SqliteRecordStore> store(new SqliteRecordStore(*std::move(database)));
   absl::MutexLock lock(&store->mu_);
-  if (sqlite3_open_v2(path.c_str(), &store->db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK ||
-      sqlite3_exec(store->db_,
-                   "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
+  if (sqlite3_exec(store->db_,
                    "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, "
                    "finished_micros INTEGER NOT NULL, data BLOB NOT NULL);"
                    "CREATE INDEX IF NOT EXISTS records_by_finished ON records "
@@ -65,11 +58,6 @@ absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
     return store->Error("cannot open the records table");
   }
   return store;
-}
-
-SqliteRecordStore::~SqliteRecordStore() {
-  absl::MutexLock lock(&mu_);
-  sqlite3_close(db_);
 }
 
 absl::Status SqliteRecordStore::Append(const TriageRecord& record) {
@@ -174,7 +162,8 @@ absl::StatusOr<int64_t> RedisRecordStore::DeleteFinishedBefore(absl::Time cutoff
 absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
     const store::StoreConfig& config) {
   if (config.kind == "sqlite") {
-    auto records = SqliteRecordStore::Open(config.sqlite_path);
+    auto records =
+        SqliteRecordStore::Open(config.sqlite_path, config.sqlite_synchronous_full);
     if (!records.ok()) return records.status();
     return std::unique_ptr<RecordStore>(*std::move(records));
   }

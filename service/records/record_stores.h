@@ -12,6 +12,7 @@
 #include "service/records/record_store.h"
 #include "service/store/open_session_store.h"
 #include "service/store/redis_connection.h"
+#include "service/store/sqlite_database.h"
 
 struct sqlite3;
 
@@ -28,21 +29,24 @@ class MemoryRecordStore final : public RecordStore {
   std::vector<TriageRecord> records_ ABSL_GUARDED_BY(mu_);  // In finishing order.
 };
 
-// A `records` table in the sessions' SQLite file (its own connection).
+// A `records` table in the sessions' SQLite file (the same connection).
 class SqliteRecordStore final : public RecordStore {
  public:
-  static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Open(const std::string& path);
-  ~SqliteRecordStore() override;
+  // `synchronous_full` as for the session store of the same file (FULL
+  // survives power loss; NORMAL a crash of the process).
+  static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Open(
+      const std::string& path, bool synchronous_full = false);
   absl::Status Append(const TriageRecord& record) override;
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
 
  private:
-  explicit SqliteRecordStore(std::string path) : path_(std::move(path)) {}
-  absl::Status Error(absl::string_view doing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  const std::string path_;
-  absl::Mutex mu_;
-  sqlite3* db_ ABSL_GUARDED_BY(mu_) = nullptr;
+  explicit SqliteRecordStore(std::shared_ptr<store::SqliteDatabase> database)
+      : database_(std::move(database)), mu_(database_->mutex()), db_(database_->connection()) {}
+  absl::Status Error(absl::string_view doing) { return database_->Error("record store", doing); }
+  std::shared_ptr<store::SqliteDatabase> database_;
+  absl::Mutex& mu_;  // The database's.
+  sqlite3* db_;
 };
 
 // A sorted set in Redis, scored by finishing time (shared by replicas).

@@ -42,13 +42,19 @@ absl::Status SessionNotFound() {
 }  // namespace
 
 SqliteSessionStore::SqliteSessionStore(SqliteStoreOptions options,
-                                       const SessionCodec* codec)
-    : options_(std::move(options)), codec_(codec) {}
+                                       const SessionCodec* codec,
+                                       std::shared_ptr<SqliteDatabase> database)
+    : options_(std::move(options)),
+      codec_(codec),
+      database_(std::move(database)),
+      mu_(database_->mutex()) {}
 
 absl::StatusOr<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
     SqliteStoreOptions options, const SessionCodec* codec) {
+  auto database = SqliteDatabase::Shared(options.path, options.synchronous_full);
+  if (!database.ok()) return database.status();
   std::unique_ptr<SqliteSessionStore> store(
-      new SqliteSessionStore(std::move(options), codec));
+      new SqliteSessionStore(std::move(options), codec, *std::move(database)));
   const absl::Status status = store->Init();
   if (!status.ok()) return status;
   if (store->options_.cleanup_interval > absl::ZeroDuration()) {
@@ -58,23 +64,14 @@ absl::StatusOr<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
 }
 
 absl::Status SqliteSessionStore::Error(absl::string_view doing) const {
-  return absl::UnavailableError(absl::StrCat(
-      "session store (", options_.path, "): ", doing, ": ", sqlite3_errmsg(db_)));
+  return database_->Error("session store", doing);
 }
 
 absl::Status SqliteSessionStore::Init() {
   absl::MutexLock lock(&mu_);
-  if (sqlite3_open_v2(options_.path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    return Error("cannot open the database");
-  }
-  const std::string pragmas = absl::StrCat(
-      "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=",
-      options_.synchronous_full ? "FULL" : "NORMAL", ";");
-  if (sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return Error("cannot set up the database");
+  sqlite3* db = database_->connection();
+  if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Error("cannot set up the sessions table");
   }
   const std::pair<sqlite3_stmt**, const char*> statements[] = {
       {&insert_, "INSERT INTO sessions (id, version, last_used_micros, data) VALUES (?1, 0, ?2, ?3)"},
@@ -87,13 +84,13 @@ absl::Status SqliteSessionStore::Init() {
                          "WHERE last_used_micros < ?1 LIMIT ?2)"},
   };
   for (const auto& [statement, sql] : statements) {
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, statement,
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, statement,
                            nullptr) != SQLITE_OK) {
       return Error("cannot prepare a statement");
     }
   }
   sqlite3_stmt* count = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM sessions", -1, &count, nullptr) !=
+  if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sessions", -1, &count, nullptr) !=
           SQLITE_OK ||
       sqlite3_step(count) != SQLITE_ROW) {
     sqlite3_finalize(count);
@@ -114,7 +111,6 @@ SqliteSessionStore::~SqliteSessionStore() {
   for (sqlite3_stmt* s : {insert_, select_, update_, touch_, delete_, delete_expired_}) {
     sqlite3_finalize(s);
   }
-  sqlite3_close(db_);
 }
 
 absl::Status SqliteSessionStore::Create(const Session& session) {
@@ -161,7 +157,7 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
     if (now - last_used > options_.idle_timeout) {
       Reset reset(delete_);
       sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-      if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(db_) > 0) --count_;
+      if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(database_->connection()) > 0) --count_;
       return SessionNotFound();
     }
     if (now - last_used > kTouchGranularity) {
@@ -188,7 +184,7 @@ absl::Status SqliteSessionStore::Update(Session* session) {
     sqlite3_bind_int64(update_, 4, static_cast<int64_t>(session->version));
     if (sqlite3_step(update_) != SQLITE_DONE) return Error("cannot save a session");
   }
-  if (sqlite3_changes(db_) == 1) {
+  if (sqlite3_changes(database_->connection()) == 1) {
     ++session->version;
     return absl::OkStatus();
   }
@@ -212,7 +208,7 @@ absl::StatusOr<int> SqliteSessionStore::DeleteExpired(int batch) {
   if (sqlite3_step(delete_expired_) != SQLITE_DONE) {
     return Error("cannot delete expired sessions");
   }
-  const int deleted = sqlite3_changes(db_);
+  const int deleted = sqlite3_changes(database_->connection());
   count_ -= std::min(count_, static_cast<size_t>(deleted));
   return deleted;
 }

@@ -13,8 +13,8 @@
 #include "absl/time/time.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
+#include "service/store/sqlite_database.h"
 
-struct sqlite3;
 struct sqlite3_stmt;
 
 namespace backchat::store {
@@ -35,8 +35,9 @@ struct SqliteStoreOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
-// Thread-safe: one connection behind a mutex. One server process per file.
-// SQLite errors become UNAVAILABLE with SQLite's message.
+// Thread-safe: the file's one connection (SqliteDatabase), behind its
+// mutex. One server process per file. SQLite errors become UNAVAILABLE
+// with SQLite's message.
 class SqliteSessionStore final : public SessionStore {
  public:
   // Opens (creating if needed) the database. UNAVAILABLE if it cannot.
@@ -55,23 +56,25 @@ class SqliteSessionStore final : public SessionStore {
   size_t size() const;
 
  private:
-  SqliteSessionStore(SqliteStoreOptions options, const SessionCodec* codec);
+  SqliteSessionStore(SqliteStoreOptions options, const SessionCodec* codec,
+                     std::shared_ptr<SqliteDatabase> database);
   absl::Status Init();
-  absl::Status Error(absl::string_view doing) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Error(absl::string_view doing) const;
   void CleanLoop();
 
   const SqliteStoreOptions options_;
   const SessionCodec* codec_;
-  mutable absl::Mutex mu_;
-  sqlite3* db_ ABSL_GUARDED_BY(mu_) = nullptr;
-  sqlite3_stmt* insert_ ABSL_GUARDED_BY(mu_) = nullptr;
-  sqlite3_stmt* select_ ABSL_GUARDED_BY(mu_) = nullptr;
-  sqlite3_stmt* update_ ABSL_GUARDED_BY(mu_) = nullptr;
-  sqlite3_stmt* touch_ ABSL_GUARDED_BY(mu_) = nullptr;
-  sqlite3_stmt* delete_ ABSL_GUARDED_BY(mu_) = nullptr;
-  sqlite3_stmt* delete_expired_ ABSL_GUARDED_BY(mu_) = nullptr;
-  size_t count_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<SqliteDatabase> database_;
+  // All below are used under database_->mutex(), here called mu_.
+  absl::Mutex& mu_;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* select_ = nullptr;
+  sqlite3_stmt* update_ = nullptr;
+  sqlite3_stmt* touch_ = nullptr;
+  sqlite3_stmt* delete_ = nullptr;
+  sqlite3_stmt* delete_expired_ = nullptr;
+  size_t count_ = 0;
+  bool stopping_ = false;
   std::thread cleaner_;
 };
 

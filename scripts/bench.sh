@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The whole benchmark, one command: prints a table of turns/s and latency for
+# the echo baseline and triage on each store, with ratios to echo; memory per
+# idle session; startup time with the dialog check; h2load as an independent
+# client; and scaling curves as CSV and a PNG plot (in build/bench/).
+# About 2 minutes on a 2-core machine. BENCH_SECONDS sets each run's length.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+
+missing=()
+command -v h2load >/dev/null || missing+=(nghttp2-client)
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+build=${BUILD_DIR:-build}
+out="$build/bench"
+mkdir -p "$out"
+seconds=${BENCH_SECONDS:-8}
+server_pid=""
+redis_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+  return 0
+}
+trap cleanup EXIT
+
+start_server() {  # start_server FLAGS...: sets $port
+  rm -f "$out/port"
+  "$build/service/backchat_server" --dialogs=dialogs --port=0 --port_file="$out/port" \
+    --serve_echo --max_sessions=100000000 "$@" 2>"$out/server.log" &
+  server_pid=$!
+  for _ in $(seq 1 100); do [ -s "$out/port" ] && break; sleep 0.1; done
+  port=$(cat "$out/port")
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+
+load() {  # load LABEL MODE IN_FLIGHT: prints the RESULT line
+  "$build/tests/triage_load" --server="127.0.0.1:$port" --label="$1" --mode="$2" \
+    --in_flight="$3" --duration="${seconds}s" --warmup=2s | grep '^RESULT'
+}
+
+echo "== runs (${seconds}s each, 64 in flight) ==" >&2
+results="$out/results.txt"
+: >"$results"
+start_server --store=memory
+load echo echo 64 | tee -a "$results" >&2
+load memory triage 64 | tee -a "$results" >&2
+
+# h2load: an independent client, on the echo RPC and on GetSession. h2load
+# counts HTTP 200 as success whatever grpc-status says, so one call is checked
+# with nghttp first.
+grpc_body() { printf '\x00'; printf "%08x" "$(printf '%s' "$1" | wc -c)" | xxd -r -p; printf '%s' "$1"; }
+grpc_body "$(printf '\x0a\x40%s' "$(head -c 64 /dev/zero | tr '\0' x)")" >"$out/echo.body"
+session=$("$build/client/cli/backchat" --server="127.0.0.1:$port" --json run 7 2>/dev/null | head -1 |
+  sed 's/.*"sessionId":"\([0-9a-f]*\)".*/\1/' || true)
+[ -n "$session" ] || session=$("$build/client/cli/backchat" --server="127.0.0.1:$port" --json run 1 | head -1 | sed 's/.*"sessionId":"\([0-9a-f]*\)".*/\1/')
+grpc_body "$(printf '\x0a\x20%s' "$session")" >"$out/get.body"
+h2() {  # h2 LABEL PATH BODY
+  local url="http://127.0.0.1:$port/$2"
+  local status
+  status=$(nghttp -H ':method: POST' -H 'content-type: application/grpc' -H 'te: trailers' \
+    -d "$3" -v "$url" 2>&1 | grep -ao 'grpc-status: [0-9]*' | head -1)
+  if [ "$status" != "grpc-status: 0" ]; then
+    echo "RESULT label=$1 h2load=skipped sample_call=\"$status\"" | tee -a "$results" >&2
+    return
+  fi
+  h2load -n 40000 -c 4 -m 16 -H 'content-type: application/grpc' -H 'te: trailers' \
+    -d "$3" "$url" >"$out/$1.h2load" 2>&1 || true
+  local rps
+  rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$out/$1.h2load")
+  echo "RESULT label=$1 h2load_req_per_s=$rps sample_call=ok" | tee -a "$results" >&2
+}
+h2 h2load_echo backchat.bench.v1.EchoService/Echo "$out/echo.body"
+h2 h2load_get_session backchat.triage.v1.TriageService/GetSession "$out/get.body"
+
+echo "== scaling (memory store) ==" >&2
+echo "in_flight,turns_per_s,p99_ms" >"$out/scaling.csv"
+for n in 1 8 64 512; do
+  line=$("$build/tests/triage_load" --server="127.0.0.1:$port" --mode=triage --in_flight=$n \
+    --duration=$(( seconds / 2 > 2 ? seconds / 2 : 2 ))s --warmup=1s | grep '^RESULT')
+  echo "$line" >&2
+  echo "$n,$(echo "$line" | sed 's/.*turns_per_s=\([0-9]*\).*p99_ms=\([0-9.]*\).*/\1,\2/')" >>"$out/scaling.csv"
+done
+stop_server
+
+rm -f "$out/bench.db"*
+start_server --store=sqlite --sqlite_path="$out/bench.db"
+load sqlite triage 64 | tee -a "$results" >&2
+stop_server
+
+redis_port=$(( 20000 + RANDOM % 20000 ))
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$out/redis.log" &
+redis_pid=$!
+for _ in $(seq 1 50); do grep -q "Ready to accept" "$out/redis.log" && break; sleep 0.1; done
+start_server --store=redis --redis_address="127.0.0.1:$redis_port"
+load redis triage 64 | tee -a "$results" >&2
+stop_server
+
+echo "== memory per idle session ==" >&2
+"$build/tests/session_memory" --dialogs=dialogs | tee "$out/memory.csv" >&2
+
+echo "== startup with the full dialog check (5 runs) ==" >&2
+startups=()
+for _ in 1 2 3 4 5; do
+  rm -f "$out/port"
+  begin=$(date +%s%N)
+  "$build/service/backchat_server" --dialogs=dialogs --store=memory --port=0 \
+    --port_file="$out/port" 2>/dev/null &
+  pid=$!
+  while [ ! -s "$out/port" ]; do sleep 0.005; done
+  startups+=($(( ($(date +%s%N) - begin) / 1000000 )))
+  kill $pid; wait $pid 2>/dev/null || true
+done
+startup_ms=$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 3p)
+
+if command -v gnuplot >/dev/null; then
+  grep -v RESULT "$out/memory.csv" >"$out/memory_points.csv"
+  gnuplot <<GNUPLOT
+set datafile separator ","
+set terminal pngcairo size 1000,400 font "sans,10"
+set output "$out/scaling.png"
+set multiplot layout 1,2
+set title "Triage on the memory store: load"
+set xlabel "conversations in flight"; set logscale x 2
+set ylabel "turns/s"; set y2label "p99 (ms)"; set ytics nomirror; set y2tics
+plot "$out/scaling.csv" every ::1 using 1:2 with linespoints title "turns/s", \
+     "" every ::1 using 1:3 axes x1y2 with linespoints title "p99 ms"
+unset y2tics; unset y2label; set ytics mirror
+set title "Memory as idle sessions grow"
+set xlabel "live sessions"; set logscale x 10
+set ylabel "bytes per session"
+plot "$out/memory_points.csv" every ::1 using 1:3 with linespoints title "RSS growth / sessions"
+unset multiplot
+GNUPLOT
+fi
+
+# The table.
+field() { grep "label=$1 " "$results" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
+echo_tps=$(field echo turns_per_s)
+echo_p99=$(field echo p99_ms)
+echo
+printf '%-26s %10s %9s %9s %9s %12s\n' run "turns/s" "ratio" "p50 ms" "p99 ms" "p99/echo"
+for label in echo memory sqlite redis; do
+  tps=$(field $label turns_per_s); p50=$(field $label p50_ms); p99=$(field $label p99_ms)
+  awk -v l="$label" -v t="$tps" -v e="$echo_tps" -v a="$p50" -v b="$p99" -v c="$echo_p99" \
+    'BEGIN { printf "%-26s %10d %9.2f %9.3f %9.3f %12.2f\n", (l=="echo"?"echo baseline":"triage, " l " store"), t, t/e, a, b, b/c }'
+done
+printf '%-26s %10s\n' "triage, HTTP/Connect JSON" "(not built yet)"
+for label in h2load_echo h2load_get_session; do
+  printf '%-26s %10s\n' "$label (req/s)" "$(grep "label=$label " "$results" | sed -n 's/.*h2load_req_per_s=\([0-9.]*\).*/\1/p;s/.*h2load=\(skipped\).*/\1/p')"
+done
+printf '%-26s %10s\n' "bytes per idle session" "$(sed -n 's/^RESULT.*bytes_per_session=\([0-9]*\).*/\1/p' "$out/memory.csv")"
+printf '%-26s %10s\n' "startup with check (ms)" "$startup_ms"
+echo "(CSV and plot: $out/scaling.csv, $out/memory.csv, $out/scaling.png)"

@@ -1,0 +1,46 @@
+// One SQLite file, opened once per process and shared by the session and
+// record stores that live in it.
+#ifndef BACKCHAT_SERVICE_STORE_SQLITE_DATABASE_H_
+#define BACKCHAT_SERVICE_STORE_SQLITE_DATABASE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+
+struct sqlite3;
+
+namespace backchat::store {
+
+// The connection is used only under mutex(). It is opened with EXCLUSIVE
+// locking (one server process per file, as the stores require anyway):
+// no file lock per transaction and no shared-memory index, which doubles
+// the turns per second of the SQLite store. WAL journal.
+class SqliteDatabase {
+ public:
+  // The process's connection to `path`, opened on first use. Every caller
+  // for one path must ask for the same `synchronous_full` (FULL survives
+  // power loss; NORMAL a crash of the process). UNAVAILABLE if it cannot
+  // be opened.
+  static absl::StatusOr<std::shared_ptr<SqliteDatabase>> Shared(
+      const std::string& path, bool synchronous_full);
+  ~SqliteDatabase();
+
+  absl::Mutex& mutex() { return mu_; }
+  sqlite3* connection() { return db_; }
+  const std::string& path() const { return path_; }
+  // UNAVAILABLE "PREFIX (path): doing: SQLite's message". Call under mutex().
+  absl::Status Error(absl::string_view prefix, absl::string_view doing) const;
+
+ private:
+  explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
+  const std::string path_;
+  absl::Mutex mu_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace backchat::store
+
+#endif  // BACKCHAT_SERVICE_STORE_SQLITE_DATABASE_H_
