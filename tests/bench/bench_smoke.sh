@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# CI smoke of the benchmark: the real server with --serve_echo, and the load
+# generator for one second in each mode. Proves the benchmark still works;
+# the figures are not judged here.
+# Usage: bench_smoke.sh SERVER_BINARY TRIAGE_LOAD_BINARY SOURCE_DIR
+set -u
+server_bin=$1 load_bin=$2 source_dir=$3
+work=$(mktemp -d)
+"$server_bin" --dialogs="$source_dir/dialogs" --store=memory --serve_echo --port=0 \
+  --port_file="$work/port" 2>"$work/server.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+passed=0 failed=0
+for mode in echo triage; do
+  if "$load_bin" --server="127.0.0.1:$(cat "$work/port")" --mode=$mode --in_flight=8 \
+      --duration=1s --warmup=0s | grep -q '^RESULT .*errors=0'; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $mode"
+  fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
