@@ -24,16 +24,18 @@ namespace tv1 = ::backchat::triage::v1;
 
 namespace {
 
-void BuildTurn(const Session& session, absl::string_view notice,
-               tv1::Turn* turn) {
+// Fills `turn` with the session's next step, and returns that step.
+engine::Step BuildTurn(const Session& session, absl::string_view notice,
+                       tv1::Turn* turn) {
   const CompiledDialog& dialog = *session.dialog;
   turn->Clear();
   turn->set_session_id(session.id);
   turn->set_locale(session.locale);
   turn->set_locale_fallback(session.locale_fallback);
   turn->set_notice(std::string(notice));
-  engine::FillTurn(dialog, session.state, engine::NextStep(dialog, session.state),
-                   turn);
+  const engine::Step step = engine::NextStep(dialog, session.state);
+  engine::FillTurn(dialog, session.state, step, turn);
+  return step;
 }
 
 absl::StatusOr<OptionMask> OptionsById(
@@ -205,10 +207,10 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
     options = match.options;
   }
   BACKCHAT_RETURN_IF_ERROR(
-      engine::ApplyAnswer(dialog, step.question, options, &session.state));
+      engine::ApplyAnswerAt(dialog, step, step.question, options, &session.state));
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
-  BuildTurn(session, "", turn);
-  if (turn->has_outcome()) Record(session, engine::NextStep(dialog, session.state));
+  const engine::Step next = BuildTurn(session, "", turn);
+  if (next.finished) Record(session, next);
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 namespace backchat::engine {
 
 bool Rule::Mentions(int question) const {
+  if (question < 64) return (first_questions >> question) & 1;
   return std::binary_search(questions.begin(), questions.end(), question);
 }
 

@@ -42,6 +42,9 @@ struct Rule {
   std::vector<Conjunction> any;
   // Every question the rule mentions, ascending, without repeats.
   std::vector<int> questions;
+  // The same for questions 0..63, as bits: Mentions() is on the engine's
+  // hot path (a binary search there cost 14% of a turn, by callgrind).
+  uint64_t first_questions = 0;
 
   bool Mentions(int question) const;
 };

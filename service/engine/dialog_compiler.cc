@@ -393,6 +393,9 @@ class DialogCompiler {
     rule->questions.erase(
         std::unique(rule->questions.begin(), rule->questions.end()),
         rule->questions.end());
+    for (int q : rule->questions) {
+      if (q < 64) rule->first_questions |= uint64_t{1} << q;
+    }
   }
 
   // Compiles the `when` conditions of the rule at list[index] into `rule`.

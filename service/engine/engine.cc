@@ -199,7 +199,11 @@ absl::Status ValidateOptions(const CompiledQuestion& question,
 
 absl::Status ApplyAnswer(const CompiledDialog& dialog, int question,
                          OptionMask options, SessionState* state) {
-  const Step step = NextStep(dialog, *state);
+  return ApplyAnswerAt(dialog, NextStep(dialog, *state), question, options, state);
+}
+
+absl::Status ApplyAnswerAt(const CompiledDialog& dialog, const Step& step,
+                           int question, OptionMask options, SessionState* state) {
   if (step.finished) {
     return absl::FailedPreconditionError(
         "the conversation has finished; go back, restart, or start a new "

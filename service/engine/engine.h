@@ -67,6 +67,11 @@ Step NextStep(const CompiledDialog& dialog, const SessionState& state);
 absl::Status ApplyAnswer(const CompiledDialog& dialog, int question,
                          OptionMask options, SessionState* state);
 
+// ApplyAnswer for a caller that already has `current` ==
+// NextStep(dialog, *state), saving its recomputation.
+absl::Status ApplyAnswerAt(const CompiledDialog& dialog, const Step& current,
+                           int question, OptionMask options, SessionState* state);
+
 // Withdraws the most recent answer. FAILED_PRECONDITION if there is none.
 absl::Status GoBack(SessionState* state);
 

@@ -116,7 +116,7 @@ class Run {
   void Error(const std::string& what) {
     if (errors++ < 5) std::cerr << "error: " << what << "\n";
   }
-  // Records a reply received at `now` for a call sent at `sent`.
+  // Records a successful reply received at `now` for a call sent at `sent`.
   bool Measure(absl::Time sent, absl::Time now, Latencies& kind) {
     if (now < measure_from || now > measure_until) return false;
     const double micros = absl::ToDoubleMicroseconds(now - sent);
@@ -147,8 +147,8 @@ class Conversation {
     sent_ = absl::Now();
     run_->triage_->async()->StartSession(
         context_.get(), &start_request_, &start_response_, [this](grpc::Status status) {
-          run_->Measure(sent_, absl::Now(), run_->start_latency);
           if (!status.ok()) return Fail("StartSession: " + status.error_message());
+          run_->Measure(sent_, absl::Now(), run_->start_latency);
           turn_ = start_response_.turn();
           Continue();
         });
@@ -184,8 +184,8 @@ class Conversation {
     sent_ = absl::Now();
     run_->triage_->async()->SubmitAnswer(
         context_.get(), &answer_request_, &answer_response_, [this](grpc::Status status) {
-          run_->Measure(sent_, absl::Now(), run_->answer_latency);
           if (!status.ok()) return Fail("SubmitAnswer: " + status.error_message());
+          run_->Measure(sent_, absl::Now(), run_->answer_latency);
           turn_ = answer_response_.turn();
           Continue();
         });
@@ -215,8 +215,12 @@ class EchoLoop {
     sent_ = absl::Now();
     run_->echo_->async()->Echo(context_.get(), &request_, &response_,
                                [this](grpc::Status status) {
-                                 run_->Measure(sent_, absl::Now(), run_->answer_latency);
-                                 if (!status.ok()) run_->Error("Echo: " + status.error_message());
+                                 // Only successful calls count.
+                                 if (status.ok()) {
+                                   run_->Measure(sent_, absl::Now(), run_->answer_latency);
+                                 } else {
+                                   run_->Error("Echo: " + status.error_message());
+                                 }
                                  Begin();
                                });
   }
