@@ -25,30 +25,19 @@ void DescribeDialogs(const engine::DialogRegistry& dialogs,
 grpc::ServerUnaryReactor* AdminService::ReloadDialogs(
     grpc::CallbackServerContext* context, const av1::ReloadDialogsRequest*,
     av1::ReloadDialogsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Status status = dialogs_->Reload();
   if (status.ok()) DescribeDialogs(*dialogs_, response->mutable_dialogs());
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return FinishWith(context, status);
 }
 
 grpc::ServerUnaryReactor* AdminService::ListDialogs(
     grpc::CallbackServerContext* context, const av1::ListDialogsRequest*,
     av1::ListDialogsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   DescribeDialogs(*dialogs_, response->mutable_dialogs());
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  return FinishWith(context, absl::OkStatus());
 }
 
 namespace {
-
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
-                               const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
 
 absl::Status NoRecords() {
   return absl::FailedPreconditionError("this server keeps no triage records");
@@ -59,29 +48,29 @@ absl::Status NoRecords() {
 grpc::ServerUnaryReactor* AdminService::ListRecords(
     grpc::CallbackServerContext* context, const av1::ListRecordsRequest* request,
     av1::ListRecordsResponse* response) {
-  if (records_ == nullptr) return Done(context, NoRecords());
+  if (records_ == nullptr) return FinishWith(context, NoRecords());
   if (request->page_size() < 0 || request->page_size() > 1000) {
-    return Done(context, absl::InvalidArgumentError("page_size: must be 0 to 1000"));
+    return FinishWith(context, absl::InvalidArgumentError("page_size: must be 0 to 1000"));
   }
   auto records = records_->List(absl::FromUnixMicros(request->finished_since_unix_micros()),
                                 request->page_size() == 0 ? 100 : request->page_size());
-  if (!records.ok()) return Done(context, records.status());
+  if (!records.ok()) return FinishWith(context, records.status());
   for (auto& record : *records) *response->add_records() = std::move(record);
-  return Done(context, absl::OkStatus());
+  return FinishWith(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* AdminService::ExportRecords(
     grpc::CallbackServerContext* context, const av1::ExportRecordsRequest* request,
     av1::ExportRecordsResponse* response) {
-  if (records_ == nullptr) return Done(context, NoRecords());
+  if (records_ == nullptr) return FinishWith(context, NoRecords());
   if (request->format() != av1::EXPORT_FORMAT_JSON_LINES &&
       request->format() != av1::EXPORT_FORMAT_FHIR_R4) {
-    return Done(context, absl::InvalidArgumentError(
+    return FinishWith(context, absl::InvalidArgumentError(
                              "format: EXPORT_FORMAT_JSON_LINES or EXPORT_FORMAT_FHIR_R4"));
   }
   auto records = records_->List(
       absl::FromUnixMicros(request->finished_since_unix_micros()), 0);
-  if (!records.ok()) return Done(context, records.status());
+  if (!records.ok()) return FinishWith(context, records.status());
   if (request->format() == av1::EXPORT_FORMAT_JSON_LINES) {
     response->set_content_type("application/x-ndjson");
     response->set_data(records::RecordsAsJsonLines(*records));
@@ -90,7 +79,7 @@ grpc::ServerUnaryReactor* AdminService::ExportRecords(
     response->set_data(records::RecordsAsFhirBundle(*records, *dialogs_));
   }
   response->set_record_count(static_cast<int>(records->size()));
-  return Done(context, absl::OkStatus());
+  return FinishWith(context, absl::OkStatus());
 }
 
 }  // namespace backchat::api

@@ -10,22 +10,18 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       std::string(status.message()));
 }
 
-namespace {
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 const absl::Status& status) {
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
-}  // namespace
-
 grpc::ServerUnaryReactor* TriageService::StartSession(
     grpc::CallbackServerContext* context,
     const tv1::StartSessionRequest* request,
     tv1::StartSessionResponse* response) {
-  return Finish(context,
+  return FinishWith(context,
                 conversations_->Start(*request, response->mutable_turn()));
 }
 
@@ -33,20 +29,20 @@ grpc::ServerUnaryReactor* TriageService::SubmitAnswer(
     grpc::CallbackServerContext* context,
     const tv1::SubmitAnswerRequest* request,
     tv1::SubmitAnswerResponse* response) {
-  return Finish(context,
+  return FinishWith(context,
                 conversations_->Answer(*request, response->mutable_turn()));
 }
 
 grpc::ServerUnaryReactor* TriageService::GetSession(
     grpc::CallbackServerContext* context, const tv1::GetSessionRequest* request,
     tv1::GetSessionResponse* response) {
-  return Finish(context, conversations_->Get(*request, response->mutable_turn()));
+  return FinishWith(context, conversations_->Get(*request, response->mutable_turn()));
 }
 
 grpc::ServerUnaryReactor* TriageService::GoBack(
     grpc::CallbackServerContext* context, const tv1::GoBackRequest* request,
     tv1::GoBackResponse* response) {
-  return Finish(context,
+  return FinishWith(context,
                 conversations_->GoBack(*request, response->mutable_turn()));
 }
 
@@ -54,7 +50,7 @@ grpc::ServerUnaryReactor* TriageService::RestartSession(
     grpc::CallbackServerContext* context,
     const tv1::RestartSessionRequest* request,
     tv1::RestartSessionResponse* response) {
-  return Finish(context,
+  return FinishWith(context,
                 conversations_->Restart(*request, response->mutable_turn()));
 }
 

@@ -45,6 +45,10 @@ class TriageService final
 // absl and gRPC share the canonical code numbers.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// Finishes a unary callback call with `status`; what every handler returns.
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     const absl::Status& status);
+
 }  // namespace backchat::api
 
 #endif  // BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
