@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace backchat::records {
@@ -170,8 +171,12 @@ absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
   if (config.kind == "redis") {
     store::RedisAddress address;
     const size_t colon = config.redis_address.rfind(':');
+    if (colon == std::string::npos ||
+        !absl::SimpleAtoi(config.redis_address.substr(colon + 1), &address.port)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--redis_address=", config.redis_address, " is not host:port"));
+    }
     address.host = config.redis_address.substr(0, colon);
-    address.port = std::stoi(config.redis_address.substr(colon + 1));
     address.database = config.redis_database;
     return std::unique_ptr<RecordStore>(std::make_unique<RedisRecordStore>(address));
   }

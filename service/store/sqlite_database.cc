@@ -27,7 +27,12 @@ absl::StatusOr<std::shared_ptr<SqliteDatabase>> SqliteDatabase::Shared(
       "PRAGMA synchronous=",
       synchronous_full ? "FULL" : "NORMAL", ";");
   if (sqlite3_exec(database->db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return database->Error("database", "cannot set up the database");
+    const int code = sqlite3_errcode(database->db_);
+    return database->Error(
+        "database", code == SQLITE_BUSY || code == SQLITE_LOCKED
+                        ? "cannot set up the database (is another backchat_server "
+                          "using this file? one process per file)"
+                        : "cannot set up the database");
   }
   (*open)[path] = database;
   return database;
