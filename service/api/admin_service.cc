@@ -1,5 +1,7 @@
 #include "service/api/admin_service.h"
 
+#include <algorithm>
+
 #include "service/api/triage_service.h"
 #include "service/records/record_export.h"
 
@@ -59,27 +61,76 @@ grpc::ServerUnaryReactor* AdminService::ListRecords(
   return FinishWith(context, absl::OkStatus());
 }
 
-grpc::ServerUnaryReactor* AdminService::ExportRecords(
-    grpc::CallbackServerContext* context, const av1::ExportRecordsRequest* request,
-    av1::ExportRecordsResponse* response) {
-  if (records_ == nullptr) return FinishWith(context, NoRecords());
+namespace {
+
+// Streams an exported file in chunks; deletes itself when the call is done.
+class ExportWriter final : public grpc::ServerWriteReactor<av1::ExportRecordsResponse> {
+ public:
+  static constexpr size_t kChunkBytes = 1 << 20;
+
+  // Writes `data` (after a first chunk naming the type and count), or
+  // finishes at once with `error` if it is not OK.
+  ExportWriter(const absl::Status& error, std::string content_type, std::string data,
+               int record_count)
+      : data_(std::move(data)) {
+    if (!error.ok()) {
+      Finish(ToGrpcStatus(error));
+      return;
+    }
+    response_.set_content_type(std::move(content_type));
+    response_.set_record_count(record_count);
+    WriteNext();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"));
+      return;
+    }
+    response_.Clear();
+    if (offset_ >= data_.size()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    WriteNext();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void WriteNext() {
+    const size_t size = std::min(kChunkBytes, data_.size() - offset_);
+    response_.set_data(data_.substr(offset_, size));
+    offset_ += size;
+    StartWrite(&response_);
+  }
+
+  const std::string data_;
+  size_t offset_ = 0;
+  av1::ExportRecordsResponse response_;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<av1::ExportRecordsResponse>* AdminService::ExportRecords(
+    grpc::CallbackServerContext*, const av1::ExportRecordsRequest* request) {
+  if (records_ == nullptr) return new ExportWriter(NoRecords(), "", "", 0);
   if (request->format() != av1::EXPORT_FORMAT_JSON_LINES &&
       request->format() != av1::EXPORT_FORMAT_FHIR_R4) {
-    return FinishWith(context, absl::InvalidArgumentError(
-                             "format: EXPORT_FORMAT_JSON_LINES or EXPORT_FORMAT_FHIR_R4"));
+    return new ExportWriter(
+        absl::InvalidArgumentError(
+            "format: EXPORT_FORMAT_JSON_LINES or EXPORT_FORMAT_FHIR_R4"),
+        "", "", 0);
   }
   auto records = records_->List(
       absl::FromUnixMicros(request->finished_since_unix_micros()), 0);
-  if (!records.ok()) return FinishWith(context, records.status());
-  if (request->format() == av1::EXPORT_FORMAT_JSON_LINES) {
-    response->set_content_type("application/x-ndjson");
-    response->set_data(records::RecordsAsJsonLines(*records));
-  } else {
-    response->set_content_type("application/fhir+json");
-    response->set_data(records::RecordsAsFhirBundle(*records, *dialogs_));
-  }
-  response->set_record_count(static_cast<int>(records->size()));
-  return FinishWith(context, absl::OkStatus());
+  if (!records.ok()) return new ExportWriter(records.status(), "", "", 0);
+  const bool json_lines = request->format() == av1::EXPORT_FORMAT_JSON_LINES;
+  return new ExportWriter(
+      absl::OkStatus(), json_lines ? "application/x-ndjson" : "application/fhir+json",
+      json_lines ? records::RecordsAsJsonLines(*records)
+                 : records::RecordsAsFhirBundle(*records, *dialogs_),
+      static_cast<int>(records->size()));
 }
 
 }  // namespace backchat::api

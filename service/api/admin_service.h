@@ -26,10 +26,9 @@ class AdminService final : public admin::v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const admin::v1::ListRecordsRequest* request,
       admin::v1::ListRecordsResponse* response) override;
-  grpc::ServerUnaryReactor* ExportRecords(
+  grpc::ServerWriteReactor<admin::v1::ExportRecordsResponse>* ExportRecords(
       grpc::CallbackServerContext* context,
-      const admin::v1::ExportRecordsRequest* request,
-      admin::v1::ExportRecordsResponse* response) override;
+      const admin::v1::ExportRecordsRequest* request) override;
 
  private:
   engine::DialogRegistry* dialogs_;

@@ -66,13 +66,25 @@ class RecordsTest : public ::testing::Test {
     return turn;
   }
 
-  av1::ExportRecordsResponse Export(av1::ExportFormat format) {
+  // The whole exported file, its chunks joined; `chunks` counts them.
+  av1::ExportRecordsResponse Export(av1::ExportFormat format, int* chunks = nullptr) {
     grpc::ClientContext context;
     av1::ExportRecordsRequest request;
     request.set_format(format);
-    av1::ExportRecordsResponse response;
-    EXPECT_TRUE(admin_->ExportRecords(&context, request, &response).ok());
-    return response;
+    auto reader = admin_->ExportRecords(&context, request);
+    av1::ExportRecordsResponse whole, chunk;
+    int count = 0;
+    while (reader->Read(&chunk)) {
+      if (count++ == 0) {
+        whole.set_content_type(chunk.content_type());
+        whole.set_record_count(chunk.record_count());
+      }
+      whole.mutable_data()->append(chunk.data());
+    }
+    const grpc::Status status = reader->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (chunks != nullptr) *chunks = count;
+    return whole;
   }
 
   store::MemorySessionStore sessions_;
@@ -132,6 +144,39 @@ void CollectItems(const Value& items, std::map<std::string, const Struct*>* out)
     out->emplace(Field(s, "linkId").string_value(), &s);
     CollectItems(Field(s, "item"), out);
   }
+}
+
+TEST_F(RecordsTest, ALargeExportArrivesInChunks) {
+  constexpr int kRecords = 4000;  // About 3 MB of JSON lines.
+  for (int i = 0; i < kRecords; ++i) {
+    av1::TriageRecord record;
+    record.set_record_id(absl::StrCat("record-", i));
+    record.set_finished_unix_micros(i + 1);
+    for (int q = 0; q < 12; ++q) {
+      auto* answer = record.add_answers();
+      answer->set_question_id(absl::StrCat("question_", q));
+      answer->add_option_ids("an_option_id");
+    }
+    ASSERT_TRUE(records_.Append(record).ok());
+  }
+  int chunks = 0;
+  const av1::ExportRecordsResponse jsonl = Export(av1::EXPORT_FORMAT_JSON_LINES, &chunks);
+  EXPECT_EQ(jsonl.record_count(), kRecords);
+  EXPECT_GT(chunks, 1) << jsonl.data().size() << " bytes in one chunk";
+  const std::vector<std::string> lines =
+      absl::StrSplit(jsonl.data(), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kRecords));
+  av1::TriageRecord last;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(lines.back(), &last).ok());
+  EXPECT_EQ(last.record_id(), absl::StrCat("record-", kRecords - 1));
+}
+
+TEST_F(RecordsTest, ExportWithABadFormatIsInvalidArgument) {
+  grpc::ClientContext context;
+  auto reader = admin_->ExportRecords(&context, {});
+  av1::ExportRecordsResponse chunk;
+  EXPECT_FALSE(reader->Read(&chunk));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(RecordsTest, ExportsAValidFhirR4Bundle) {
