@@ -94,13 +94,11 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   record.set_dialog_version(dialog.version);
   record.set_locale(session.locale);
   record.set_channel(session.channel);
-  for (size_t q = 0; q < dialog.questions.size(); ++q) {
-    const OptionMask answer = session.state.answers[q];
-    if (answer == 0) continue;
+  for (const engine::AnswerIds& answer : engine::AnswersAsIds(dialog, session.state)) {
     auto* recorded = record.add_answers();
-    recorded->set_question_id(dialog.questions[q].id);
-    for (size_t o = 0; o < dialog.questions[q].options.size(); ++o) {
-      if ((answer >> o) & 1) recorded->add_option_ids(dialog.questions[q].options[o].id);
+    recorded->set_question_id(std::string(answer.question));
+    for (absl::string_view option : answer.options) {
+      recorded->add_option_ids(std::string(option));
     }
   }
   record.set_level(outcome.level);

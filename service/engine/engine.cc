@@ -227,6 +227,20 @@ absl::Status ApplyAnswerAt(const CompiledDialog& dialog, const Step& step,
 
 bool HasAnswers(const SessionState& state) { return LastAnswered(state) >= 0; }
 
+std::vector<AnswerIds> AnswersAsIds(const CompiledDialog& dialog,
+                                    const SessionState& state) {
+  std::vector<AnswerIds> answers;
+  for (size_t q = 0; q < state.answers.size(); ++q) {
+    if (state.answers[q] == 0) continue;
+    AnswerIds answer{dialog.questions[q].id, {}};
+    for (size_t o = 0; o < dialog.questions[q].options.size(); ++o) {
+      if ((state.answers[q] >> o) & 1) answer.options.push_back(dialog.questions[q].options[o].id);
+    }
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
 absl::Status GoBack(SessionState* state) {
   const int last = LastAnswered(*state);
   if (last < 0) {

@@ -78,6 +78,17 @@ absl::Status GoBack(SessionState* state);
 // True when some answer has been given (GoBack would succeed).
 bool HasAnswers(const SessionState& state);
 
+// An answer by ids: what storage and records keep, so that they survive
+// edits of the dialog that reorder questions or options.
+struct AnswerIds {
+  absl::string_view question;
+  std::vector<absl::string_view> options;
+};
+
+// The answers given, in question order. The views point into `dialog`.
+std::vector<AnswerIds> AnswersAsIds(const CompiledDialog& dialog,
+                                    const SessionState& state);
+
 // Checks an option mask against a question (the checks ApplyAnswer makes).
 absl::Status ValidateOptions(const CompiledQuestion& question,
                              OptionMask options);

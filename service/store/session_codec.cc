@@ -15,15 +15,11 @@ std::string SessionCodec::Encode(const Session& session) const {
   stored.set_locale(session.locale);
   stored.set_locale_fallback(session.locale_fallback);
   stored.set_channel(session.channel);
-  const engine::CompiledDialog& dialog = *session.dialog;
-  for (size_t q = 0; q < session.state.answers.size(); ++q) {
-    const engine::OptionMask answer = session.state.answers[q];
-    if (answer == 0) continue;
+  for (const engine::AnswerIds& answer :
+       engine::AnswersAsIds(*session.dialog, session.state)) {
     sv1::StoredAnswer* a = stored.add_answers();
-    a->set_question_id(dialog.questions[q].id);
-    for (size_t o = 0; o < dialog.questions[q].options.size(); ++o) {
-      if ((answer >> o) & 1) a->add_option_ids(dialog.questions[q].options[o].id);
-    }
+    a->set_question_id(std::string(answer.question));
+    for (absl::string_view option : answer.options) a->add_option_ids(std::string(option));
   }
   stored.set_created_unix_micros(absl::ToUnixMicros(session.created));
   stored.set_updated_unix_micros(absl::ToUnixMicros(session.updated));
