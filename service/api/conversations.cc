@@ -30,7 +30,7 @@ engine::Step BuildTurn(const Session& session, absl::string_view notice,
   const CompiledDialog& dialog = *session.dialog;
   turn->Clear();
   turn->set_session_id(session.id);
-  turn->set_locale(session.locale);
+  turn->set_locale(session.dialog->locale);
   turn->set_locale_fallback(session.locale_fallback);
   turn->set_notice(std::string(notice));
   const engine::Step step = engine::NextStep(dialog, session.state);
@@ -92,7 +92,7 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   record.set_record_id(*id);
   record.set_dialog_id(dialog.id);
   record.set_dialog_version(dialog.version);
-  record.set_locale(session.locale);
+  record.set_locale(dialog.locale);
   record.set_channel(session.channel);
   for (const engine::AnswerIds& answer : engine::AnswersAsIds(dialog, session.state)) {
     auto* recorded = record.add_answers();
@@ -149,7 +149,6 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
   engine::DialogBundle::Choice language = bundle->ForLocale(request.locale());
   Session session;
   BACKCHAT_ASSIGN_OR_RETURN(session.id, store::NewSessionId());
-  session.locale = language.dialog->locale;
   session.locale_fallback = language.fallback;
   session.channel = request.channel();
   session.state = engine::NewSessionState(*language.dialog);

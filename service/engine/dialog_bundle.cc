@@ -75,14 +75,6 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
   return std::shared_ptr<const DialogBundle>(std::move(bundle));
 }
 
-std::shared_ptr<const DialogBundle> DialogBundle::Single(
-    std::shared_ptr<const CompiledDialog> dialog) {
-  std::shared_ptr<DialogBundle> bundle(new DialogBundle());
-  bundle->by_language_[PrimaryLanguage(dialog->locale)] = dialog;
-  bundle->base_ = std::move(dialog);
-  return bundle;
-}
-
 DialogBundle::Choice DialogBundle::ForLocale(absl::string_view locale) const {
   if (locale.empty()) return {base_, false};
   auto it = by_language_.find(PrimaryLanguage(locale));

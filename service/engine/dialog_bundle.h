@@ -27,10 +27,6 @@ class DialogBundle {
       const std::string& base_path,
       const std::vector<std::string>& translation_paths);
 
-  // A bundle of one compiled dialog with no translations (tests).
-  static std::shared_ptr<const DialogBundle> Single(
-      std::shared_ptr<const CompiledDialog> dialog);
-
   struct Choice {
     std::shared_ptr<const CompiledDialog> dialog;
     // True when `locale` was given but its language is not available, so
@@ -44,7 +40,7 @@ class DialogBundle {
   const std::string& id() const { return base_->id; }
   const std::string& version() const { return base_->version; }
   const CompiledDialog& base() const { return *base_; }
-  // The dialog check's figures (empty for Single()).
+  // The dialog check's figures.
   const CheckReport& check_report() const { return check_report_; }
   // Every language, the base first.
   std::vector<std::shared_ptr<const CompiledDialog>> Languages() const;

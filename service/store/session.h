@@ -16,9 +16,10 @@ namespace backchat::store {
 struct Session {
   // 32 lower-case hex digits: 128 random bits.
   std::string id;
-  // The dialog the session started with; kept for the whole conversation.
+  // The dialog the session started with, in its language (dialog->locale);
+  // kept for the whole conversation.
   std::shared_ptr<const engine::CompiledDialog> dialog;
-  std::string locale;
+  // The requested language was not available.
   bool locale_fallback = false;
   triage::v1::Channel channel = triage::v1::CHANNEL_UNSPECIFIED;
   engine::SessionState state;

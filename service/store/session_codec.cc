@@ -12,7 +12,7 @@ std::string SessionCodec::Encode(const Session& session) const {
   stored.set_id(session.id);
   stored.set_dialog_id(session.dialog->id);
   stored.set_dialog_version(session.dialog->version);
-  stored.set_locale(session.locale);
+  stored.set_locale(session.dialog->locale);
   stored.set_locale_fallback(session.locale_fallback);
   stored.set_channel(session.channel);
   for (const engine::AnswerIds& answer :
@@ -42,7 +42,6 @@ absl::StatusOr<Session> SessionCodec::Decode(absl::string_view bytes,
   Session session;
   session.id = stored.id();
   session.dialog = (*bundle)->ForLocale(stored.locale()).dialog;
-  session.locale = session.dialog->locale;
   session.locale_fallback = stored.locale_fallback();
   session.channel = stored.channel();
   session.created = absl::FromUnixMicros(stored.created_unix_micros());

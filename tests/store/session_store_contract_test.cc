@@ -40,7 +40,6 @@ Session NewSession(const std::string& id, const std::string& locale = "en") {
   Session session;
   session.id = id;
   session.dialog = (*Dialogs().Find("back_pain"))->ForLocale(locale).dialog;
-  session.locale = session.dialog->locale;
   session.channel = triage::v1::CHANNEL_WEB;
   session.state = engine::NewSessionState(*session.dialog);
   session.created = session.updated = absl::FromUnixSeconds(1'700'000'000);
@@ -95,7 +94,6 @@ TEST_P(SessionStoreContractTest, KeepsAnswersLocaleAndChannel) {
   auto again = store->Load(Id(1));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->state, loaded->state);
-  EXPECT_EQ(again->locale, "es");
   EXPECT_EQ(again->dialog->locale, "es");
   EXPECT_EQ(again->channel, triage::v1::CHANNEL_WEB);
   EXPECT_EQ(again->version, 1u);

@@ -4,8 +4,6 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "service/engine/dialog_compiler.h"
 #include "service/engine/path_explorer.h"
