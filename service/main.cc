@@ -16,6 +16,8 @@
 #include "service/api/conversations.h"
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
+#include "service/http/http_server.h"
+#include "service/http/web_gateway.h"
 #include "service/records/record_stores.h"
 #include "service/store/open_session_store.h"
 
@@ -49,6 +51,21 @@ ABSL_FLAG(absl::Duration, session_idle_timeout, absl::Minutes(30),
 ABSL_FLAG(int64_t, max_sessions, 100000,
           "Most live sessions: the memory store then forgets the session idle "
           "longest; durable stores refuse new sessions (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int, http_port, -1,
+          "HTTP/1.1 port for browsers (Connect, gRPC-Web, /widget.js); 0 picks "
+          "a free one, -1 turns it off.");
+ABSL_FLAG(std::string, http_port_file, "",
+          "If set, the bound HTTP port is written to this file once serving.");
+ABSL_FLAG(std::string, http_allowed_origins, "",
+          "Comma-separated web origins allowed to call the API from a browser "
+          "(CORS), e.g. https://clinic.example. The server's own origin is "
+          "always allowed; nothing else is by default.");
+ABSL_FLAG(std::string, web_dir, "build/web",
+          "Folder of files served over HTTP: widget.js and the example page.");
+ABSL_FLAG(int64_t, http_max_body_bytes, 64 * 1024,
+          "Largest HTTP request body accepted (larger: 413).");
+ABSL_FLAG(int, http_max_connections, 256,
+          "Most open HTTP connections (more: 503).");
 
 namespace {
 
@@ -74,6 +91,14 @@ void LogDialogs(const backchat::engine::DialogRegistry& dialogs,
   }
 }
 
+// Writes `port` to `path` (nothing when `path` is empty); false on failure.
+bool WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return true;
+  std::ofstream out(path);
+  out << port << "\n";
+  return static_cast<bool>(out);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,6 +114,20 @@ int main(int argc, char** argv) {
   const int port = absl::GetFlag(FLAGS_port);
   if (port < 0 || port > 65535) {
     return Fail(absl::StrCat("--port=", port, " is not a port (0-65535)"));
+  }
+  const int http_port = absl::GetFlag(FLAGS_http_port);
+  if (http_port < -1 || http_port > 65535) {
+    return Fail(absl::StrCat("--http_port=", http_port,
+                             " is not a port (0-65535, or -1 for none)"));
+  }
+  auto cors = backchat::http::CorsPolicy::Parse(absl::GetFlag(FLAGS_http_allowed_origins));
+  if (!cors.ok()) {
+    return Fail(absl::StrCat("--http_allowed_origins: ", cors.status().message()));
+  }
+  if (absl::GetFlag(FLAGS_http_max_body_bytes) < 1024 ||
+      absl::GetFlag(FLAGS_http_max_connections) < 1) {
+    return Fail("--http_max_body_bytes must be at least 1024 and "
+                "--http_max_connections at least 1");
   }
   const absl::Duration idle = absl::GetFlag(FLAGS_session_idle_timeout);
   if (idle <= absl::ZeroDuration()) {
@@ -151,11 +190,39 @@ int main(int argc, char** argv) {
   std::cerr << "backchat_server: listening on " << options.address << ":"
             << (*server)->port() << " ("
             << backchat::store::DescribeStore(store_config) << ")" << std::endl;
-  const std::string port_file = absl::GetFlag(FLAGS_port_file);
-  if (!port_file.empty()) {
-    std::ofstream out(port_file);
-    out << (*server)->port() << "\n";
-    if (!out) return Fail(absl::StrCat("cannot write --port_file=", port_file));
+  std::unique_ptr<backchat::http::WebGateway> gateway;
+  std::unique_ptr<backchat::http::HttpServer> http_server;
+  if (http_port >= 0) {
+    auto assets = backchat::http::WebAssets::Load(absl::GetFlag(FLAGS_web_dir));
+    if (!assets.ok()) {
+      // The API still works without the widget; say how to build it.
+      std::cerr << "backchat_server: warning: " << assets.status().message()
+                << "; /widget.js is not served (scripts/setup.sh builds it)"
+                << std::endl;
+      assets = backchat::http::WebAssets();
+    }
+    gateway = std::make_unique<backchat::http::WebGateway>(
+        &conversations, *std::move(cors), *std::move(assets));
+    backchat::http::HttpServerOptions http_options;
+    http_options.address = options.address;
+    http_options.port = http_port;
+    http_options.max_body_bytes =
+        static_cast<size_t>(absl::GetFlag(FLAGS_http_max_body_bytes));
+    http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    auto started = backchat::http::HttpServer::Start(
+        http_options, [g = gateway.get()](const backchat::http::HttpRequest& request,
+                                          backchat::http::HttpResponse* response) {
+          g->Handle(request, response);
+        });
+    if (!started.ok()) return Fail(std::string(started.status().message()));
+    http_server = *std::move(started);
+    std::cerr << "backchat_server: HTTP (Connect, gRPC-Web, /widget.js) on "
+              << options.address << ":" << http_server->port() << std::endl;
+  }
+  if (!WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port()) ||
+      (http_server != nullptr &&
+       !WritePortFile(absl::GetFlag(FLAGS_http_port_file), http_server->port()))) {
+    return Fail("cannot write --port_file or --http_port_file");
   }
 
   // SIGHUP reloads the dialogs; SIGINT and SIGTERM shut down.
@@ -171,6 +238,7 @@ int main(int argc, char** argv) {
   }
   std::cerr << "backchat_server: " << strsignal(signal_number)
             << " received, shutting down" << std::endl;
+  if (http_server != nullptr) http_server->Shutdown();
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();
   std::cerr << "backchat_server: stopped" << std::endl;

@@ -12,6 +12,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
+#include "service/engine/content_hash.h"
 #include "service/engine/source_locator.h"
 #include "service/engine/text_normalizer.h"
 
@@ -52,9 +53,8 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
 
 }  // namespace
 
-// 64-bit FNV-1a: a stable content hash (absl::Hash is seeded per process).
 std::string DialogContentHash(const std::vector<const dv1::Dialog*>& defs) {
-  uint64_t hash = 1469598103934665603ULL;
+  uint64_t hash = kContentHashSeed;
   for (const dv1::Dialog* def : defs) {
     std::string bytes;
     {
@@ -63,12 +63,9 @@ std::string DialogContentHash(const std::vector<const dv1::Dialog*>& defs) {
       coded.SetSerializationDeterministic(true);
       def->SerializeToCodedStream(&coded);
     }
-    for (unsigned char c : bytes) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
-    }
+    hash = ExtendContentHash(hash, bytes);
   }
-  return absl::StrFormat("%016x", hash);
+  return ContentHashHex(hash);
 }
 
 // Validates a parsed dialog and builds its compiled form. One instance per

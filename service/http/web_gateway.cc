@@ -1,0 +1,269 @@
+#include "service/http/web_gateway.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
+#include "service/http/connect_protocol.h"
+#include "service/http/grpc_web_protocol.h"
+
+namespace backchat::http {
+namespace {
+
+namespace tv1 = ::backchat::triage::v1;
+using google::protobuf::Message;
+
+constexpr absl::string_view kServicePrefix = "/backchat.triage.v1.TriageService/";
+
+// How a request body and its reply are encoded, from the Content-Type.
+enum class Wire { kConnectJson, kConnectProto, kGrpcWeb, kGrpcWebText, kUnknown };
+
+Wire WireFor(absl::string_view content_type) {
+  std::string type = absl::AsciiStrToLower(
+      absl::StripAsciiWhitespace(content_type.substr(0, content_type.find(';'))));
+  if (type == "application/json") return Wire::kConnectJson;
+  if (type == "application/proto") return Wire::kConnectProto;
+  if (type == "application/grpc-web" || type == "application/grpc-web+proto") {
+    return Wire::kGrpcWeb;
+  }
+  if (type == "application/grpc-web-text" || type == "application/grpc-web-text+proto") {
+    return Wire::kGrpcWebText;
+  }
+  return Wire::kUnknown;
+}
+
+bool IsGrpcWeb(Wire wire) { return wire == Wire::kGrpcWeb || wire == Wire::kGrpcWebText; }
+
+// An error in the protocol the client speaks: a Connect error body, or a
+// gRPC-Web response whose trailer frame carries the status.
+void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
+  if (!IsGrpcWeb(wire)) {
+    *response = ConnectError(status);
+    return;
+  }
+  response->status = 200;
+  const std::string body = EncodeUnaryGrpcWebBody(nullptr, status);
+  if (wire == Wire::kGrpcWebText) {
+    response->SetHeader("Content-Type", "application/grpc-web-text+proto");
+    response->body = absl::Base64Escape(body);
+  } else {
+    response->SetHeader("Content-Type", "application/grpc-web+proto");
+    response->body = body;
+  }
+}
+
+HttpResponse PlainText(int status, absl::string_view text) {
+  HttpResponse response;
+  response.status = status;
+  response.SetHeader("Content-Type", "text/plain; charset=utf-8");
+  response.body = absl::StrCat(text, "\n");
+  return response;
+}
+
+template <typename Request, typename Response>
+UnaryMethod Bind(api::Conversations* conversations,
+                 absl::Status (api::Conversations::*operation)(const Request&,
+                                                              tv1::Turn*)) {
+  UnaryMethod method;
+  method.request_prototype = &Request::default_instance();
+  method.response_prototype = &Response::default_instance();
+  method.call = [conversations, operation](const Message& request, Message* response) {
+    return (conversations->*operation)(static_cast<const Request&>(request),
+                                       static_cast<Response*>(response)->mutable_turn());
+  };
+  return method;
+}
+
+absl::Status ParseBody(Wire wire, absl::string_view body, Message* request) {
+  switch (wire) {
+    case Wire::kConnectJson: {
+      google::protobuf::util::JsonParseOptions options;
+      // Newer clients may send fields this server does not know yet.
+      options.ignore_unknown_fields = true;
+      const std::string json = body.empty() ? "{}" : std::string(body);
+      const auto status =
+          google::protobuf::util::JsonStringToMessage(json, request, options);
+      if (!status.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "request body is not JSON for ", request->GetTypeName(), ": ",
+            std::string(status.message())));
+      }
+      return absl::OkStatus();
+    }
+    case Wire::kConnectProto:
+      if (!request->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "request body is not a binary ", request->GetTypeName()));
+      }
+      return absl::OkStatus();
+    case Wire::kGrpcWeb:
+    case Wire::kGrpcWebText: {
+      std::string raw(body);
+      if (wire == Wire::kGrpcWebText) {
+        auto decoded = DecodeGrpcWebText(body);
+        if (!decoded.ok()) return decoded.status();
+        raw = *std::move(decoded);
+      }
+      auto message = DecodeUnaryGrpcWebBody(raw);
+      if (!message.ok()) return message.status();
+      if (!request->ParseFromString(*message)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "gRPC-Web message is not a binary ", request->GetTypeName()));
+      }
+      return absl::OkStatus();
+    }
+    case Wire::kUnknown:
+      break;
+  }
+  return absl::InternalError("no codec for this content type");
+}
+
+void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
+  response->status = 200;
+  switch (wire) {
+    case Wire::kConnectJson: {
+      response->SetHeader("Content-Type", "application/json");
+      const auto status =
+          google::protobuf::util::MessageToJsonString(reply, &response->body);
+      if (!status.ok()) {
+        *response = ConnectError(absl::InternalError("cannot encode the reply as JSON"));
+      }
+      return;
+    }
+    case Wire::kConnectProto:
+      response->SetHeader("Content-Type", "application/proto");
+      reply.SerializeToString(&response->body);
+      return;
+    case Wire::kGrpcWeb:
+    case Wire::kGrpcWebText: {
+      const std::string message = reply.SerializeAsString();
+      const std::string body = EncodeUnaryGrpcWebBody(&message, absl::OkStatus());
+      if (wire == Wire::kGrpcWebText) {
+        response->SetHeader("Content-Type", "application/grpc-web-text+proto");
+        response->body = absl::Base64Escape(body);
+      } else {
+        response->SetHeader("Content-Type", "application/grpc-web+proto");
+        response->body = body;
+      }
+      return;
+    }
+    case Wire::kUnknown:
+      break;
+  }
+}
+
+}  // namespace
+
+WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors,
+                       WebAssets assets)
+    : cors_(std::move(cors)), assets_(std::move(assets)) {
+  const std::string prefix(kServicePrefix);
+  methods_[prefix + "StartSession"] =
+      Bind<tv1::StartSessionRequest, tv1::StartSessionResponse>(
+          conversations, &api::Conversations::Start);
+  methods_[prefix + "SubmitAnswer"] =
+      Bind<tv1::SubmitAnswerRequest, tv1::SubmitAnswerResponse>(
+          conversations, &api::Conversations::Answer);
+  methods_[prefix + "GetSession"] =
+      Bind<tv1::GetSessionRequest, tv1::GetSessionResponse>(
+          conversations, &api::Conversations::Get);
+  methods_[prefix + "GoBack"] = Bind<tv1::GoBackRequest, tv1::GoBackResponse>(
+      conversations, &api::Conversations::GoBack);
+  methods_[prefix + "RestartSession"] =
+      Bind<tv1::RestartSessionRequest, tv1::RestartSessionResponse>(
+          conversations, &api::Conversations::Restart);
+}
+
+void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
+  if (request.method == "OPTIONS") {
+    *response = cors_.Preflight(request);
+    return;
+  }
+  if (!cors_.Allows(request)) {
+    *response = ConnectError(absl::PermissionDeniedError(absl::StrCat(
+        "origin \"", request.Header("origin"),
+        "\" is not allowed; the server's operator lists clinic sites in "
+        "--http_allowed_origins")));
+    return;
+  }
+  const auto method = methods_.find(request.path);
+  if (method != methods_.end() || absl::StartsWith(request.path, kServicePrefix)) {
+    HandleRpc(method == methods_.end() ? nullptr : &method->second, request, response);
+  } else if (request.method == "GET" || request.method == "HEAD") {
+    if (request.path == "/healthz") {
+      *response = PlainText(200, "ok");
+    } else if (!assets_.Serve(request, response)) {
+      *response = PlainText(
+          404, absl::StrCat("no such page: ", request.path,
+                            " (the API is POST ", kServicePrefix,
+                            "<Method>; the widget is /widget.js)"));
+    }
+  } else {
+    *response = PlainText(405, absl::StrCat(request.method, " is not served here"));
+    response->SetHeader("Allow", "GET, HEAD, OPTIONS");
+  }
+  cors_.AddResponseHeaders(request, response);
+}
+
+void WebGateway::HandleRpc(const UnaryMethod* method, const HttpRequest& request,
+                           HttpResponse* response) const {
+  if (request.method != "POST") {
+    *response = ConnectError(absl::UnimplementedError(
+        absl::StrCat(request.method, " is not supported for RPCs; send POST")));
+    response->status = 405;
+    response->SetHeader("Allow", "POST");
+    return;
+  }
+  const Wire wire = WireFor(request.Header("content-type"));
+  if (wire == Wire::kUnknown) {
+    *response = ConnectError(absl::InvalidArgumentError(absl::StrCat(
+        "Content-Type \"", request.Header("content-type"),
+        "\" is not supported; send application/json or application/proto "
+        "(Connect), or application/grpc-web[-text]+proto (gRPC-Web)")));
+    response->status = 415;
+    response->SetHeader("Accept-Post",
+                        "application/json, application/proto, "
+                        "application/grpc-web+proto, application/grpc-web-text+proto");
+    return;
+  }
+  if (method == nullptr) {
+    RpcError(wire,
+             absl::UnimplementedError(absl::StrCat("no method ", request.path,
+                                                   " in this server")),
+             response);
+    if (!IsGrpcWeb(wire)) response->status = 404;
+    return;
+  }
+  if (!IsGrpcWeb(wire)) {
+    const absl::string_view version = request.Header("connect-protocol-version");
+    if (!version.empty() && version != "1") {
+      RpcError(wire,
+               absl::InvalidArgumentError(absl::StrCat(
+                   "Connect-Protocol-Version \"", version, "\" is not supported; send 1")),
+               response);
+      return;
+    }
+    const absl::string_view encoding = request.Header("content-encoding");
+    if (!encoding.empty() && encoding != "identity") {
+      RpcError(wire,
+               absl::UnimplementedError(absl::StrCat(
+                   "Content-Encoding \"", encoding, "\" is not supported; send identity")),
+               response);
+      response->SetHeader("Accept-Encoding", "identity");
+      return;
+    }
+  }
+  std::unique_ptr<Message> rpc_request(method->request_prototype->New());
+  absl::Status status = ParseBody(wire, request.body, rpc_request.get());
+  std::unique_ptr<Message> reply(method->response_prototype->New());
+  if (status.ok()) status = method->call(*rpc_request, reply.get());
+  if (!status.ok()) {
+    RpcError(wire, status, response);
+    return;
+  }
+  WriteReply(wire, *reply, response);
+}
+
+}  // namespace backchat::http

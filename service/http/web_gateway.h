@@ -1,0 +1,58 @@
+// The browser-facing API: the triage RPCs over the Connect protocol (unary,
+// JSON or binary protobuf) and over gRPC-Web (binary and text), on the same
+// Conversations as the gRPC service, plus the widget bundle and the example
+// page. Runs behind HttpServer (see http_server.h).
+//
+// Routes:
+//   POST /backchat.triage.v1.TriageService/<Method>   the RPCs
+//   OPTIONS <any>                                     CORS preflight
+//   GET|HEAD /widget.js, /example/, ...               files from WebAssets
+//   GET /healthz                                      "ok" while serving
+#ifndef BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
+#define BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "service/api/conversations.h"
+#include "service/http/cors_policy.h"
+#include "service/http/http_message.h"
+#include "service/http/web_assets.h"
+
+namespace backchat::http {
+
+// One unary RPC, independent of its wire format.
+struct UnaryMethod {
+  const google::protobuf::Message* request_prototype = nullptr;
+  const google::protobuf::Message* response_prototype = nullptr;
+  std::function<absl::Status(const google::protobuf::Message& request,
+                             google::protobuf::Message* response)>
+      call;
+};
+
+// Thread-safe and immutable after construction. Does not own
+// `conversations`, which must outlive it.
+class WebGateway {
+ public:
+  WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets);
+
+  // An HttpHandler: never fails, answers every request (404, 405, 415, ...
+  // with a message that says what to send instead).
+  void Handle(const HttpRequest& request, HttpResponse* response) const;
+
+ private:
+  void HandleRpc(const UnaryMethod* method, const HttpRequest& request,
+                 HttpResponse* response) const;
+
+  CorsPolicy cors_;
+  WebAssets assets_;
+  // Keyed by path, "/backchat.triage.v1.TriageService/StartSession".
+  absl::flat_hash_map<std::string, UnaryMethod> methods_;
+};
+
+}  // namespace backchat::http
+
+#endif  // BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
