@@ -1,0 +1,123 @@
+// Test support for the web tests: the real backchat_server on loopback
+// ports, a stand-in clinic site on another port (so every widget call is
+// cross-origin), and the answers that lead to each level.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+
+export const env = {
+  server: process.env.BACKCHAT_SERVER,
+  webDir: process.env.BACKCHAT_WEB_DIR,
+  sourceDir: process.env.BACKCHAT_SOURCE_DIR,
+  artifacts: process.env.BACKCHAT_ARTIFACTS ?? "/tmp/backchat-web-artifacts",
+};
+
+/**
+ * Starts backchat_server with the bundled dialogs, an in-memory store and
+ * both listeners on free ports. Resolves once both ports are printed
+ * (bounded: rejects after 15 s or if the process exits).
+ */
+export function startBackchat(extraArgs = []) {
+  const child = spawn(
+    env.server,
+    [
+      `--dialogs=${join(env.sourceDir, "dialogs")}`,
+      "--store=memory",
+      "--address=127.0.0.1",
+      "--port=0",
+      "--http_port=0",
+      `--web_dir=${env.webDir}`,
+      ...extraArgs,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`backchat_server did not start within 15 s:\n${log}`));
+    }, 15000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`backchat_server exited with ${code}:\n${log}`));
+    });
+    child.stderr.on("data", (chunk) => {
+      log += chunk;
+      const grpc = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      const http = /HTTP \(Connect[^)]*\) on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (grpc && http) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve({
+          grpcPort: Number(grpc[1]),
+          httpPort: Number(http[1]),
+          origin: `http://127.0.0.1:${http[1]}`,
+          log: () => log,
+          stop: () =>
+            new Promise((done) => {
+              child.on("exit", done);
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    });
+  });
+}
+
+/**
+ * A clinic's site: serves client/web/example/index.html with the widget's
+ * script tag pointing at `backchatOrigin()` (read per request) and, with
+ * ?locale=es, data-locale="es". Resolves to { origin, close }.
+ */
+export function startClinicSite(backchatOrigin) {
+  const page = readFileSync(join(env.sourceDir, "client/web/example/index.html"), "utf8");
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, "http://x");
+    if (url.pathname !== "/") {
+      response.writeHead(404).end();
+      return;
+    }
+    const locale = url.searchParams.get("locale") ?? "en";
+    const body = page
+      .replace("http://localhost:8080", backchatOrigin())
+      .replace('data-locale="en"', `data-locale="${locale}"`);
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        origin: `http://127.0.0.1:${server.address().port}`,
+        close: () => new Promise((done) => server.close(done)),
+      });
+    });
+  });
+}
+
+const selfCare = {
+  warning_signs: ["none"],
+  injury: ["no_injury"],
+  cancer_history: ["no"],
+  cancer_signs: ["none"],
+  pain_location: ["lower_back"],
+  duration: ["acute"],
+  symptoms: ["none"],
+  leg_weakness_worse: ["no"],
+  immune_bone: ["none"],
+  sudden_severe: ["no"],
+  medical_history: ["none"],
+  age: ["age_20_to_54"],
+  first_episode: ["no"],
+  massage_history: ["massage_helped"],
+  back_feel: ["tension_stress"],
+  pressure: ["moderate"],
+  lifestyle: ["none_of_these"],
+};
+
+/** Answers (question id -> option ids) that reach each level. */
+export const paths = {
+  emergency: { ...selfCare, warning_signs: ["saddle_numbness"] },
+  urgent: { ...selfCare, symptoms: ["fever"] },
+  seeDoctor: { ...selfCare, injury: ["minor_injury"] },
+  selfCare,
+};

@@ -1,0 +1,226 @@
+// End-to-end: the example clinic page in a real headless Chromium embeds
+// the widget from the BackChat server on another port (cross-origin, so
+// CORS is exercised), and a patient clicks, types, reloads, goes back,
+// loses the network and uses only the keyboard.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { env, paths, startBackchat, startClinicSite } from "./support.mjs";
+import { clickAnswer, clickToOutcome, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
+
+let backchat;
+let clinic;
+let browser;
+
+before(async () => {
+  mkdirSync(env.artifacts, { recursive: true });
+  // The clinic site's port is only known once it listens, and the server
+  // must allow it: start the site first, pointing at the server lazily.
+  let backchatOrigin = "";
+  clinic = await startClinicSite(() => backchatOrigin);
+  backchat = await startBackchat([`--http_allowed_origins=${clinic.origin}`]);
+  backchatOrigin = backchat.origin;
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  // Every wait is bounded well below the test runner's own timeout.
+  browser.on("disconnected", () => {});
+});
+
+after(async () => {
+  await browser?.close();
+  await clinic?.close();
+  await backchat?.stop();
+});
+
+async function openWidget(options = {}) {
+  const context = await browser.newContext(options.context ?? {});
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(`${clinic.origin}/${options.locale ? `?locale=${options.locale}` : ""}`);
+  await widget(page).launcher.click();
+  await currentQuestion(page);
+  return { page, context, errors };
+}
+
+for (const [level, answers] of Object.entries(paths)) {
+  test(`clicking through reaches ${level}`, async () => {
+    const { page, context, errors } = await openWidget();
+    if (level === "selfCare") {
+      await page.screenshot({ path: join(env.artifacts, "panel-open.png") });
+    }
+    assert.equal(await clickToOutcome(page, answers), level);
+    const card = widget(page).outcome;
+    if (level === "emergency") {
+      assert.equal(await card.getAttribute("role"), "alert");
+      // The call-for-help line comes first, and there is no massage advice.
+      assert.match(await card.locator("> *").first().getAttribute("class"), /call/);
+      assert.match(await card.locator(".call").innerText(), /emergency/i);
+      assert.equal(await card.getByText(/Technique/).count(), 0);
+      await page.screenshot({ path: join(env.artifacts, "outcome-emergency.png") });
+    }
+    if (level === "selfCare") {
+      assert.match(await card.innerText(), /Technique: /);
+      assert.match(await card.innerText(), /How often/);
+      await page.screenshot({ path: join(env.artifacts, "outcome-self-care.png"), fullPage: true });
+    }
+    if (level === "urgent" || level === "seeDoctor") {
+      assert.match(await card.innerText(), /Why/);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("typed answers are understood, and unclear ones are asked again", async () => {
+  const { page, context } = await openWidget();
+  const w = widget(page);
+  await w.input.fill("banana");
+  await w.input.press("Enter");
+  assert.equal(await currentQuestion(page), "warning_signs");
+  await page.locator(".msg.notice").first().waitFor();
+  await w.input.fill("none of these");
+  await w.input.press("Enter");
+  assert.equal(await currentQuestion(page), "injury");
+  await w.input.fill("a serious accident");
+  await w.input.press("Enter");
+  assert.equal(await currentQuestion(page), null);
+  assert.equal(await w.outcome.getAttribute("data-level"), "emergency");
+  await context.close();
+});
+
+test("a reload mid-conversation resumes where it was", async () => {
+  const { page, context } = await openWidget();
+  await clickAnswer(page, ["none"]);
+  assert.equal(await currentQuestion(page), "injury");
+  await clickAnswer(page, ["no_injury"]);
+  const before = await currentQuestion(page);
+  await page.reload();
+  // The widget reopens by itself with the same session.
+  assert.equal(await currentQuestion(page), before);
+  assert.equal(await clickToOutcome(page, paths.selfCare), "selfCare");
+  await context.close();
+});
+
+test("back withdraws the last answer", async () => {
+  const { page, context } = await openWidget();
+  const w = widget(page);
+  assert.equal(await w.back.isDisabled(), true);
+  await clickAnswer(page, ["none"]);
+  assert.equal(await currentQuestion(page), "injury");
+  await w.back.click();
+  assert.equal(await currentQuestion(page), "warning_signs");
+  await clickAnswer(page, ["saddle_numbness"]);
+  assert.equal(await currentQuestion(page), null);
+  assert.equal(await w.outcome.getAttribute("data-level"), "emergency");
+  await context.close();
+});
+
+test("the widget works with the keyboard alone", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${clinic.origin}/`);
+  // Tab from the page's own controls to the launcher.
+  for (let i = 0; i < 5 && !(await widget(page).launcher.evaluate((b) => b.matches(":focus"))); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  const answers = paths.seeDoctor;
+  for (let turn = 0; turn < MAX_TURNS; turn++) {
+    const question = await currentQuestion(page);
+    if (question === null) break;
+    // Focus starts on the first option; move with Tab, choose with Space/Enter.
+    const w = widget(page);
+    const checklist = (await w.choices.locator("fieldset").count()) > 0;
+    const ids = await w.choices
+      .locator(checklist ? "input[type=checkbox]" : "button[data-option]")
+      .evaluateAll((nodes) => nodes.map((n) => n.value || n.dataset.option));
+    const target = ids.indexOf(answers[question][0]);
+    assert.ok(target >= 0, `${answers[question][0]} not offered for ${question}`);
+    for (let i = 0; i < target; i++) await page.keyboard.press("Tab");
+    if (checklist) {
+      await page.keyboard.press("Space");
+      for (let i = target; i < ids.length; i++) await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+  }
+  assert.equal(await widget(page).outcome.getAttribute("data-level"), "seeDoctor");
+  // Escape closes the panel and gives focus back to the launcher.
+  await page.keyboard.press("Escape");
+  assert.equal(await widget(page).panel.isHidden(), true);
+  assert.equal(await widget(page).launcher.evaluate((b) => b.matches(":focus")), true);
+  await context.close();
+});
+
+test("a lost request offers a retry, and the answer is applied once", async () => {
+  const { page, context } = await openWidget();
+  const w = widget(page);
+  // The request reaches the server but its reply is lost on the way back.
+  let dropped = 0;
+  await page.route("**/SubmitAnswer", async (route) => {
+    if (dropped++ === 0) {
+      await route.fetch();
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  await clickAnswer(page, ["none"]);
+  const retry = w.status.getByRole("button");
+  await retry.waitFor();
+  assert.match(await w.status.innerText(), /could not reach/i);
+  // The answer stays on screen, marked unsent, until it is confirmed.
+  assert.equal(await page.locator(".msg.user.unsent").count(), 1);
+  await retry.click();
+  assert.equal(await currentQuestion(page), "injury");
+  assert.equal(await page.locator(".msg.user.unsent").count(), 0);
+  // Applied once: the server counts one answered question.
+  assert.match(await page.locator(".progress").innerText(), /Question 2 of/);
+  await context.close();
+});
+
+test("fits a 360 px phone screen", async () => {
+  const { page, context } = await openWidget({ context: { viewport: { width: 360, height: 740 }, isMobile: true } });
+  const box = await widget(page).panel.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 360, `panel spans ${box.x}..${box.x + box.width}`);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= 360, `page scrolls sideways to ${scrollWidth}px`);
+  await page.screenshot({ path: join(env.artifacts, "phone-360.png") });
+  await context.close();
+});
+
+test("Spanish: the widget's own strings and the dialog's", async () => {
+  const { page, context } = await openWidget({ locale: "es" });
+  assert.match(await page.locator(".msg.bot").first().innerText(), /síntomas/);
+  assert.equal(await widget(page).back.innerText(), "Atrás");
+  assert.equal(await clickToOutcome(page, paths.emergency), "emergency");
+  assert.match(await widget(page).outcome.locator(".call").innerText(), /emergencias/);
+  await context.close();
+});
+
+test("the page's CSS does not reach the widget", async () => {
+  const { page, context } = await openWidget();
+  // The example page sets every button hot pink with !important.
+  const background = await widget(page).back.evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.notEqual(background, "rgb(255, 105, 180)");
+  const pageButton = await page.locator("#clinic-button").evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.equal(pageButton, "rgb(255, 105, 180)");
+  await context.close();
+});
+
+test("a site that is not allowed cannot use the API", async () => {
+  const other = await startClinicSite(() => backchat.origin);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${other.origin}/`);
+    await widget(page).launcher.click();
+    // The browser blocks the cross-origin call; the widget offers a retry.
+    await widget(page).status.getByRole("button").waitFor();
+    assert.equal(await page.locator(".choices[data-question]").count(), 0);
+    await context.close();
+  } finally {
+    await other.close();
+  }
+});
