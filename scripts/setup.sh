@@ -11,6 +11,7 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev libgtest-dev libgmock-dev
   libsqlite3-dev libhiredis-dev redis-server
+  chromium fonts-dejavu-core curl
 )
 
 missing=()
@@ -36,8 +37,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# npm tools (buf for the proto lint), pinned by package-lock.json.
-if [ ! -x node_modules/.bin/buf ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm tools (buf, protoc-gen-es, esbuild, tsc, the Connect client and
+# playwright-core), pinned by package-lock.json.
+if [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm tools"
   # npm install, not npm ci: npm ci rejects lockfiles that list platform-only
   # optional packages (buf ships one per platform). --no-save keeps the

@@ -7,8 +7,8 @@
 
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import type { Transport } from "@connectrpc/connect";
-import { TriageService } from "../gen/backchat/triage/v1/triage_pb";
-import { Channel, type Turn } from "../gen/backchat/triage/v1/types_pb";
+import { TriageService } from "../gen/backchat/triage/v1/triage_pb.js";
+import { Channel, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
 
 /** Where the session id lives between page loads. */
 export interface SessionIdStore {

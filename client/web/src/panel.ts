@@ -4,7 +4,7 @@
 // twice; a failed answer stays on screen with a retry button).
 
 import { ConnectError } from "@connectrpc/connect";
-import { Level, QuestionKind, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb";
+import { Level, QuestionKind, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
 import { Conversation, Unreachable, type Answer } from "./conversation";
 import type { UiStrings } from "./strings";
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The README's curl examples, run as written against the real server: a
+# JSON StartSession, typed answers, and the Connect error for bad JSON.
+#
+# Usage: curl_test.sh SERVER_BINARY SOURCE_DIR
+set -u
+server_bin=$1 source_dir=$2
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failed=0
+check() {  # check NAME COMMAND...
+  local name=$1
+  shift
+  if ! "$@"; then
+    failed=$((failed + 1))
+    echo "FAIL: $name"
+  fi
+}
+
+"$server_bin" --dialogs="$source_dir/dialogs" --store=memory --port=0 --http_port=0 \
+  --http_port_file="$work/http_port" 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 100); do  # Up to 10 s for the port file.
+  [ -s "$work/http_port" ] && break
+  sleep 0.1
+done
+if [ ! -s "$work/http_port" ]; then
+  echo "FAIL: server did not start"
+  cat "$work/server.log"
+  exit 1
+fi
+base="http://127.0.0.1:$(cat "$work/http_port")/backchat.triage.v1.TriageService"
+
+curl -sS -X POST "$base/StartSession" -H 'Content-Type: application/json' \
+  -d '{"locale": "en"}' >"$work/start.json"
+check "start asks the first question" grep -q '"id":"warning_signs"' "$work/start.json"
+session=$(sed -n 's/.*"sessionId":"\([0-9a-f]*\)".*/\1/p' "$work/start.json")
+check "start returns a session id" test ${#session} -eq 32
+
+curl -sS -X POST "$base/SubmitAnswer" -H 'Content-Type: application/json' \
+  -d "{\"sessionId\": \"$session\", \"text\": \"none of these\"}" >"$work/answer.json"
+check "a typed answer moves on" grep -q '"id":"injury"' "$work/answer.json"
+
+curl -sS -X POST "$base/SubmitAnswer" -H 'Content-Type: application/json' \
+  -d "{\"sessionId\": \"$session\", \"text\": \"a serious accident\"}" >"$work/outcome.json"
+check "an emergency outcome" grep -q '"level":"LEVEL_EMERGENCY"' "$work/outcome.json"
+
+status=$(curl -sS -o "$work/error.json" -w '%{http_code}' -X POST "$base/StartSession" \
+  -H 'Content-Type: application/json' -d '{"locale": ')
+check "bad JSON is 400" test "$status" = 400
+check "bad JSON is invalid_argument" grep -q '"code":"invalid_argument"' "$work/error.json"
+
+if [ "$failed" -ne 0 ]; then
+  cat "$work/server.log"
+  exit 1
+fi
+echo "curl examples: all passed"
