@@ -30,18 +30,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_server() {  # start_server FLAGS...: sets $port
-  rm -f "$out/port"
+start_server() {  # start_server FLAGS...: sets $port (gRPC) and $http_port
+  rm -f "$out/port" "$out/http_port"
   "$build/service/backchat_server" --dialogs=dialogs --port=0 --port_file="$out/port" \
+    --http_port=0 --http_port_file="$out/http_port" \
     --serve_echo --max_sessions=100000000 "$@" 2>"$out/server.log" &
   server_pid=$!
-  for _ in $(seq 1 100); do [ -s "$out/port" ] && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ -s "$out/http_port" ] && break; sleep 0.1; done
   port=$(cat "$out/port")
+  http_port=$(cat "$out/http_port")
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 
 load() {  # load LABEL MODE IN_FLIGHT: prints the RESULT line
-  "$build/tests/triage_load" --server="127.0.0.1:$port" --label="$1" --mode="$2" \
+  local target=$port
+  [ "$2" = connect ] && target=$http_port  # Connect JSON over the HTTP listener
+  "$build/tests/triage_load" --server="127.0.0.1:$target" --label="$1" --mode="$2" \
     --in_flight="$3" --duration="${seconds}s" --warmup=2s | grep '^RESULT'
 }
 
@@ -51,6 +55,7 @@ results="$out/results.txt"
 start_server --store=memory
 load echo echo 64 | tee -a "$results" >&2
 load memory triage 64 | tee -a "$results" >&2
+load connect connect 64 | tee -a "$results" >&2
 
 # h2load: an independent client, on the echo RPC and on GetSession. h2load
 # counts HTTP 200 as success whatever grpc-status says, so one call is checked
@@ -146,12 +151,12 @@ echo_tps=$(field echo turns_per_s)
 echo_p99=$(field echo p99_ms)
 echo
 printf '%-26s %10s %9s %9s %9s %12s\n' run "turns/s" "ratio" "p50 ms" "p99 ms" "p99/echo"
-for label in echo memory sqlite redis; do
+for label in echo memory sqlite redis connect; do
   tps=$(field $label turns_per_s); p50=$(field $label p50_ms); p99=$(field $label p99_ms)
   awk -v l="$label" -v t="$tps" -v e="$echo_tps" -v a="$p50" -v b="$p99" -v c="$echo_p99" \
-    'BEGIN { printf "%-26s %10d %9.2f %9.3f %9.3f %12.2f\n", (l=="echo"?"echo baseline":"triage, " l " store"), t, t/e, a, b, b/c }'
+    'BEGIN { name = l == "echo" ? "echo baseline" : l == "connect" ? "triage, HTTP/Connect JSON" : "triage, " l " store";
+             printf "%-26s %10d %9.2f %9.3f %9.3f %12.2f\n", name, t, t/e, a, b, b/c }'
 done
-printf '%-26s %10s\n' "triage, HTTP/Connect JSON" "(not built yet)"
 for label in h2load_echo h2load_get_session; do
   printf '%-26s %10s\n' "$label (req/s)" "$(grep "label=$label " "$results" | sed -n 's/.*h2load_req_per_s=\([0-9.]*\).*/\1/p;s/.*h2load=\(skipped\).*/\1/p')"
 done

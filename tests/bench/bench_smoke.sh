@@ -7,13 +7,16 @@ set -u
 server_bin=$1 load_bin=$2 source_dir=$3
 work=$(mktemp -d)
 "$server_bin" --dialogs="$source_dir/dialogs" --store=memory --serve_echo --port=0 \
-  --port_file="$work/port" 2>"$work/server.log" &
+  --port_file="$work/port" --http_port=0 --http_port_file="$work/http_port" \
+  2>"$work/server.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ -s "$work/http_port" ] && break; sleep 0.1; done
 passed=0 failed=0
-for mode in echo triage; do
-  if "$load_bin" --server="127.0.0.1:$(cat "$work/port")" --mode=$mode --in_flight=8 \
+for mode in echo triage connect; do
+  port_file="$work/port"
+  [ "$mode" = connect ] && port_file="$work/http_port"
+  if "$load_bin" --server="127.0.0.1:$(cat "$port_file")" --mode=$mode --in_flight=8 \
       --duration=1s --warmup=0s | grep -q '^RESULT .*errors=0'; then
     passed=$((passed + 1))
   else

@@ -13,18 +13,23 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "backchat/bench/v1/echo.grpc.pb.h"
 #include "backchat/triage/v1/triage.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/support/dialog_paths.h"
+#include "tests/support/http_client.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port");
 ABSL_FLAG(std::string, mode, "triage", "triage or echo");
@@ -52,6 +57,16 @@ const std::vector<PathScript>& Paths() {
       {{}, tv1::LEVEL_SELF_CARE},
   };
   return *paths;
+}
+
+// The options path `path` gives for `question`, or null if it has none.
+const std::vector<std::string>* AnswerFor(int path, const std::string& question) {
+  const Answers& answers = Paths()[path].answers;
+  auto it = answers.find(question);
+  if (it != answers.end()) return &it->second;
+  const Answers& defaults = backchat::testing::BackPainSelfCareAnswers();
+  it = defaults.find(question);
+  return it == defaults.end() ? nullptr : &it->second;
 }
 
 // Latencies in microseconds of one RPC kind, measured window only.
@@ -172,14 +187,12 @@ class Conversation {
       return Begin();
     }
     const std::string& question = turn_.question().id();
-    auto it = Paths()[path_].answers.find(question);
-    const Answers& defaults = backchat::testing::BackPainSelfCareAnswers();
-    if (it == Paths()[path_].answers.end()) it = defaults.find(question);
-    if (it == defaults.end()) return Fail("no answer for question " + question);
+    const std::vector<std::string>* options = AnswerFor(path_, question);
+    if (options == nullptr) return Fail("no answer for question " + question);
     answer_request_.Clear();
     answer_request_.set_session_id(turn_.session_id());
     answer_request_.set_question_id(question);
-    for (const std::string& option : it->second) answer_request_.add_option_ids(option);
+    for (const std::string& option : *options) answer_request_.add_option_ids(option);
     context_ = std::make_unique<grpc::ClientContext>();
     sent_ = absl::Now();
     run_->triage_->async()->SubmitAnswer(
@@ -233,14 +246,79 @@ class EchoLoop {
   absl::Time sent_;
 };
 
+// One Connect slot: a thread with its own kept-alive HTTP/1.1 connection,
+// sending JSON the way the web widget does (blocking: HTTP/1.1 has one call
+// in flight per connection). Runs whole conversations until stopping.
+void ConnectLoop(Run* run, int http_port) {
+  namespace pb = google::protobuf;
+  auto connection = backchat::testing::HttpConnection::Open(http_port);
+  if (!connection.ok()) {
+    run->Error(std::string(connection.status().message()));
+    run->SlotDone();
+    return;
+  }
+  // One JSON call; false (and the error counted) unless it returns 200.
+  auto call = [&](const std::string& method, const pb::Message& request,
+                  tv1::Turn* turn, Latencies& kind) {
+    std::string json;
+    pb::util::MessageToJsonString(request, &json);
+    const std::string raw = absl::StrCat(
+        "POST /backchat.triage.v1.TriageService/", method,
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: ", json.size(), "\r\n\r\n", json);
+    const absl::Time sent = absl::Now();
+    auto reply = (*connection)->Exchange(raw);
+    tv1::SubmitAnswerResponse response;  // every response is {turn}
+    if (!reply.ok() || reply->status != 200 ||
+        !pb::util::JsonStringToMessage(reply->body, &response).ok()) {
+      run->Error(absl::StrCat(method, ": ", reply.ok() ? reply->body
+                                                        : reply.status().ToString()));
+      return false;
+    }
+    run->Measure(sent, absl::Now(), kind);
+    *turn = response.turn();
+    return true;
+  };
+  while (!run->stopping) {
+    const int path = run->next_path++ % static_cast<int>(Paths().size());
+    tv1::StartSessionRequest start;
+    start.set_channel(tv1::CHANNEL_WEB);
+    tv1::Turn turn;
+    if (!call("StartSession", start, &turn, run->start_latency)) break;
+    bool ok = true;
+    while (ok && turn.has_question()) {
+      const std::vector<std::string>* options = AnswerFor(path, turn.question().id());
+      if (options == nullptr) {
+        run->Error("no answer for question " + turn.question().id());
+        ok = false;
+        break;
+      }
+      tv1::SubmitAnswerRequest answer;
+      answer.set_session_id(turn.session_id());
+      answer.set_question_id(turn.question().id());
+      for (const std::string& option : *options) answer.add_option_ids(option);
+      ok = call("SubmitAnswer", answer, &turn, run->answer_latency);
+    }
+    if (!ok) break;  // the connection's state is unknown: stop this slot
+    if (turn.outcome().level() != Paths()[path].level) {
+      run->Error(absl::StrFormat("path %d ended at %s", path,
+                                 tv1::Level_Name(turn.outcome().level())));
+    } else if (absl::Now() <= run->measure_until && absl::Now() >= run->measure_from) {
+      ++run->conversations;
+    }
+  }
+  run->SlotDone();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const int in_flight = absl::GetFlag(FLAGS_in_flight);
-  if ((mode != "triage" && mode != "echo") || in_flight < 1) {
-    std::cerr << "usage: triage_load --mode=triage|echo --in_flight=N --server=host:port\n";
+  if ((mode != "triage" && mode != "echo" && mode != "connect") || in_flight < 1) {
+    std::cerr << "usage: triage_load --mode=triage|echo|connect --in_flight=N "
+                 "--server=host:port\n  (connect: --server is the HTTP listener)\n";
     return 2;
   }
   grpc::ChannelArguments arguments;
@@ -252,9 +330,20 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<Conversation>> conversations;
   std::vector<std::unique_ptr<EchoLoop>> echoes;
+  std::vector<std::thread> connect_slots;
+  int http_port = 0;
+  if (mode == "connect") {
+    const std::string server = absl::GetFlag(FLAGS_server);
+    if (!absl::SimpleAtoi(server.substr(server.rfind(':') + 1), &http_port)) {
+      std::cerr << "--server must be host:port\n";
+      return 2;
+    }
+  }
   for (int i = 0; i < in_flight; ++i) {
     run.SlotStarted();
-    if (mode == "triage") {
+    if (mode == "connect") {
+      connect_slots.emplace_back(ConnectLoop, &run, http_port);
+    } else if (mode == "triage") {
       conversations.push_back(std::make_unique<Conversation>(&run));
       conversations.back()->Begin();
     } else {
@@ -265,6 +354,7 @@ int main(int argc, char** argv) {
   absl::SleepFor(run.measure_until - absl::Now());  // The run itself: timed, not a test.
   run.stopping = true;
   run.WaitIdle();
+  for (std::thread& slot : connect_slots) slot.join();
 
   const double seconds = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
   const double turns = static_cast<double>(run.all_latency.count()) / seconds;
@@ -276,7 +366,7 @@ int main(int argc, char** argv) {
   std::cout << absl::StrFormat(
       "  all calls      p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms\n", run.all_latency.Quantile(0.5),
       run.all_latency.Quantile(0.99), run.all_latency.Quantile(0.999));
-  if (mode == "triage") {
+  if (mode != "echo") {
     std::cout << absl::StrFormat(
         "  StartSession   p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms\n"
         "  SubmitAnswer   p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms\n",

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,7 +26,8 @@ std::string HttpReply::Header(absl::string_view lower_case_name) const {
 namespace {
 
 // Parses a response once it is complete; false while more bytes are needed.
-bool TryParse(const std::string& data, bool eof, HttpReply* reply) {
+// `used` receives the bytes the response took.
+bool TryParse(const std::string& data, bool eof, HttpReply* reply, size_t* used) {
   const size_t end = data.find("\r\n\r\n");
   if (end == std::string::npos) return false;
   std::vector<std::string> lines = absl::StrSplit(data.substr(0, end), "\r\n");
@@ -47,16 +49,18 @@ bool TryParse(const std::string& data, bool eof, HttpReply* reply) {
   if (content_length >= 0) {
     if (data.size() < body_start + static_cast<size_t>(content_length)) return false;
     reply->body = data.substr(body_start, static_cast<size_t>(content_length));
+    *used = body_start + static_cast<size_t>(content_length);
     return true;
   }
   if (!eof) return false;
   reply->body = data.substr(body_start);
+  *used = data.size();
   return true;
 }
 
 }  // namespace
 
-absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw) {
+absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -66,30 +70,49 @@ absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw) {
     close(fd);
     return absl::UnavailableError(absl::StrCat("cannot connect to port ", port));
   }
+  const int on = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+  return std::unique_ptr<HttpConnection>(new HttpConnection(fd));
+}
+
+HttpConnection::~HttpConnection() { close(fd_); }
+
+absl::StatusOr<HttpReply> HttpConnection::Exchange(absl::string_view raw) {
   size_t sent = 0;
   while (sent < raw.size()) {
-    const ssize_t n = send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n = send(fd_, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;  // the server may answer (413, 431) before reading it all
     sent += static_cast<size_t>(n);
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  std::string data;
+  std::string data = std::move(pending_);
+  pending_.clear();
   HttpReply reply;
+  size_t used = 0;
+  if (TryParse(data, false, &reply, &used)) {
+    pending_ = data.substr(used);
+    return reply;
+  }
   char buffer[16384];
   while (absl::Now() < deadline) {
-    pollfd p = {fd, POLLIN, 0};
+    pollfd p = {fd_, POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) continue;
-    const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
     if (n > 0) data.append(buffer, static_cast<size_t>(n));
-    if (TryParse(data, n <= 0, &reply)) {
-      close(fd);
+    if (TryParse(data, n <= 0, &reply, &used)) {
+      pending_ = data.substr(used);
       return reply;
     }
     if (n <= 0) break;
   }
-  close(fd);
   return absl::DeadlineExceededError(
       absl::StrCat("no complete HTTP response; received: ", absl::CEscape(data)));
+}
+
+absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw) {
+  auto connection = HttpConnection::Open(port);
+  if (!connection.ok()) return connection.status();
+  return (*connection)->Exchange(raw);
 }
 
 absl::StatusOr<HttpReply> PostHttp(int port, absl::string_view path,

@@ -3,6 +3,7 @@
 #ifndef BACKCHAT_TESTS_SUPPORT_HTTP_CLIENT_H_
 #define BACKCHAT_TESTS_SUPPORT_HTTP_CLIENT_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,8 +20,23 @@ struct HttpReply {
   std::string Header(absl::string_view lower_case_name) const;
 };
 
-// Connects to 127.0.0.1:`port`, sends `raw`, and reads the response (by
-// Content-Length, or to EOF). Fails after 10 s.
+// One kept-alive connection to 127.0.0.1:`port`, for several exchanges
+// (the load generator's Connect mode). Not thread-safe; closes on destruction.
+class HttpConnection {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpConnection>> Open(int port);
+  ~HttpConnection();
+  // Sends `raw` and reads one response (by Content-Length, or to EOF).
+  // Fails after 10 s.
+  absl::StatusOr<HttpReply> Exchange(absl::string_view raw);
+
+ private:
+  explicit HttpConnection(int fd) : fd_(fd) {}
+  int fd_;
+  std::string pending_;  // bytes read past the previous response
+};
+
+// Opens a connection, sends `raw` and reads the response.
 absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw);
 
 // A POST with Content-Type and Content-Length set, plus `extra_headers`
