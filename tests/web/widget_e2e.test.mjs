@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 import { env, paths, startBackchat, startClinicSite } from "./support.mjs";
-import { clickAnswer, clickToOutcome, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
+import { clickAnswer, clickToOutcome, contrastOf, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
 
 let backchat;
 let clinic;
@@ -36,6 +36,7 @@ after(async () => {
 async function openWidget(options = {}) {
   const context = await browser.newContext(options.context ?? {});
   const page = await context.newPage();
+  page.setDefaultTimeout(10000); // well below the runner's own limit
   const errors = [];
   page.on("pageerror", (error) => errors.push(error));
   await page.goto(`${clinic.origin}/${options.locale ? `?locale=${options.locale}` : ""}`);
@@ -196,6 +197,31 @@ test("Spanish: the widget's own strings and the dialog's", async () => {
   assert.equal(await widget(page).back.innerText(), "Atrás");
   assert.equal(await clickToOutcome(page, paths.emergency), "emergency");
   assert.match(await widget(page).outcome.locator(".call").innerText(), /emergencias/);
+  await context.close();
+});
+
+test("text meets WCAG AA contrast (4.5:1) at every level", async () => {
+  const { page, context } = await openWidget();
+  const check = async (selectors) => {
+    for (const selector of selectors) {
+      const ratio = await contrastOf(page.locator(selector).first());
+      assert.ok(ratio >= 4.5, `${selector}: contrast ${ratio.toFixed(2)}`);
+    }
+  };
+  await check(["header h2", ".progress span", ".msg.bot", ".msg.bot .help", ".check span", "form button", "footer button"]);
+  await clickAnswer(page, ["none"]);
+  await currentQuestion(page);
+  await check([".msg.user", "button.choice"]);
+  for (const [level, answers] of Object.entries(paths)) {
+    await page.locator("footer button").last().click(); // Start over: a fresh transcript
+    assert.equal(await currentQuestion(page), "warning_signs");
+    assert.equal(await page.locator(".msg").count(), 1);
+    assert.equal(await clickToOutcome(page, answers), level);
+    for (const selector of [".badge", "p", ".disclaimer", "h4"]) {
+      const ratio = await contrastOf(widget(page).outcome.locator(selector).first());
+      assert.ok(ratio >= 4.5, `${level} ${selector}: contrast ${ratio.toFixed(2)}`);
+    }
+  }
   await context.close();
 });
 

@@ -48,3 +48,29 @@ export async function clickToOutcome(page, answers) {
   }
   throw new Error(`no outcome after ${MAX_TURNS} answers`);
 }
+
+/**
+ * The WCAG contrast ratio of an element's text against its background (the
+ * first opaque background among it and its ancestors, across the shadow
+ * boundary; white if none).
+ */
+export async function contrastOf(locator) {
+  return locator.evaluate((node) => {
+    const parse = (css) => (css.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const lin = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    let background = [255, 255, 255];
+    for (let n = node; n; n = n.parentElement ?? n.getRootNode()?.host) {
+      const rgba = parse(getComputedStyle(n).backgroundColor);
+      if (rgba.length === 3 || (rgba.length === 4 && rgba[3] === 1)) {
+        background = rgba.slice(0, 3);
+        break;
+      }
+    }
+    const text = luminance(parse(getComputedStyle(node).color).slice(0, 3));
+    const back = luminance(background);
+    return (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05);
+  });
+}

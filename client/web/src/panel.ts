@@ -98,10 +98,7 @@ export class Panel {
       const shown = this.turn;
       if (shown) this.run(() => this.conversation.back(shown));
     });
-    this.restartButton.addEventListener("click", () => {
-      const shown = this.turn;
-      if (shown) this.run(() => this.conversation.restart(shown));
-    });
+    this.restartButton.addEventListener("click", () => this.restart());
   }
 
   /** Opens the panel; the first time, resumes or starts the conversation. */
@@ -122,6 +119,12 @@ export class Panel {
     this.launcher.hidden = false;
     this.launcher.setAttribute("aria-expanded", "false");
     this.launcher.focus();
+  }
+
+  // Every answer is withdrawn, so the transcript starts afresh too.
+  private restart(): void {
+    const shown = this.turn;
+    if (shown) this.run(() => this.conversation.restart(shown), () => this.log.replaceChildren());
   }
 
   private answer(answer: Answer, shownText: string): void {
@@ -248,10 +251,7 @@ export class Panel {
     // The top of the card matters most (for EMERGENCY, the call for help).
     this.log.scrollTop = card.offsetTop - this.log.offsetTop;
     const again = el("button", { type: "button", class: "primary" }, this.t.newConversation);
-    again.addEventListener("click", () => {
-      const shown = this.turn;
-      if (shown) this.run(() => this.conversation.restart(shown));
-    });
+    again.addEventListener("click", () => this.restart());
     this.choices.replaceChildren(again);
   }
 
