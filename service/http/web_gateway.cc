@@ -8,6 +8,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "service/http/connect_protocol.h"
 #include "service/http/grpc_web_protocol.h"
+#include "service/http/proto_json.h"
 
 namespace backchat::http {
 namespace {
@@ -125,9 +126,8 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
   switch (wire) {
     case Wire::kConnectJson: {
       response->SetHeader("Content-Type", "application/json");
-      const auto status =
-          google::protobuf::util::MessageToJsonString(reply, &response->body);
-      if (!status.ok()) {
+      if (!AppendProtoJson(reply, &response->body).ok() &&
+          !google::protobuf::util::MessageToJsonString(reply, &response->body).ok()) {
         *response = ConnectError(absl::InternalError("cannot encode the reply as JSON"));
       }
       return;
