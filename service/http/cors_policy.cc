@@ -50,7 +50,8 @@ bool IsValidAuthority(absl::string_view authority) {
 
 absl::StatusOr<CorsPolicy> CorsPolicy::Parse(absl::string_view origins) {
   CorsPolicy policy;
-  for (absl::string_view entry : absl::StrSplit(origins, ',', absl::SkipWhitespace())) {
+  for (absl::string_view entry :
+       absl::StrSplit(origins, ',', absl::SkipWhitespace())) {
     entry = absl::StripAsciiWhitespace(entry);
     if (entry == "*") {
       return absl::InvalidArgumentError(
@@ -58,9 +59,10 @@ absl::StatusOr<CorsPolicy> CorsPolicy::Parse(absl::string_view origins) {
           "https://clinic.example");
     }
     if (!IsValidAuthority(OriginAuthority(entry))) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "allowed origin \"", entry,
-          "\" is not scheme://host[:port] with scheme http or https and no path"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("allowed origin \"", entry,
+                       "\" is not scheme://host[:port] with scheme http or "
+                       "https and no path"));
     }
     policy.origins_.insert(absl::AsciiStrToLower(entry));
   }
@@ -83,22 +85,22 @@ void CorsPolicy::AddResponseHeaders(const HttpRequest& request,
   if (origin.empty()) return;
   response->SetHeader("Access-Control-Allow-Origin", std::string(origin));
   response->SetHeader("Vary", "Origin");
-  response->SetHeader("Access-Control-Expose-Headers", std::string(kExposedHeaders));
+  response->SetHeader("Access-Control-Expose-Headers",
+                      std::string(kExposedHeaders));
 }
 
 HttpResponse CorsPolicy::Preflight(const HttpRequest& request) const {
   HttpResponse response;
   if (!Allows(request) || request.Header("origin").empty()) {
-    response.status = 403;
-    response.SetHeader("Content-Type", "text/plain; charset=utf-8");
-    response.body = absl::StrCat("origin \"", request.Header("origin"),
-                                 "\" is not allowed to call this server\n");
-    return response;
+    return PlainTextResponse(
+        403, absl::StrCat("origin \"", request.Header("origin"),
+                          "\" is not allowed to call this server"));
   }
   response.status = 204;
   AddResponseHeaders(request, &response);
   response.SetHeader("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
-  response.SetHeader("Access-Control-Allow-Headers", std::string(kAllowedHeaders));
+  response.SetHeader("Access-Control-Allow-Headers",
+                     std::string(kAllowedHeaders));
   response.SetHeader("Access-Control-Max-Age", "7200");
   return response;
 }

@@ -31,7 +31,8 @@ class CorsPolicy {
 
   // For an allowed cross-origin request, adds Access-Control-Allow-Origin,
   // Vary and the exposed headers gRPC-Web clients read.
-  void AddResponseHeaders(const HttpRequest& request, HttpResponse* response) const;
+  void AddResponseHeaders(const HttpRequest& request,
+                          HttpResponse* response) const;
 
   // The answer to a preflight (OPTIONS with Access-Control-Request-Method):
   // 204 with the allowed methods and headers, or 403 for another origin.

@@ -31,16 +31,19 @@ absl::StatusOr<std::string> DecodeUnaryGrpcWebBody(absl::string_view body) {
         "gRPC-Web request body is shorter than one frame header (5 bytes)");
   }
   const uint8_t flags = static_cast<uint8_t>(body[0]);
-  const uint32_t size = (static_cast<uint32_t>(static_cast<uint8_t>(body[1])) << 24) |
-                        (static_cast<uint32_t>(static_cast<uint8_t>(body[2])) << 16) |
-                        (static_cast<uint32_t>(static_cast<uint8_t>(body[3])) << 8) |
-                        static_cast<uint32_t>(static_cast<uint8_t>(body[4]));
+  const uint32_t size =
+      (static_cast<uint32_t>(static_cast<uint8_t>(body[1])) << 24) |
+      (static_cast<uint32_t>(static_cast<uint8_t>(body[2])) << 16) |
+      (static_cast<uint32_t>(static_cast<uint8_t>(body[3])) << 8) |
+      static_cast<uint32_t>(static_cast<uint8_t>(body[4]));
   if (flags & kTrailerFrame) {
-    return absl::InvalidArgumentError("gRPC-Web request starts with a trailer frame");
+    return absl::InvalidArgumentError(
+        "gRPC-Web request starts with a trailer frame");
   }
   if (flags & kCompressedFlag) {
     return absl::UnimplementedError(
-        "compressed gRPC-Web messages are not supported; send them uncompressed");
+        "compressed gRPC-Web messages are not supported; send them "
+        "uncompressed");
   }
   if (flags != kDataFrame) {
     return absl::InvalidArgumentError(
@@ -49,7 +52,8 @@ absl::StatusOr<std::string> DecodeUnaryGrpcWebBody(absl::string_view body) {
   if (body.size() - kFrameHeaderBytes != size) {
     return absl::InvalidArgumentError(absl::StrCat(
         "gRPC-Web frame announces ", size, " bytes but the body holds ",
-        body.size() - kFrameHeaderBytes, " after the header; a unary call "
+        body.size() - kFrameHeaderBytes,
+        " after the header; a unary call "
         "sends exactly one message"));
   }
   return std::string(body.substr(kFrameHeaderBytes));
@@ -62,8 +66,9 @@ std::string EncodeUnaryGrpcWebBody(const std::string* message,
   std::string trailers =
       absl::StrCat("grpc-status:", static_cast<int>(status.code()), "\r\n");
   if (!status.ok()) {
-    absl::StrAppend(&trailers, "grpc-message:",
-                    PercentEncodeGrpcMessage(status.message()), "\r\n");
+    absl::StrAppend(&trailers,
+                    "grpc-message:", PercentEncodeGrpcMessage(status.message()),
+                    "\r\n");
   }
   AppendFrame(kTrailerFrame, trailers, &out);
   return out;

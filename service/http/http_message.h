@@ -12,9 +12,10 @@
 namespace backchat::http {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ... as sent (methods are case-sensitive)
-  std::string path;    // the target up to '?', not percent-decoded
-  std::string query;   // after '?', may be empty
+  std::string
+      method;         // "GET", "POST", ... as sent (methods are case-sensitive)
+  std::string path;   // the target up to '?', not percent-decoded
+  std::string query;  // after '?', may be empty
   int minor_version = 1;  // HTTP/1.<minor_version>
   // Names lower-cased; values with surrounding blanks removed; in order.
   std::vector<std::pair<std::string, std::string>> headers;
@@ -35,6 +36,9 @@ struct HttpResponse {
     headers.emplace_back(std::move(name), std::move(value));
   }
 };
+
+// A text/plain response: `text` and a newline.
+HttpResponse PlainTextResponse(int status, absl::string_view text);
 
 // The reason phrase of a status code ("Not Found"), "" for unknown codes.
 absl::string_view ReasonPhrase(int status);

@@ -76,15 +76,17 @@ HeadParse ParseRequestHead(absl::string_view data, size_t max_head_bytes,
     return Error(400, "request target must start with '/'");
   }
   for (char c : target) {
-    if (!IsTargetChar(c)) return Error(400, "request target has a control or space");
+    if (!IsTargetChar(c))
+      return Error(400, "request target has a control or space");
   }
   if (parts[2] == "HTTP/1.1") {
     request->minor_version = 1;
   } else if (parts[2] == "HTTP/1.0") {
     request->minor_version = 0;
   } else {
-    return Error(505, absl::StrCat("only HTTP/1.0 and HTTP/1.1 are served, not \"",
-                                   absl::CEscape(parts[2].substr(0, 16)), "\""));
+    return Error(505,
+                 absl::StrCat("only HTTP/1.0 and HTTP/1.1 are served, not \"",
+                              absl::CEscape(parts[2].substr(0, 16)), "\""));
   }
   request->method = std::string(parts[0]);
   const size_t question = target.find('?');
@@ -106,12 +108,14 @@ HeadParse ParseRequestHead(absl::string_view data, size_t max_head_bytes,
     // A blank before the colon, or a line folded onto the previous one,
     // is how request smuggling starts: both are refused (RFC 9112 5.1).
     if (!IsToken(name)) {
-      return Error(400, absl::StrCat("header line ", i, " has an invalid name"));
+      return Error(400,
+                   absl::StrCat("header line ", i, " has an invalid name"));
     }
     const absl::string_view value =
         absl::StripAsciiWhitespace(line.substr(colon + 1));
     if (!IsFieldValue(value)) {
-      return Error(400, absl::StrCat("header \"", name, "\" has a control character"));
+      return Error(
+          400, absl::StrCat("header \"", name, "\" has a control character"));
     }
     std::string lower_name = absl::AsciiStrToLower(name);
     if (lower_name == "content-length") {
@@ -126,7 +130,8 @@ HeadParse ParseRequestHead(absl::string_view data, size_t max_head_bytes,
       has_length = true;
       content_length = length;
     } else if (lower_name == "transfer-encoding") {
-      return Error(501, "Transfer-Encoding is not supported; send Content-Length");
+      return Error(501,
+                   "Transfer-Encoding is not supported; send Content-Length");
     }
     request->headers.emplace_back(std::move(lower_name), std::string(value));
   }

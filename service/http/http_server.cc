@@ -46,7 +46,8 @@ Wait WaitFor(int fd, short events, int stop_fd, absl::Time deadline) {
   }
 }
 
-bool WriteAll(int fd, absl::string_view data, int stop_fd, absl::Time deadline) {
+bool WriteAll(int fd, absl::string_view data, int stop_fd,
+              absl::Time deadline) {
   while (!data.empty()) {
     const ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -93,18 +94,12 @@ std::string PeerName(const sockaddr_storage& address) {
   return absl::StrCat("[", host, "]:", port);
 }
 
-HttpResponse PlainError(int status, absl::string_view message) {
-  HttpResponse response;
-  response.status = status;
-  response.SetHeader("Content-Type", "text/plain; charset=utf-8");
-  response.body = absl::StrCat(message, "\n");
-  return response;
-}
-
 // Whether the client asked to keep the connection open after `request`.
 bool WantsKeepAlive(const HttpRequest& request) {
-  const std::string connection = absl::AsciiStrToLower(request.Header("connection"));
-  if (request.minor_version == 0) return absl::StrContains(connection, "keep-alive");
+  const std::string connection =
+      absl::AsciiStrToLower(request.Header("connection"));
+  if (request.minor_version == 0)
+    return absl::StrContains(connection, "keep-alive");
   return !absl::StrContains(connection, "close");
 }
 
@@ -120,27 +115,33 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     in->sin_family = AF_INET;
     in->sin_port = htons(static_cast<uint16_t>(options.port));
     address_size = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, options.address.c_str(), &in6->sin6_addr) == 1) {
+  } else if (inet_pton(AF_INET6, options.address.c_str(), &in6->sin6_addr) ==
+             1) {
     in6->sin6_family = AF_INET6;
     in6->sin6_port = htons(static_cast<uint16_t>(options.port));
     address_size = sizeof(sockaddr_in6);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "HTTP address \"", options.address, "\" is not an IPv4 or IPv6 address"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("HTTP address \"", options.address,
+                     "\" is not an IPv4 or IPv6 address"));
   }
-  auto server = std::unique_ptr<HttpServer>(new HttpServer(options, std::move(handler)));
+  auto server =
+      std::unique_ptr<HttpServer>(new HttpServer(options, std::move(handler)));
   server->listen_fd_ = socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int on = 1;
   setsockopt(server->listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
   if (server->listen_fd_ < 0 ||
-      bind(server->listen_fd_, reinterpret_cast<sockaddr*>(&address), address_size) != 0 ||
+      bind(server->listen_fd_, reinterpret_cast<sockaddr*>(&address),
+           address_size) != 0 ||
       listen(server->listen_fd_, 128) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ",
-                                               options.address, ":", options.port,
-                                               ": ", strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for HTTP on ", options.address, ":",
+                     options.port, ": ", strerror(errno)));
   }
-  getsockname(server->listen_fd_, reinterpret_cast<sockaddr*>(&address), &address_size);
-  server->port_ = ntohs(address.ss_family == AF_INET ? in->sin_port : in6->sin6_port);
+  getsockname(server->listen_fd_, reinterpret_cast<sockaddr*>(&address),
+              &address_size);
+  server->port_ =
+      ntohs(address.ss_family == AF_INET ? in->sin_port : in6->sin6_port);
   server->stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   server->acceptor_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
@@ -162,7 +163,8 @@ void HttpServer::Shutdown() {
       // An eventfd write only fails on overflow, which one write cannot cause.
     }
   }
-  if (acceptor_.joinable() && acceptor_.get_id() != std::this_thread::get_id()) {
+  if (acceptor_.joinable() &&
+      acceptor_.get_id() != std::this_thread::get_id()) {
     acceptor_.join();
   }
   absl::MutexLock lock(&mu_);
@@ -192,13 +194,15 @@ void HttpServer::AcceptLoop() {
     }
     if (!admitted) {
       WriteAll(fd,
-               SerializeResponse(PlainError(503, "too many connections; try again"),
-                                 /*keep_alive=*/false),
+               SerializeResponse(
+                   PlainTextResponse(503, "too many connections; try again"),
+                   /*keep_alive=*/false),
                stop_fd_, absl::Now() + absl::Seconds(1));
       close(fd);
       continue;
     }
-    std::thread(&HttpServer::ServeConnection, this, fd, PeerName(peer)).detach();
+    std::thread(&HttpServer::ServeConnection, this, fd, PeerName(peer))
+        .detach();
   }
 }
 
@@ -224,7 +228,9 @@ void HttpServer::ServeConnection(int fd, std::string peer) {
     }
     if (head.result == HeadParse::Result::kError) {
       if (head.error_status != 0) {
-        WriteAll(fd, SerializeResponse(PlainError(head.error_status, head.error), false),
+        WriteAll(fd,
+                 SerializeResponse(
+                     PlainTextResponse(head.error_status, head.error), false),
                  stop_fd_, absl::Now() + absl::Seconds(1));
       }
       break;
@@ -232,8 +238,9 @@ void HttpServer::ServeConnection(int fd, std::string peer) {
     if (head.content_length > options_.max_body_bytes) {
       WriteAll(fd,
                SerializeResponse(
-                   PlainError(413, absl::StrCat("request body is longer than ",
-                                                options_.max_body_bytes, " bytes")),
+                   PlainTextResponse(
+                       413, absl::StrCat("request body is longer than ",
+                                         options_.max_body_bytes, " bytes")),
                    false),
                stop_fd_, absl::Now() + absl::Seconds(1));
       break;

@@ -20,13 +20,27 @@ void AppendJsonString(absl::string_view text, std::string* out) {
   for (char c : text) {
     const unsigned char u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (u < 0x20) {
           out->append("\\u00");
@@ -50,12 +64,13 @@ void AppendDouble(double value, std::string* out) {
   }
 }
 
-absl::Status AppendValue(const Message& message, const FieldDescriptor* field, int index,
-                         std::string* out);
+absl::Status AppendValue(const Message& message, const FieldDescriptor* field,
+                         int index, std::string* out);
 
 absl::Status AppendMessage(const Message& message, std::string* out) {
   const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
-  if (descriptor->well_known_type() != google::protobuf::Descriptor::WELLKNOWNTYPE_UNSPECIFIED) {
+  if (descriptor->well_known_type() !=
+      google::protobuf::Descriptor::WELLKNOWNTYPE_UNSPECIFIED) {
     return absl::UnimplementedError(
         absl::StrCat("well-known type ", descriptor->full_name()));
   }
@@ -68,7 +83,8 @@ absl::Status AppendMessage(const Message& message, std::string* out) {
   bool first = true;
   for (const FieldDescriptor* field : fields) {
     if (field->is_map() || field->is_extension()) {
-      return absl::UnimplementedError(absl::StrCat("map or extension ", field->full_name()));
+      return absl::UnimplementedError(
+          absl::StrCat("map or extension ", field->full_name()));
     }
     if (!first) out->push_back(',');
     first = false;
@@ -79,7 +95,8 @@ absl::Status AppendMessage(const Message& message, std::string* out) {
       const int size = reflection->FieldSize(message, field);
       for (int i = 0; i < size; ++i) {
         if (i > 0) out->push_back(',');
-        if (absl::Status s = AppendValue(message, field, i, out); !s.ok()) return s;
+        if (absl::Status s = AppendValue(message, field, i, out); !s.ok())
+          return s;
       }
       out->push_back(']');
     } else if (absl::Status s = AppendValue(message, field, -1, out); !s.ok()) {
@@ -92,8 +109,8 @@ absl::Status AppendMessage(const Message& message, std::string* out) {
 
 // One value of `field`: element `index` of a repeated field, or the
 // singular value when `index` is -1.
-absl::Status AppendValue(const Message& message, const FieldDescriptor* field, int index,
-                         std::string* out) {
+absl::Status AppendValue(const Message& message, const FieldDescriptor* field,
+                         int index, std::string* out) {
   const Reflection* r = message.GetReflection();
   const bool repeated = index >= 0;
   switch (field->cpp_type()) {
@@ -102,24 +119,31 @@ absl::Status AppendValue(const Message& message, const FieldDescriptor* field, i
                                     : r->GetInt32(message, field));
       break;
     case FieldDescriptor::CPPTYPE_UINT32:
-      absl::StrAppend(out, repeated ? r->GetRepeatedUInt32(message, field, index)
-                                    : r->GetUInt32(message, field));
+      absl::StrAppend(out, repeated
+                               ? r->GetRepeatedUInt32(message, field, index)
+                               : r->GetUInt32(message, field));
       break;
     case FieldDescriptor::CPPTYPE_INT64:
-      absl::StrAppend(out, "\"", repeated ? r->GetRepeatedInt64(message, field, index)
-                                          : r->GetInt64(message, field), "\"");
+      absl::StrAppend(out, "\"",
+                      repeated ? r->GetRepeatedInt64(message, field, index)
+                               : r->GetInt64(message, field),
+                      "\"");
       break;
     case FieldDescriptor::CPPTYPE_UINT64:
-      absl::StrAppend(out, "\"", repeated ? r->GetRepeatedUInt64(message, field, index)
-                                          : r->GetUInt64(message, field), "\"");
+      absl::StrAppend(out, "\"",
+                      repeated ? r->GetRepeatedUInt64(message, field, index)
+                               : r->GetUInt64(message, field),
+                      "\"");
       break;
     case FieldDescriptor::CPPTYPE_DOUBLE:
       AppendDouble(repeated ? r->GetRepeatedDouble(message, field, index)
-                            : r->GetDouble(message, field), out);
+                            : r->GetDouble(message, field),
+                   out);
       break;
     case FieldDescriptor::CPPTYPE_FLOAT:
       AppendDouble(repeated ? r->GetRepeatedFloat(message, field, index)
-                            : r->GetFloat(message, field), out);
+                            : r->GetFloat(message, field),
+                   out);
       break;
     case FieldDescriptor::CPPTYPE_BOOL:
       out->append((repeated ? r->GetRepeatedBool(message, field, index)
@@ -128,8 +152,9 @@ absl::Status AppendValue(const Message& message, const FieldDescriptor* field, i
                       : "false");
       break;
     case FieldDescriptor::CPPTYPE_ENUM: {
-      const int number = repeated ? r->GetRepeatedEnumValue(message, field, index)
-                                  : r->GetEnumValue(message, field);
+      const int number = repeated
+                             ? r->GetRepeatedEnumValue(message, field, index)
+                             : r->GetEnumValue(message, field);
       const auto* value = field->enum_type()->FindValueByNumber(number);
       if (value != nullptr) {
         AppendJsonString(value->name(), out);
@@ -141,8 +166,9 @@ absl::Status AppendValue(const Message& message, const FieldDescriptor* field, i
     case FieldDescriptor::CPPTYPE_STRING: {
       std::string scratch;
       const std::string& value =
-          repeated ? r->GetRepeatedStringReference(message, field, index, &scratch)
-                   : r->GetStringReference(message, field, &scratch);
+          repeated
+              ? r->GetRepeatedStringReference(message, field, index, &scratch)
+              : r->GetStringReference(message, field, &scratch);
       if (field->type() == FieldDescriptor::TYPE_BYTES) {
         AppendJsonString(absl::Base64Escape(value), out);
       } else {
@@ -151,8 +177,9 @@ absl::Status AppendValue(const Message& message, const FieldDescriptor* field, i
       break;
     }
     case FieldDescriptor::CPPTYPE_MESSAGE:
-      return AppendMessage(repeated ? r->GetRepeatedMessage(message, field, index)
-                                    : r->GetMessage(message, field),
+      return AppendMessage(repeated
+                               ? r->GetRepeatedMessage(message, field, index)
+                               : r->GetMessage(message, field),
                            out);
   }
   return absl::OkStatus();

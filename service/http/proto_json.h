@@ -18,7 +18,8 @@ namespace backchat::http {
 // value omitted, enums by name, 64-bit integers as strings, bytes as base64.
 // UNIMPLEMENTED for maps, well-known types and proto2 extensions, which the
 // API does not use (callers may then fall back to protobuf's writer).
-absl::Status AppendProtoJson(const google::protobuf::Message& message, std::string* out);
+absl::Status AppendProtoJson(const google::protobuf::Message& message,
+                             std::string* out);
 
 }  // namespace backchat::http
 

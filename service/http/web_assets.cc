@@ -30,13 +30,14 @@ absl::StatusOr<WebAssets> WebAssets::Load(const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code error;
   if (!fs::is_directory(directory, error)) {
-    return absl::NotFoundError(absl::StrCat("web assets folder \"", directory,
-                                            "\" does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("web assets folder \"", directory, "\" does not exist"));
   }
   WebAssets assets;
   size_t total = 0;
   for (auto it = fs::recursive_directory_iterator(directory, error);
-       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+       !error && it != fs::recursive_directory_iterator();
+       it.increment(error)) {
     if (!it->is_regular_file()) continue;
     const std::string relative =
         "/" + fs::relative(it->path(), directory).generic_string();
@@ -44,18 +45,22 @@ absl::StatusOr<WebAssets> WebAssets::Load(const std::string& directory) {
     std::ostringstream content;
     content << in.rdbuf();
     if (!in) {
-      return absl::UnavailableError(absl::StrCat("cannot read ", it->path().string()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot read ", it->path().string()));
     }
     File file;
     file.body = content.str();
     total += file.body.size();
     if (total > kMaxTotalBytes) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "web assets under \"", directory, "\" exceed ", kMaxTotalBytes, " bytes"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("web assets under \"", directory, "\" exceed ",
+                       kMaxTotalBytes, " bytes"));
     }
     file.content_type = std::string(ContentTypeFor(relative));
-    file.etag = absl::StrCat("\"", engine::ContentHashHex(
-        engine::ExtendContentHash(engine::kContentHashSeed, file.body)), "\"");
+    file.etag = absl::StrCat("\"",
+                             engine::ContentHashHex(engine::ExtendContentHash(
+                                 engine::kContentHashSeed, file.body)),
+                             "\"");
     if (absl::EndsWith(relative, "/index.html")) {
       assets.files_[relative.substr(0, relative.size() - 10)] = file;
     }
@@ -68,7 +73,8 @@ absl::StatusOr<WebAssets> WebAssets::Load(const std::string& directory) {
   return assets;
 }
 
-bool WebAssets::Serve(const HttpRequest& request, HttpResponse* response) const {
+bool WebAssets::Serve(const HttpRequest& request,
+                      HttpResponse* response) const {
   const auto it = files_.find(request.path);
   if (it == files_.end()) return false;
   const File& file = it->second;

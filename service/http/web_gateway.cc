@@ -16,36 +16,43 @@ namespace {
 namespace tv1 = ::backchat::triage::v1;
 using google::protobuf::Message;
 
-constexpr absl::string_view kServicePrefix = "/backchat.triage.v1.TriageService/";
+constexpr absl::string_view kServicePrefix =
+    "/backchat.triage.v1.TriageService/";
 
 // How a request body and its reply are encoded, from the Content-Type.
-enum class Wire { kConnectJson, kConnectProto, kGrpcWeb, kGrpcWebText, kUnknown };
+enum class Wire {
+  kConnectJson,
+  kConnectProto,
+  kGrpcWeb,
+  kGrpcWebText,
+  kUnknown
+};
 
 Wire WireFor(absl::string_view content_type) {
-  std::string type = absl::AsciiStrToLower(
-      absl::StripAsciiWhitespace(content_type.substr(0, content_type.find(';'))));
+  std::string type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(
+      content_type.substr(0, content_type.find(';'))));
   if (type == "application/json") return Wire::kConnectJson;
   if (type == "application/proto") return Wire::kConnectProto;
   if (type == "application/grpc-web" || type == "application/grpc-web+proto") {
     return Wire::kGrpcWeb;
   }
-  if (type == "application/grpc-web-text" || type == "application/grpc-web-text+proto") {
+  if (type == "application/grpc-web-text" ||
+      type == "application/grpc-web-text+proto") {
     return Wire::kGrpcWebText;
   }
   return Wire::kUnknown;
 }
 
-bool IsGrpcWeb(Wire wire) { return wire == Wire::kGrpcWeb || wire == Wire::kGrpcWebText; }
+bool IsGrpcWeb(Wire wire) {
+  return wire == Wire::kGrpcWeb || wire == Wire::kGrpcWebText;
+}
 
-// An error in the protocol the client speaks: a Connect error body, or a
-// gRPC-Web response whose trailer frame carries the status.
-void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
-  if (!IsGrpcWeb(wire)) {
-    *response = ConnectError(status);
-    return;
-  }
+// A gRPC-Web reply: the message (if any) and the status, framed, in base64
+// for the text variant.
+void WriteGrpcWeb(Wire wire, const std::string* message,
+                  const absl::Status& status, HttpResponse* response) {
   response->status = 200;
-  const std::string body = EncodeUnaryGrpcWebBody(nullptr, status);
+  const std::string body = EncodeUnaryGrpcWebBody(message, status);
   if (wire == Wire::kGrpcWebText) {
     response->SetHeader("Content-Type", "application/grpc-web-text+proto");
     response->body = absl::Base64Escape(body);
@@ -55,24 +62,28 @@ void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
   }
 }
 
-HttpResponse PlainText(int status, absl::string_view text) {
-  HttpResponse response;
-  response.status = status;
-  response.SetHeader("Content-Type", "text/plain; charset=utf-8");
-  response.body = absl::StrCat(text, "\n");
-  return response;
+// An error in the protocol the client speaks: a Connect error body, or a
+// gRPC-Web response whose trailer frame carries the status.
+void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
+  if (!IsGrpcWeb(wire)) {
+    *response = ConnectError(status);
+    return;
+  }
+  WriteGrpcWeb(wire, nullptr, status, response);
 }
 
 template <typename Request, typename Response>
 UnaryMethod Bind(api::Conversations* conversations,
                  absl::Status (api::Conversations::*operation)(const Request&,
-                                                              tv1::Turn*)) {
+                                                               tv1::Turn*)) {
   UnaryMethod method;
   method.request_prototype = &Request::default_instance();
   method.response_prototype = &Response::default_instance();
-  method.call = [conversations, operation](const Message& request, Message* response) {
-    return (conversations->*operation)(static_cast<const Request&>(request),
-                                       static_cast<Response*>(response)->mutable_turn());
+  method.call = [conversations, operation](const Message& request,
+                                           Message* response) {
+    return (conversations->*operation)(
+        static_cast<const Request&>(request),
+        static_cast<Response*>(response)->mutable_turn());
   };
   return method;
 }
@@ -94,7 +105,8 @@ absl::Status ParseBody(Wire wire, absl::string_view body, Message* request) {
       return absl::OkStatus();
     }
     case Wire::kConnectProto:
-      if (!request->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      if (!request->ParseFromArray(body.data(),
+                                   static_cast<int>(body.size()))) {
         return absl::InvalidArgumentError(absl::StrCat(
             "request body is not a binary ", request->GetTypeName()));
       }
@@ -127,8 +139,10 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
     case Wire::kConnectJson: {
       response->SetHeader("Content-Type", "application/json");
       if (!AppendProtoJson(reply, &response->body).ok() &&
-          !google::protobuf::util::MessageToJsonString(reply, &response->body).ok()) {
-        *response = ConnectError(absl::InternalError("cannot encode the reply as JSON"));
+          !google::protobuf::util::MessageToJsonString(reply, &response->body)
+               .ok()) {
+        *response = ConnectError(
+            absl::InternalError("cannot encode the reply as JSON"));
       }
       return;
     }
@@ -139,14 +153,7 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
     case Wire::kGrpcWeb:
     case Wire::kGrpcWebText: {
       const std::string message = reply.SerializeAsString();
-      const std::string body = EncodeUnaryGrpcWebBody(&message, absl::OkStatus());
-      if (wire == Wire::kGrpcWebText) {
-        response->SetHeader("Content-Type", "application/grpc-web-text+proto");
-        response->body = absl::Base64Escape(body);
-      } else {
-        response->SetHeader("Content-Type", "application/grpc-web+proto");
-        response->body = body;
-      }
+      WriteGrpcWeb(wire, &message, absl::OkStatus(), response);
       return;
     }
     case Wire::kUnknown:
@@ -176,7 +183,8 @@ WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors,
           conversations, &api::Conversations::Restart);
 }
 
-void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
+void WebGateway::Handle(const HttpRequest& request,
+                        HttpResponse* response) const {
   if (request.method == "OPTIONS") {
     *response = cors_.Preflight(request);
     return;
@@ -189,25 +197,29 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
     return;
   }
   const auto method = methods_.find(request.path);
-  if (method != methods_.end() || absl::StartsWith(request.path, kServicePrefix)) {
-    HandleRpc(method == methods_.end() ? nullptr : &method->second, request, response);
+  if (method != methods_.end() ||
+      absl::StartsWith(request.path, kServicePrefix)) {
+    HandleRpc(method == methods_.end() ? nullptr : &method->second, request,
+              response);
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/healthz") {
-      *response = PlainText(200, "ok");
+      *response = PlainTextResponse(200, "ok");
     } else if (!assets_.Serve(request, response)) {
-      *response = PlainText(
-          404, absl::StrCat("no such page: ", request.path,
-                            " (the API is POST ", kServicePrefix,
-                            "<Method>; the widget is /widget.js)"));
+      *response = PlainTextResponse(
+          404,
+          absl::StrCat("no such page: ", request.path, " (the API is POST ",
+                       kServicePrefix, "<Method>; the widget is /widget.js)"));
     }
   } else {
-    *response = PlainText(405, absl::StrCat(request.method, " is not served here"));
+    *response = PlainTextResponse(
+        405, absl::StrCat(request.method, " is not served here"));
     response->SetHeader("Allow", "GET, HEAD, OPTIONS");
   }
   cors_.AddResponseHeaders(request, response);
 }
 
-void WebGateway::HandleRpc(const UnaryMethod* method, const HttpRequest& request,
+void WebGateway::HandleRpc(const UnaryMethod* method,
+                           const HttpRequest& request,
                            HttpResponse* response) const {
   if (request.method != "POST") {
     *response = ConnectError(absl::UnimplementedError(
@@ -223,33 +235,37 @@ void WebGateway::HandleRpc(const UnaryMethod* method, const HttpRequest& request
         "\" is not supported; send application/json or application/proto "
         "(Connect), or application/grpc-web[-text]+proto (gRPC-Web)")));
     response->status = 415;
-    response->SetHeader("Accept-Post",
-                        "application/json, application/proto, "
-                        "application/grpc-web+proto, application/grpc-web-text+proto");
+    response->SetHeader(
+        "Accept-Post",
+        "application/json, application/proto, "
+        "application/grpc-web+proto, application/grpc-web-text+proto");
     return;
   }
   if (method == nullptr) {
     RpcError(wire,
-             absl::UnimplementedError(absl::StrCat("no method ", request.path,
-                                                   " in this server")),
+             absl::UnimplementedError(
+                 absl::StrCat("no method ", request.path, " in this server")),
              response);
     if (!IsGrpcWeb(wire)) response->status = 404;
     return;
   }
   if (!IsGrpcWeb(wire)) {
-    const absl::string_view version = request.Header("connect-protocol-version");
+    const absl::string_view version =
+        request.Header("connect-protocol-version");
     if (!version.empty() && version != "1") {
       RpcError(wire,
-               absl::InvalidArgumentError(absl::StrCat(
-                   "Connect-Protocol-Version \"", version, "\" is not supported; send 1")),
+               absl::InvalidArgumentError(
+                   absl::StrCat("Connect-Protocol-Version \"", version,
+                                "\" is not supported; send 1")),
                response);
       return;
     }
     const absl::string_view encoding = request.Header("content-encoding");
     if (!encoding.empty() && encoding != "identity") {
       RpcError(wire,
-               absl::UnimplementedError(absl::StrCat(
-                   "Content-Encoding \"", encoding, "\" is not supported; send identity")),
+               absl::UnimplementedError(
+                   absl::StrCat("Content-Encoding \"", encoding,
+                                "\" is not supported; send identity")),
                response);
       response->SetHeader("Accept-Encoding", "identity");
       return;

@@ -37,7 +37,8 @@ struct UnaryMethod {
 // `conversations`, which must outlive it.
 class WebGateway {
  public:
-  WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets);
+  WebGateway(api::Conversations* conversations, CorsPolicy cors,
+             WebAssets assets);
 
   // An HttpHandler: never fails, answers every request (404, 405, 415, ...
   // with a message that says what to send instead).

@@ -28,11 +28,14 @@ TEST(GrpcWebProtocolTest, DecodesOneDataFrame) {
 }
 
 TEST(GrpcWebProtocolTest, RefusesTruncatedExtraCompressedAndTrailerFrames) {
-  EXPECT_THAT(DecodeUnaryGrpcWebBody("\0\0").status().message(), HasSubstr("shorter"));
-  EXPECT_THAT(DecodeUnaryGrpcWebBody(Frame(0, "abc").substr(0, 7)).status().message(),
-              HasSubstr("announces 3 bytes"));
-  EXPECT_THAT(DecodeUnaryGrpcWebBody(Frame(0, "a") + Frame(0, "b")).status().message(),
-              HasSubstr("exactly one message"));
+  EXPECT_THAT(DecodeUnaryGrpcWebBody("\0\0").status().message(),
+              HasSubstr("shorter"));
+  EXPECT_THAT(
+      DecodeUnaryGrpcWebBody(Frame(0, "abc").substr(0, 7)).status().message(),
+      HasSubstr("announces 3 bytes"));
+  EXPECT_THAT(
+      DecodeUnaryGrpcWebBody(Frame(0, "a") + Frame(0, "b")).status().message(),
+      HasSubstr("exactly one message"));
   EXPECT_EQ(DecodeUnaryGrpcWebBody(Frame(1, "a")).status().code(),
             absl::StatusCode::kUnimplemented);
   EXPECT_EQ(DecodeUnaryGrpcWebBody(Frame(0x80, "a")).status().code(),

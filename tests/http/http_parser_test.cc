@@ -10,14 +10,16 @@ namespace {
 using ::testing::HasSubstr;
 using Result = HeadParse::Result;
 
-HeadParse Parse(absl::string_view data, HttpRequest* request, size_t max = 16384) {
+HeadParse Parse(absl::string_view data, HttpRequest* request,
+                size_t max = 16384) {
   return ParseRequestHead(data, max, request);
 }
 
 TEST(HttpParserTest, ParsesAPost) {
   HttpRequest request;
   const std::string data =
-      "POST /a.B/C?x=1 HTTP/1.1\r\nHost: h:1\r\nContent-Type:  application/json \r\n"
+      "POST /a.B/C?x=1 HTTP/1.1\r\nHost: h:1\r\nContent-Type:  "
+      "application/json \r\n"
       "Content-Length: 2\r\n\r\n{}";
   const HeadParse head = Parse(data, &request);
   ASSERT_EQ(head.result, Result::kComplete) << head.error;
@@ -32,7 +34,8 @@ TEST(HttpParserTest, ParsesAPost) {
 
 TEST(HttpParserTest, WaitsForTheWholeHead) {
   HttpRequest request;
-  EXPECT_EQ(Parse("POST / HTTP/1.1\r\nHost: h\r\n", &request).result, Result::kIncomplete);
+  EXPECT_EQ(Parse("POST / HTTP/1.1\r\nHost: h\r\n", &request).result,
+            Result::kIncomplete);
 }
 
 struct BadHead {
@@ -55,26 +58,37 @@ TEST_P(BadHeadTest, IsRefusedWithAClearStatus) {
 INSTANTIATE_TEST_SUITE_P(
     Heads, BadHeadTest,
     ::testing::Values(
-        BadHead{"NoTarget", "GET HTTP/1.1\r\nHost: h\r\n\r\n", 400, "request line"},
-        BadHead{"RelativeTarget", "GET x HTTP/1.1\r\nHost: h\r\n\r\n", 400, "start with '/'"},
-        BadHead{"Http2Preface", "PRI * HTTP/2.0\r\n\r\n", 505, "HTTP/1.0 and HTTP/1.1"},
+        BadHead{"NoTarget", "GET HTTP/1.1\r\nHost: h\r\n\r\n", 400,
+                "request line"},
+        BadHead{"RelativeTarget", "GET x HTTP/1.1\r\nHost: h\r\n\r\n", 400,
+                "start with '/'"},
+        BadHead{"Http2Preface", "PRI * HTTP/2.0\r\n\r\n", 505,
+                "HTTP/1.0 and HTTP/1.1"},
         BadHead{"NoHost", "GET / HTTP/1.1\r\n\r\n", 400, "Host"},
         BadHead{"NoColon", "GET / HTTP/1.1\r\nHost h\r\n\r\n", 400, "no ':'"},
-        BadHead{"SpaceBeforeColon", "GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400, "invalid name"},
-        BadHead{"FoldedLine", "GET / HTTP/1.1\r\nHost: h\r\n x\r\n\r\n", 400, "no ':'"},
-        BadHead{"ControlInValue", "GET / HTTP/1.1\r\nHost: h\x01\r\n\r\n", 400, "control"},
-        BadHead{"NegativeLength", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n",
-                400, "not a number"},
+        BadHead{"SpaceBeforeColon", "GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400,
+                "invalid name"},
+        BadHead{"FoldedLine", "GET / HTTP/1.1\r\nHost: h\r\n x\r\n\r\n", 400,
+                "no ':'"},
+        BadHead{"ControlInValue", "GET / HTTP/1.1\r\nHost: h\x01\r\n\r\n", 400,
+                "control"},
+        BadHead{"NegativeLength",
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400,
+                "not a number"},
         BadHead{"TwoLengths",
-                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: "
+                "1\r\nContent-Length: 2\r\n\r\n",
                 400, "two different"},
-        BadHead{"Chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n",
-                501, "Transfer-Encoding"}),
+        BadHead{
+            "Chunked",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n",
+            501, "Transfer-Encoding"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(HttpParserTest, AHeadOverTheLimitIs431) {
   HttpRequest request;
-  const std::string data = "GET / HTTP/1.1\r\nHost: h\r\nX: " + std::string(200, 'a');
+  const std::string data =
+      "GET / HTTP/1.1\r\nHost: h\r\nX: " + std::string(200, 'a');
   const HeadParse head = Parse(data, &request, /*max=*/128);
   ASSERT_EQ(head.result, Result::kError);
   EXPECT_EQ(head.error_status, 431);

@@ -39,11 +39,13 @@ TEST(ProtoJsonTest, MatchesProtobufOnEveryTurnOfConversationsToEachLevel) {
   int turns = 0;
   for (const std::string locale : {"en", "es"}) {
     for (const auto& [question, option] :
-         std::vector<std::pair<std::string, std::string>>{{"warning_signs", "both_legs"},
-                                                          {"symptoms", "fever"},
-                                                          {"injury", "minor_injury"},
-                                                          {"", ""}}) {
-      backchat::testing::Answers answers = backchat::testing::BackPainSelfCareAnswers();
+         std::vector<std::pair<std::string, std::string>>{
+             {"warning_signs", "both_legs"},
+             {"symptoms", "fever"},
+             {"injury", "minor_injury"},
+             {"", ""}}) {
+      backchat::testing::Answers answers =
+          backchat::testing::BackPainSelfCareAnswers();
       if (!question.empty()) answers[question] = {option};
       tv1::StartSessionRequest start;
       start.set_locale(locale);
@@ -74,7 +76,8 @@ TEST(ProtoJsonTest, MatchesProtobufOnEveryTurnOfConversationsToEachLevel) {
 
 TEST(ProtoJsonTest, EscapesLikeProtobuf) {
   tv1::Turn turn;
-  turn.set_notice(std::string("quote \" backslash \\ newline \n control \x01 tab \t é ü 日本", 62));
+  turn.set_notice(std::string(
+      "quote \" backslash \\ newline \n control \x01 tab \t é ü 日本", 62));
   turn.set_can_go_back(true);
   EXPECT_EQ(Ours(turn), Protobufs(turn));
 }

@@ -46,7 +46,8 @@ constexpr char kClinic[] = "https://clinic.example";
 class WebGatewayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto live = backchat::testing::LiveServer::Start(dialogs_.get(), &sessions_);
+    auto live =
+        backchat::testing::LiveServer::Start(dialogs_.get(), &sessions_);
     ASSERT_TRUE(live.ok()) << live.status();
     live_ = *std::move(live);
     stub_ = tv1::TriageService::NewStub(live_->channel());
@@ -56,7 +57,8 @@ class WebGatewayTest : public ::testing::Test {
                absl::StrCat("web_gateway_test_", getpid());
     std::filesystem::create_directories(web_dir_ / "example");
     std::ofstream(web_dir_ / "widget.js") << "console.log('widget');";
-    std::ofstream(web_dir_ / "example" / "index.html") << "<!doctype html><p>clinic";
+    std::ofstream(web_dir_ / "example" / "index.html")
+        << "<!doctype html><p>clinic";
     StartHttp(HttpServerOptions{});
   }
 
@@ -68,29 +70,34 @@ class WebGatewayTest : public ::testing::Test {
     ASSERT_TRUE(assets.ok()) << assets.status();
     gateway_ = std::make_unique<WebGateway>(&conversations_, *cors, *assets);
     options.port = 0;
-    auto server = HttpServer::Start(options, [this](const HttpRequest& request,
-                                                   HttpResponse* response) {
-      gateway_->Handle(request, response);
-    });
+    auto server = HttpServer::Start(
+        options, [this](const HttpRequest& request, HttpResponse* response) {
+          gateway_->Handle(request, response);
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     http_ = *std::move(server);
   }
 
   int port() const { return http_->port(); }
 
-  absl::StatusOr<HttpReply> PostJson(const std::string& method, const std::string& json,
-                                     const std::vector<std::string>& headers = {}) {
-    return PostHttp(port(), kPrefix + method, "application/json", json, headers);
+  absl::StatusOr<HttpReply> PostJson(
+      const std::string& method, const std::string& json,
+      const std::vector<std::string>& headers = {}) {
+    return PostHttp(port(), kPrefix + method, "application/json", json,
+                    headers);
   }
 
   // One JSON call the way curl makes it; the reply parsed into `turn`.
-  void CallJson(const std::string& method, const std::string& json, tv1::Turn* turn) {
+  void CallJson(const std::string& method, const std::string& json,
+                tv1::Turn* turn) {
     auto reply = PostJson(method, json);
     ASSERT_TRUE(reply.ok()) << reply.status();
     ASSERT_EQ(reply->status, 200) << reply->body;
     EXPECT_EQ(reply->Header("content-type"), "application/json");
     tv1::SubmitAnswerResponse response;  // every response is {turn}
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(reply->body, &response).ok())
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(reply->body, &response)
+            .ok())
         << reply->body;
     *turn = response.turn();
   }
@@ -102,7 +109,8 @@ class WebGatewayTest : public ::testing::Test {
   }
 
   store::MemorySessionStore sessions_;
-  std::unique_ptr<engine::DialogRegistry> dialogs_ = backchat::testing::LoadSourceDialogs();
+  std::unique_ptr<engine::DialogRegistry> dialogs_ =
+      backchat::testing::LoadSourceDialogs();
   api::Conversations conversations_{dialogs_.get(), &sessions_};
   std::unique_ptr<backchat::testing::LiveServer> live_;
   std::unique_ptr<tv1::TriageService::Stub> stub_;
@@ -122,8 +130,10 @@ bool SameTurn(const tv1::Turn& a, const tv1::Turn& b, std::string* report) {
 }
 
 TEST_F(WebGatewayTest, JsonAndGrpcGiveTheSameConversationToEachLevel) {
-  auto answers_for = [](const std::string& question, const std::string& option) {
-    backchat::testing::Answers answers = backchat::testing::BackPainSelfCareAnswers();
+  auto answers_for = [](const std::string& question,
+                        const std::string& option) {
+    backchat::testing::Answers answers =
+        backchat::testing::BackPainSelfCareAnswers();
     answers[question] = {option};
     return answers;
   };
@@ -135,7 +145,8 @@ TEST_F(WebGatewayTest, JsonAndGrpcGiveTheSameConversationToEachLevel) {
   };
   for (const auto& [level, answers] : paths) {
     tv1::Turn json_turn;
-    CallJson("StartSession", R"({"locale": "es", "channel": "CHANNEL_WEB"})", &json_turn);
+    CallJson("StartSession", R"({"locale": "es", "channel": "CHANNEL_WEB"})",
+             &json_turn);
     tv1::StartSessionRequest start;
     start.set_locale("es");
     start.set_channel(tv1::CHANNEL_WEB);
@@ -159,8 +170,8 @@ TEST_F(WebGatewayTest, JsonAndGrpcGiveTheSameConversationToEachLevel) {
       grpc_turn = answered.turn();
       CallJson("SubmitAnswer",
                absl::StrCat(R"({"sessionId": ")", json_turn.session_id(),
-                            R"(", "questionId": ")", question, R"(", "optionIds": [)",
-                            ids_json, "]}"),
+                            R"(", "questionId": ")", question,
+                            R"(", "optionIds": [)", ids_json, "]}"),
                &json_turn);
     }
     std::string report;
@@ -172,8 +183,8 @@ TEST_F(WebGatewayTest, JsonAndGrpcGiveTheSameConversationToEachLevel) {
 TEST_F(WebGatewayTest, BinaryProtobufBodies) {
   tv1::StartSessionRequest request;
   request.set_locale("en");
-  auto reply = PostHttp(port(), absl::StrCat(kPrefix, "StartSession"), "application/proto",
-                        request.SerializeAsString());
+  auto reply = PostHttp(port(), absl::StrCat(kPrefix, "StartSession"),
+                        "application/proto", request.SerializeAsString());
   ASSERT_TRUE(reply.ok()) << reply.status();
   ASSERT_EQ(reply->status, 200);
   EXPECT_EQ(reply->Header("content-type"), "application/proto");
@@ -198,7 +209,8 @@ TEST_F(WebGatewayTest, GrpcWebTextRoundTrip) {
   auto body = DecodeGrpcWebText(reply->body);
   ASSERT_TRUE(body.ok()) << body.status();
   // Data frame, then the trailer frame with grpc-status 0.
-  const size_t size = static_cast<uint8_t>((*body)[4]) | (static_cast<uint8_t>((*body)[3]) << 8);
+  const size_t size = static_cast<uint8_t>((*body)[4]) |
+                      (static_cast<uint8_t>((*body)[3]) << 8);
   tv1::StartSessionResponse response;
   ASSERT_TRUE(response.ParseFromString(body->substr(5, size)));
   EXPECT_EQ(response.turn().locale(), "es");
@@ -206,8 +218,9 @@ TEST_F(WebGatewayTest, GrpcWebTextRoundTrip) {
 }
 
 TEST_F(WebGatewayTest, GrpcWebErrorsTravelInTheTrailer) {
-  auto reply = PostHttp(port(), absl::StrCat(kPrefix, "GetSession"),
-                        "application/grpc-web+proto", std::string("\0\0\0\0\0", 5));
+  auto reply =
+      PostHttp(port(), absl::StrCat(kPrefix, "GetSession"),
+               "application/grpc-web+proto", std::string("\0\0\0\0\0", 5));
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->status, 200);
   EXPECT_THAT(reply->body, HasSubstr("grpc-status:3"));  // empty session id
@@ -230,44 +243,97 @@ class BadRequestTest : public WebGatewayTest,
 
 TEST_P(BadRequestTest, GetsAConnectErrorWithTheRightStatus) {
   const BadRequest& bad = GetParam();
-  auto reply = PostHttp(port(), absl::StrCat(kPrefix, bad.method), bad.content_type,
-                        bad.body, bad.headers);
+  auto reply = PostHttp(port(), absl::StrCat(kPrefix, bad.method),
+                        bad.content_type, bad.body, bad.headers);
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->status, bad.status) << reply->body;
   EXPECT_EQ(reply->Header("content-type"), "application/json");
-  EXPECT_THAT(reply->body, HasSubstr(absl::StrCat(R"("code":")", bad.code, R"(")")));
+  EXPECT_THAT(reply->body,
+              HasSubstr(absl::StrCat(R"("code":")", bad.code, R"(")")));
   EXPECT_THAT(reply->body, HasSubstr(bad.message));
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, BadRequestTest,
     ::testing::Values(
-        BadRequest{"MalformedJson", "application/json", "{\"locale\": ", {}, "StartSession",
-                   400, "invalid_argument", "not JSON for backchat.triage.v1.StartSessionRequest"},
-        BadRequest{"WrongFieldType", "application/json", "{\"locale\": 5}", {}, "StartSession",
-                   400, "invalid_argument", "not JSON"},
-        BadRequest{"MalformedProto", "application/proto", "\xff\xff\xff", {}, "StartSession",
-                   400, "invalid_argument", "not a binary"},
-        BadRequest{"UnknownMethod", "application/json", "{}", {}, "DeleteEverything", 404,
-                   "unimplemented", "no method"},
-        BadRequest{"WrongContentType", "text/plain", "{}", {}, "StartSession", 415,
-                   "invalid_argument", "application/json"},
-        BadRequest{"FutureProtocolVersion", "application/json", "{}",
-                   {"Connect-Protocol-Version: 2"}, "StartSession", 400, "invalid_argument",
+        BadRequest{"MalformedJson",
+                   "application/json",
+                   "{\"locale\": ",
+                   {},
+                   "StartSession",
+                   400,
+                   "invalid_argument",
+                   "not JSON for backchat.triage.v1.StartSessionRequest"},
+        BadRequest{"WrongFieldType",
+                   "application/json",
+                   "{\"locale\": 5}",
+                   {},
+                   "StartSession",
+                   400,
+                   "invalid_argument",
+                   "not JSON"},
+        BadRequest{"MalformedProto",
+                   "application/proto",
+                   "\xff\xff\xff",
+                   {},
+                   "StartSession",
+                   400,
+                   "invalid_argument",
+                   "not a binary"},
+        BadRequest{"UnknownMethod",
+                   "application/json",
+                   "{}",
+                   {},
+                   "DeleteEverything",
+                   404,
+                   "unimplemented",
+                   "no method"},
+        BadRequest{"WrongContentType",
+                   "text/plain",
+                   "{}",
+                   {},
+                   "StartSession",
+                   415,
+                   "invalid_argument",
+                   "application/json"},
+        BadRequest{"FutureProtocolVersion",
+                   "application/json",
+                   "{}",
+                   {"Connect-Protocol-Version: 2"},
+                   "StartSession",
+                   400,
+                   "invalid_argument",
                    "Connect-Protocol-Version"},
-        BadRequest{"Compressed", "application/json", "{}", {"Content-Encoding: gzip"},
-                   "StartSession", 501, "unimplemented", "Content-Encoding"},
-        BadRequest{"UnknownSession", "application/json",
-                   "{\"sessionId\": \"0123456789abcdef0123456789abcdef\"}", {}, "GetSession",
-                   404, "not_found", "session"},
-        BadRequest{"OriginNotAllowed", "application/json", "{}",
-                   {"Origin: https://elsewhere.example"}, "StartSession", 403,
-                   "permission_denied", "--http_allowed_origins"}),
+        BadRequest{"Compressed",
+                   "application/json",
+                   "{}",
+                   {"Content-Encoding: gzip"},
+                   "StartSession",
+                   501,
+                   "unimplemented",
+                   "Content-Encoding"},
+        BadRequest{"UnknownSession",
+                   "application/json",
+                   "{\"sessionId\": \"0123456789abcdef0123456789abcdef\"}",
+                   {},
+                   "GetSession",
+                   404,
+                   "not_found",
+                   "session"},
+        BadRequest{"OriginNotAllowed",
+                   "application/json",
+                   "{}",
+                   {"Origin: https://elsewhere.example"},
+                   "StartSession",
+                   403,
+                   "permission_denied",
+                   "--http_allowed_origins"}),
     [](const auto& info) { return info.param.name; });
 
 TEST_F(WebGatewayTest, GetOnAnRpcIs405) {
-  auto reply = SendRawHttp(port(), absl::StrCat("GET ", kPrefix,
-                                                "StartSession HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto reply = SendRawHttp(
+      port(), absl::StrCat("GET ", kPrefix,
+                           "StartSession HTTP/1.1\r\nHost: x\r\n\r\n"));
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->status, 405);
   EXPECT_EQ(reply->Header("allow"), "POST");
@@ -281,7 +347,8 @@ TEST_F(WebGatewayTest, BodiesOverTheLimitAre413AndHeadsOverTheLimit431) {
   auto big_body = PostJson("StartSession", std::string(2000, ' '));
   ASSERT_TRUE(big_body.ok()) << big_body.status();
   EXPECT_EQ(big_body->status, 413);
-  auto big_head = PostJson("StartSession", "{}", {"X-Padding: " + std::string(2000, 'a')});
+  auto big_head =
+      PostJson("StartSession", "{}", {"X-Padding: " + std::string(2000, 'a')});
   ASSERT_TRUE(big_head.ok()) << big_head.status();
   EXPECT_EQ(big_head->status, 431);
   // And the server still serves.
@@ -300,17 +367,20 @@ TEST_F(WebGatewayTest, MalformedHttpGets400AndTheServerCarriesOn) {
 }
 
 TEST_F(WebGatewayTest, CorsAllowsListedAndOwnOriginsOnly) {
-  const std::string preflight = absl::StrCat(
-      "OPTIONS ", kPrefix, "StartSession HTTP/1.1\r\nHost: x\r\nOrigin: ", kClinic,
-      "\r\nAccess-Control-Request-Method: POST\r\n"
-      "Access-Control-Request-Headers: content-type,connect-protocol-version\r\n\r\n");
+  const std::string preflight =
+      absl::StrCat("OPTIONS ", kPrefix,
+                   "StartSession HTTP/1.1\r\nHost: x\r\nOrigin: ", kClinic,
+                   "\r\nAccess-Control-Request-Method: POST\r\n"
+                   "Access-Control-Request-Headers: "
+                   "content-type,connect-protocol-version\r\n\r\n");
   auto allowed = SendRawHttp(port(), preflight);
   ASSERT_TRUE(allowed.ok()) << allowed.status();
   EXPECT_EQ(allowed->status, 204);
   EXPECT_EQ(allowed->Header("access-control-allow-origin"), kClinic);
   EXPECT_THAT(allowed->Header("access-control-allow-headers"),
               HasSubstr("connect-protocol-version"));
-  EXPECT_THAT(allowed->Header("access-control-allow-methods"), HasSubstr("POST"));
+  EXPECT_THAT(allowed->Header("access-control-allow-methods"),
+              HasSubstr("POST"));
 
   std::string other = preflight;
   other.replace(other.find(kClinic), strlen(kClinic), "https://evil.example");
@@ -319,11 +389,13 @@ TEST_F(WebGatewayTest, CorsAllowsListedAndOwnOriginsOnly) {
   EXPECT_EQ(denied->status, 403);
   EXPECT_EQ(denied->Header("access-control-allow-origin"), "");
 
-  auto listed = PostJson("StartSession", "{}", {absl::StrCat("Origin: ", kClinic)});
+  auto listed =
+      PostJson("StartSession", "{}", {absl::StrCat("Origin: ", kClinic)});
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_EQ(listed->status, 200);
   EXPECT_EQ(listed->Header("access-control-allow-origin"), kClinic);
-  EXPECT_THAT(listed->Header("access-control-expose-headers"), HasSubstr("grpc-status"));
+  EXPECT_THAT(listed->Header("access-control-expose-headers"),
+              HasSubstr("grpc-status"));
 
   // The server's own origin (the Host it was reached at) needs no listing.
   auto own = PostJson("StartSession", "{}",
@@ -343,12 +415,14 @@ TEST(CorsPolicyTest, RefusesWildcardsAndPaths) {
               HasSubstr("https://a.example/path"));
   EXPECT_FALSE(CorsPolicy::Parse("ftp://a.example").ok());
   EXPECT_FALSE(CorsPolicy::Parse("https://a.example:99999").ok());
-  EXPECT_TRUE(CorsPolicy::Parse("https://a.example, http://localhost:3000").ok());
+  EXPECT_TRUE(
+      CorsPolicy::Parse("https://a.example, http://localhost:3000").ok());
   EXPECT_TRUE(CorsPolicy::Parse("").ok());
 }
 
 TEST_F(WebGatewayTest, ServesTheWidgetWithAnETag) {
-  auto widget = SendRawHttp(port(), "GET /widget.js HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto widget =
+      SendRawHttp(port(), "GET /widget.js HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(widget.ok()) << widget.status();
   EXPECT_EQ(widget->status, 200);
   EXPECT_EQ(widget->body, "console.log('widget');");
@@ -356,8 +430,9 @@ TEST_F(WebGatewayTest, ServesTheWidgetWithAnETag) {
   const std::string etag = widget->Header("etag");
   ASSERT_FALSE(etag.empty());
   auto cached = SendRawHttp(
-      port(), absl::StrCat("GET /widget.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: ", etag,
-                           "\r\n\r\n"));
+      port(), absl::StrCat(
+                  "GET /widget.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: ", etag,
+                  "\r\n\r\n"));
   ASSERT_TRUE(cached.ok()) << cached.status();
   EXPECT_EQ(cached->status, 304);
   EXPECT_EQ(cached->body, "");
@@ -366,7 +441,8 @@ TEST_F(WebGatewayTest, ServesTheWidgetWithAnETag) {
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->status, 200);
   EXPECT_THAT(page->body, HasSubstr("clinic"));
-  auto missing = SendRawHttp(port(), "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto missing =
+      SendRawHttp(port(), "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(missing.ok()) << missing.status();
   EXPECT_EQ(missing->status, 404);
 }
@@ -381,7 +457,8 @@ TEST_F(WebGatewayTest, ConnectionsOverTheCapGet503) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port()));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(held, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(
+      connect(held, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
   ASSERT_GT(send(held, "POST", 4, 0), 0);
   // The acceptor admits connections in order, so the next one is refused.
   auto refused = PostJson("StartSession", "{}");

@@ -27,12 +27,14 @@ namespace {
 
 // Parses a response once it is complete; false while more bytes are needed.
 // `used` receives the bytes the response took.
-bool TryParse(const std::string& data, bool eof, HttpReply* reply, size_t* used) {
+bool TryParse(const std::string& data, bool eof, HttpReply* reply,
+              size_t* used) {
   const size_t end = data.find("\r\n\r\n");
   if (end == std::string::npos) return false;
   std::vector<std::string> lines = absl::StrSplit(data.substr(0, end), "\r\n");
   std::vector<std::string> status_line = absl::StrSplit(lines[0], ' ');
-  if (status_line.size() < 2 || !absl::SimpleAtoi(status_line[1], &reply->status)) {
+  if (status_line.size() < 2 ||
+      !absl::SimpleAtoi(status_line[1], &reply->status)) {
     return false;
   }
   reply->headers.clear();
@@ -47,7 +49,8 @@ bool TryParse(const std::string& data, bool eof, HttpReply* reply, size_t* used)
   }
   const size_t body_start = end + 4;
   if (content_length >= 0) {
-    if (data.size() < body_start + static_cast<size_t>(content_length)) return false;
+    if (data.size() < body_start + static_cast<size_t>(content_length))
+      return false;
     reply->body = data.substr(body_start, static_cast<size_t>(content_length));
     *used = body_start + static_cast<size_t>(content_length);
     return true;
@@ -66,9 +69,11 @@ absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
+      0) {
     close(fd);
-    return absl::UnavailableError(absl::StrCat("cannot connect to port ", port));
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to port ", port));
   }
   const int on = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
@@ -80,8 +85,10 @@ HttpConnection::~HttpConnection() { close(fd_); }
 absl::StatusOr<HttpReply> HttpConnection::Exchange(absl::string_view raw) {
   size_t sent = 0;
   while (sent < raw.size()) {
-    const ssize_t n = send(fd_, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may answer (413, 431) before reading it all
+    const ssize_t n =
+        send(fd_, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0)
+      break;  // the server may answer (413, 431) before reading it all
     sent += static_cast<size_t>(n);
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
@@ -105,8 +112,8 @@ absl::StatusOr<HttpReply> HttpConnection::Exchange(absl::string_view raw) {
     }
     if (n <= 0) break;
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat("no complete HTTP response; received: ", absl::CEscape(data)));
+  return absl::DeadlineExceededError(absl::StrCat(
+      "no complete HTTP response; received: ", absl::CEscape(data)));
 }
 
 absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw) {
@@ -115,14 +122,15 @@ absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw) {
   return (*connection)->Exchange(raw);
 }
 
-absl::StatusOr<HttpReply> PostHttp(int port, absl::string_view path,
-                                   absl::string_view content_type,
-                                   absl::string_view body,
-                                   const std::vector<std::string>& extra_headers) {
-  std::string raw = absl::StrCat("POST ", path, " HTTP/1.1\r\nHost: 127.0.0.1:", port,
-                                 "\r\nContent-Type: ", content_type,
-                                 "\r\nContent-Length: ", body.size(), "\r\n");
-  for (const std::string& header : extra_headers) absl::StrAppend(&raw, header, "\r\n");
+absl::StatusOr<HttpReply> PostHttp(
+    int port, absl::string_view path, absl::string_view content_type,
+    absl::string_view body, const std::vector<std::string>& extra_headers) {
+  std::string raw =
+      absl::StrCat("POST ", path, " HTTP/1.1\r\nHost: 127.0.0.1:", port,
+                   "\r\nContent-Type: ", content_type,
+                   "\r\nContent-Length: ", body.size(), "\r\n");
+  for (const std::string& header : extra_headers)
+    absl::StrAppend(&raw, header, "\r\n");
   absl::StrAppend(&raw, "Connection: close\r\n\r\n", body);
   return SendRawHttp(port, raw);
 }

@@ -15,7 +15,8 @@ namespace backchat::testing {
 
 struct HttpReply {
   int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::vector<std::pair<std::string, std::string>>
+      headers;  // names lower-cased
   std::string body;
   std::string Header(absl::string_view lower_case_name) const;
 };
@@ -41,10 +42,9 @@ absl::StatusOr<HttpReply> SendRawHttp(int port, absl::string_view raw);
 
 // A POST with Content-Type and Content-Length set, plus `extra_headers`
 // ("Name: value" lines without CRLF).
-absl::StatusOr<HttpReply> PostHttp(int port, absl::string_view path,
-                                   absl::string_view content_type,
-                                   absl::string_view body,
-                                   const std::vector<std::string>& extra_headers = {});
+absl::StatusOr<HttpReply> PostHttp(
+    int port, absl::string_view path, absl::string_view content_type,
+    absl::string_view body, const std::vector<std::string>& extra_headers = {});
 
 }  // namespace backchat::testing
 
