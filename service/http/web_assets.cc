@@ -76,7 +76,16 @@ absl::StatusOr<WebAssets> WebAssets::Load(const std::string& directory) {
 bool WebAssets::Serve(const HttpRequest& request,
                       HttpResponse* response) const {
   const auto it = files_.find(request.path);
-  if (it == files_.end()) return false;
+  if (it == files_.end()) {
+    // "/example" is the folder "/example/": send the browser there, so
+    // the page's relative links resolve.
+    if (files_.contains(request.path + "/")) {
+      *response = PlainTextResponse(301, "moved to " + request.path + "/");
+      response->SetHeader("Location", request.path + "/");
+      return true;
+    }
+    return false;
+  }
   const File& file = it->second;
   response->SetHeader("ETag", file.etag);
   response->SetHeader("Cache-Control", "no-cache");
