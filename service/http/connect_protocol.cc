@@ -3,32 +3,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "service/http/proto_json.h"
 
 namespace backchat::http {
-namespace {
-
-// JSON string escaping for the error message (RFC 8259: quote, backslash,
-// controls; everything else, UTF-8 included, passes through).
-std::string JsonQuote(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20) {
-      absl::StrAppend(&out, "\\u00", absl::Hex(u, absl::kZeroPad2));
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
-}  // namespace
 
 absl::string_view ConnectCodeName(absl::StatusCode code) {
   switch (code) {
@@ -107,9 +84,10 @@ HttpResponse ConnectError(const absl::Status& status) {
   HttpResponse response;
   response.status = ConnectHttpStatus(status.code());
   response.SetHeader("Content-Type", "application/json");
-  response.body =
-      absl::StrCat("{\"code\":\"", ConnectCodeName(status.code()),
-                   "\",\"message\":", JsonQuote(status.message()), "}");
+  response.body = absl::StrCat("{\"code\":\"", ConnectCodeName(status.code()),
+                               "\",\"message\":");
+  AppendJsonString(status.message(), &response.body);
+  response.body += '}';
   return response;
 }
 

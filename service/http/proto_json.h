@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
 namespace backchat::http {
@@ -20,6 +21,10 @@ namespace backchat::http {
 // API does not use (callers may then fall back to protobuf's writer).
 absl::Status AppendProtoJson(const google::protobuf::Message& message,
                              std::string* out);
+
+// Appends `text` as a JSON string (quoted; quote, backslash and control
+// characters escaped as protobuf's writer escapes them; UTF-8 as is).
+void AppendJsonString(absl::string_view text, std::string* out);
 
 }  // namespace backchat::http
 

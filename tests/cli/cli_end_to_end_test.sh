@@ -8,11 +8,7 @@
 set -u
 server_bin=$1 cli_bin=$2 source_dir=$3
 work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
+source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
 passed=0 failed=0
@@ -27,18 +23,8 @@ check() {  # check NAME COMMAND... : passes when COMMAND succeeds
   fi
 }
 
-"$server_bin" --dialogs="$source_dir/dialogs" --port=0 --sqlite_path="$work/sessions.db" \
-  --port_file="$work/port" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 100); do  # Up to 10 s for the port file.
-  [ -s "$work/port" ] && break
-  sleep 0.1
-done
-if [ ! -s "$work/port" ]; then
-  echo "FAIL: server did not start"
-  cat "$work/server.log"
-  exit 1
-fi
+start_server "$work/port" "$server_bin" --dialogs="$source_dir/dialogs" --port=0 \
+  --sqlite_path="$work/sessions.db" --port_file="$work/port"
 addr="127.0.0.1:$(cat "$work/port")"
 cli() { "$cli_bin" --server="$addr" "$@"; }
 

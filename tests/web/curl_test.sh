@@ -6,11 +6,7 @@
 set -u
 server_bin=$1 source_dir=$2
 work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
+source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
 failed=0
@@ -23,18 +19,8 @@ check() {  # check NAME COMMAND...
   fi
 }
 
-"$server_bin" --dialogs="$source_dir/dialogs" --store=memory --port=0 --http_port=0 \
-  --http_port_file="$work/http_port" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 100); do  # Up to 10 s for the port file.
-  [ -s "$work/http_port" ] && break
-  sleep 0.1
-done
-if [ ! -s "$work/http_port" ]; then
-  echo "FAIL: server did not start"
-  cat "$work/server.log"
-  exit 1
-fi
+start_server "$work/http_port" "$server_bin" --dialogs="$source_dir/dialogs" --store=memory \
+  --port=0 --http_port=0 --http_port_file="$work/http_port"
 base="http://127.0.0.1:$(cat "$work/http_port")/backchat.triage.v1.TriageService"
 
 curl -sS -X POST "$base/StartSession" -H 'Content-Type: application/json' \
