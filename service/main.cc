@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
+#include "service/common/port_file.h"
 #include "service/engine/dialog_registry.h"
 #include "service/http/http_server.h"
 #include "service/http/web_gateway.h"
@@ -89,14 +90,6 @@ void LogDialogs(const backchat::engine::DialogRegistry& dialogs,
         bundle->base().questions.size(), bundle->base().red_flags.size(),
         absl::StrJoin(locales, ", "), check.explored.paths);
   }
-}
-
-// Writes `port` to `path` (nothing when `path` is empty); false on failure.
-bool WritePortFile(const std::string& path, int port) {
-  if (path.empty()) return true;
-  std::ofstream out(path);
-  out << port << "\n";
-  return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -219,9 +212,9 @@ int main(int argc, char** argv) {
     std::cerr << "backchat_server: HTTP (Connect, gRPC-Web, /widget.js) on "
               << options.address << ":" << http_server->port() << std::endl;
   }
-  if (!WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port()) ||
+  if (!backchat::WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port()) ||
       (http_server != nullptr &&
-       !WritePortFile(absl::GetFlag(FLAGS_http_port_file), http_server->port()))) {
+       !backchat::WritePortFile(absl::GetFlag(FLAGS_http_port_file), http_server->port()))) {
     return Fail("cannot write --port_file or --http_port_file");
   }
 

@@ -1,64 +1,36 @@
 #include "client/cli/triage_client.h"
 
-#include "grpcpp/channel.h"
-#include "grpcpp/client_context.h"
-
 namespace backchat::cli {
 
 namespace tv1 = ::backchat::triage::v1;
 
 TriageClient::TriageClient(std::shared_ptr<grpc::Channel> channel,
                            absl::Duration timeout)
-    : stub_(tv1::TriageService::NewStub(channel)), timeout_(timeout) {}
+    : rpc_(std::move(channel), timeout) {}
 
-template <typename Request, typename Response, typename Method>
-absl::StatusOr<tv1::Turn> TriageClient::Call(const Request& request,
-                                             Method method) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  Response response;
-  const grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-  if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+absl::StatusOr<tv1::Turn> TriageClient::Remember(absl::StatusOr<tv1::Turn> turn) {
+  if (turn.ok()) {
+    session_id_ = turn->session_id();
+    question_id_ = turn->has_question() ? turn->question().id() : "";
   }
-  session_id_ = response.turn().session_id();
-  question_id_ =
-      response.turn().has_question() ? response.turn().question().id() : "";
-  return response.turn();
+  return turn;
 }
 
 absl::StatusOr<tv1::Turn> TriageClient::Start(const std::string& dialog_id,
                                               const std::string& locale) {
-  tv1::StartSessionRequest request;
-  request.set_dialog_id(dialog_id);
-  request.set_locale(locale);
-  request.set_channel(tv1::CHANNEL_CLI);
-  return Call<tv1::StartSessionRequest, tv1::StartSessionResponse>(
-      request, &tv1::TriageService::Stub::StartSession);
+  return Remember(rpc_.Start(dialog_id, locale, tv1::CHANNEL_CLI));
 }
 
 absl::StatusOr<tv1::Turn> TriageClient::Answer(const std::string& text) {
-  tv1::SubmitAnswerRequest request;
-  request.set_session_id(session_id_);
-  request.set_question_id(question_id_);
-  request.set_text(text);
-  return Call<tv1::SubmitAnswerRequest, tv1::SubmitAnswerResponse>(
-      request, &tv1::TriageService::Stub::SubmitAnswer);
+  return Remember(rpc_.Answer(session_id_, question_id_, text));
 }
 
 absl::StatusOr<tv1::Turn> TriageClient::Back() {
-  tv1::GoBackRequest request;
-  request.set_session_id(session_id_);
-  return Call<tv1::GoBackRequest, tv1::GoBackResponse>(
-      request, &tv1::TriageService::Stub::GoBack);
+  return Remember(rpc_.Back(session_id_));
 }
 
 absl::StatusOr<tv1::Turn> TriageClient::Restart() {
-  tv1::RestartSessionRequest request;
-  request.set_session_id(session_id_);
-  return Call<tv1::RestartSessionRequest, tv1::RestartSessionResponse>(
-      request, &tv1::TriageService::Stub::RestartSession);
+  return Remember(rpc_.Restart(session_id_));
 }
 
 }  // namespace backchat::cli

@@ -7,13 +7,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "backchat/triage/v1/triage.grpc.pb.h"
-#include "grpcpp/channel.h"
+#include "client/common/triage_rpc.h"
 
 namespace backchat::cli {
 
-// Not thread-safe. Every call has `timeout` as its deadline; errors carry
-// the server's gRPC code and message.
+// One conversation: remembers its session and current question between
+// calls. Not thread-safe. Every call has `timeout` as its deadline; errors
+// carry the server's gRPC code and message.
 class TriageClient {
  public:
   TriageClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
@@ -29,11 +29,10 @@ class TriageClient {
   const std::string& session_id() const { return session_id_; }
 
  private:
-  template <typename Request, typename Response, typename Method>
-  absl::StatusOr<triage::v1::Turn> Call(const Request& request, Method method);
+  // Remembers the session and question of a successful call's turn.
+  absl::StatusOr<triage::v1::Turn> Remember(absl::StatusOr<triage::v1::Turn> turn);
 
-  std::unique_ptr<triage::v1::TriageService::Stub> stub_;
-  absl::Duration timeout_;
+  client::TriageRpc rpc_;
   std::string session_id_;
   std::string question_id_;
 };
