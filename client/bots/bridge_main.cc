@@ -1,0 +1,95 @@
+#include "client/bots/bridge_main.h"
+
+#include <cstring>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "service/common/port_file.h"
+
+ABSL_FLAG(std::string, backchat_address, "127.0.0.1:50051",
+          "BackChat's gRPC address, host:port.");
+ABSL_FLAG(std::string, dialog, "", "Dialog id; empty for the server's default.");
+ABSL_FLAG(std::string, locale, "en",
+          "Language of a check when neither the platform nor the person's "
+          "command says (e.g. en, es).");
+ABSL_FLAG(std::string, state_db, "",
+          "SQLite file for which chat is in which conversation (required; "
+          "created if missing; one bridge process per file).");
+ABSL_FLAG(absl::Duration, rpc_timeout, absl::Seconds(5),
+          "Deadline of each call to BackChat.");
+ABSL_FLAG(std::string, listen_address, "127.0.0.1",
+          "Address the webhook listens on (an IPv4 or IPv6 literal).");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the webhook's port is written here once it listens.");
+ABSL_FLAG(int, max_connections, 64, "Webhook connections served at once.");
+
+namespace backchat::bots {
+
+absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
+  const std::string state_db = absl::GetFlag(FLAGS_state_db);
+  if (state_db.empty()) {
+    return absl::InvalidArgumentError("--state_db is required (e.g. --state_db=data/bridge.db)");
+  }
+  Bridge bridge;
+  auto store = chat::ChatStore::Open(state_db);
+  if (!store.ok()) return store.status();
+  bridge.store = *std::move(store);
+  bridge.rpc = std::make_unique<client::TriageRpc>(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_backchat_address),
+                          grpc::InsecureChannelCredentials()),
+      absl::GetFlag(FLAGS_rpc_timeout));
+  chat::ChatOptions options;
+  options.channel = channel;
+  options.dialog_id = absl::GetFlag(FLAGS_dialog);
+  options.default_locale = absl::GetFlag(FLAGS_locale);
+  options.buttons = buttons;
+  bridge.conversations = std::make_unique<chat::ChatConversations>(
+      bridge.rpc.get(), bridge.store.get(), options);
+  return bridge;
+}
+
+absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeWebhook(
+    const std::string& program, int port, http::HttpHandler handler) {
+  if (port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("--port=", port, " is not a port (0-65535)"));
+  }
+  http::HttpServerOptions options;
+  options.address = absl::GetFlag(FLAGS_listen_address);
+  options.port = port;
+  options.max_connections = absl::GetFlag(FLAGS_max_connections);
+  auto server = http::HttpServer::Start(options, std::move(handler));
+  if (!server.ok()) return server.status();
+  if (!WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port())) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write --port_file=", absl::GetFlag(FLAGS_port_file)));
+  }
+  std::cerr << program << ": listening on " << options.address << ":"
+            << (*server)->port() << std::endl;
+  return server;
+}
+
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void WaitForStopSignal(const sigset_t& signals, const std::string& program) {
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << program << ": " << strsignal(signal_number) << " received, shutting down"
+            << std::endl;
+}
+
+int Fail(const std::string& program, absl::string_view message) {
+  std::cerr << program << ": " << message << std::endl;
+  return 1;
+}
+
+}  // namespace backchat::bots
