@@ -89,16 +89,22 @@ absl::StatusOr<ChatReply> ChatConversations::Answer(const std::string& chat_key,
   return Show(chat_key, std::move(turn), state);
 }
 
-absl::StatusOr<ChatReply> ChatConversations::HandleMessage(const std::string& chat_key,
-                                                           absl::string_view text,
-                                                           absl::string_view language_hint) {
+absl::StatusOr<ChatReply> ChatConversations::HandleMessage(
+    const std::string& chat_key, absl::string_view text, absl::string_view language_hint,
+    const std::optional<std::string>& shown_question_id) {
   absl::MutexLock lock(&LockFor(chat_key));
-  return Handle(chat_key, text, language_hint);
+  return Handle(chat_key, text, language_hint, shown_question_id);
 }
 
-absl::StatusOr<ChatReply> ChatConversations::Handle(const std::string& chat_key,
-                                                    absl::string_view text,
-                                                    absl::string_view language_hint) {
+absl::StatusOr<std::string> ChatConversations::QuestionShown(const std::string& chat_key) {
+  absl::StatusOr<std::optional<ChatState>> state = store_->Find(channel_name_, chat_key);
+  if (!state.ok()) return state.status();
+  return state->has_value() ? (*state)->question_id : "";
+}
+
+absl::StatusOr<ChatReply> ChatConversations::Handle(
+    const std::string& chat_key, absl::string_view text, absl::string_view language_hint,
+    const std::optional<std::string>& shown_question_id) {
   absl::StatusOr<std::optional<ChatState>> found = store_->Find(channel_name_, chat_key);
   if (!found.ok()) return found.status();
   const std::optional<ChatState>& state = *found;
@@ -110,6 +116,10 @@ absl::StatusOr<ChatReply> ChatConversations::Handle(const std::string& chat_key,
   if (!command.has_value()) {
     if (!state.has_value()) return StartCheck(chat_key, LocaleOf(state, language_hint), "");
     if (state->question_id.empty()) return ChatReply{strings.after_outcome, {}};
+    if (shown_question_id.has_value() && *shown_question_id != state->question_id) {
+      // Typed before the chat saw its current question: not an answer to it.
+      return Show(chat_key, rpc_->Get(state->session_id), *state);
+    }
     return Answer(chat_key, *state, std::string(text));
   }
   switch (command->kind) {

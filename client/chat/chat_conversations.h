@@ -43,13 +43,20 @@ class ChatConversations {
   // A message typed in chat `chat_key`: a command (chat_commands.h) or an
   // answer to the question the chat was last shown. `language_hint`: the
   // platform's idea of the person's language ("" if none), used when a
-  // check starts. Errors: when BackChat was not reached
-  // (client::IsUnreachable), nothing changed: tell the person
-  // `TryAgainText` and keep the message to handle later. Other errors are
-  // the state file's.
-  absl::StatusOr<ChatReply> HandleMessage(const std::string& chat_key,
-                                          absl::string_view text,
-                                          absl::string_view language_hint);
+  // check starts. `shown_question_id`, for bridges that queue messages:
+  // the chat's question when the message arrived (QuestionShown); if the
+  // chat has moved on since, the message is not taken as an answer to the
+  // new question, and the current turn is shown instead. Errors: when
+  // BackChat was not reached (client::IsUnreachable), nothing changed:
+  // tell the person `TryAgainText` and keep the message to handle later.
+  // Other errors are the state file's.
+  absl::StatusOr<ChatReply> HandleMessage(
+      const std::string& chat_key, absl::string_view text, absl::string_view language_hint,
+      const std::optional<std::string>& shown_question_id = std::nullopt);
+
+  // The question the chat is on now ("" if none): what a queued message
+  // answers (see HandleMessage).
+  absl::StatusOr<std::string> QuestionShown(const std::string& chat_key);
 
   // An answer by option numbers ("2", "1 3") to `question_id` (a button
   // press). A question other than the chat's current one gets
@@ -75,7 +82,8 @@ class ChatConversations {
  private:
   absl::Mutex& LockFor(const std::string& chat_key);
   absl::StatusOr<ChatReply> Handle(const std::string& chat_key, absl::string_view text,
-                                   absl::string_view language_hint);
+                                   absl::string_view language_hint,
+                                   const std::optional<std::string>& shown_question_id);
   // Starts a session in `locale` and shows its first question; `notice`
   // (if any) goes before it.
   absl::StatusOr<ChatReply> StartCheck(const std::string& chat_key,

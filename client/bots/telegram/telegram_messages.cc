@@ -1,0 +1,102 @@
+#include "client/bots/telegram/telegram_messages.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "service/http/proto_json.h"
+
+namespace backchat::telegram {
+
+namespace tv1 = ::backchat::triage::v1;
+
+namespace {
+
+void AppendButton(absl::string_view text, absl::string_view data, std::string* out) {
+  out->append("[{\"text\":");
+  http::AppendJsonString(text, out);
+  out->append(",\"callback_data\":");
+  http::AppendJsonString(data, out);
+  out->append("}]");
+}
+
+}  // namespace
+
+std::optional<ButtonPress> ParseButtonData(absl::string_view data) {
+  if (data == "d") return ButtonPress{ButtonPress::Kind::kDone, 0};
+  ButtonPress press{ButtonPress::Kind::kAnswer, 0};
+  if (absl::ConsumePrefix(&data, "t:")) {
+    press.kind = ButtonPress::Kind::kTick;
+  } else if (!absl::ConsumePrefix(&data, "a:")) {
+    return std::nullopt;
+  }
+  if (!absl::SimpleAtoi(data, &press.number) || press.number < 1 || press.number > 99) {
+    return std::nullopt;
+  }
+  return press;
+}
+
+std::string QuestionKeyboard(const tv1::Question& question, const std::set<int>& ticked,
+                             absl::string_view done_label) {
+  const bool multiple = question.kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
+  std::string out = "{\"inline_keyboard\":[";
+  for (int i = 0; i < question.options_size(); ++i) {
+    const int number = i + 1;
+    if (i > 0) out.push_back(',');
+    const std::string& label = question.options(i).label();
+    if (multiple) {
+      AppendButton(ticked.count(number) ? absl::StrCat("\u2713 ", label) : label,
+                   absl::StrCat("t:", number), &out);
+    } else {
+      AppendButton(label, absl::StrCat("a:", number), &out);
+    }
+  }
+  if (multiple) {
+    out.push_back(',');
+    AppendButton(done_label, "d", &out);
+  }
+  out.append("]}");
+  return out;
+}
+
+std::string NoKeyboard() { return "{\"inline_keyboard\":[]}"; }
+
+std::string SendMessageJson(int64_t chat_id, absl::string_view text,
+                            absl::string_view keyboard_json) {
+  std::string out = absl::StrCat("{\"chat_id\":", chat_id, ",\"text\":");
+  http::AppendJsonString(text, &out);
+  if (!keyboard_json.empty()) absl::StrAppend(&out, ",\"reply_markup\":", keyboard_json);
+  out.push_back('}');
+  return out;
+}
+
+std::string EditKeyboardJson(int64_t chat_id, int64_t message_id,
+                             absl::string_view keyboard_json) {
+  return absl::StrCat("{\"chat_id\":", chat_id, ",\"message_id\":", message_id,
+                      ",\"reply_markup\":", keyboard_json, "}");
+}
+
+std::string AnswerCallbackJson(absl::string_view callback_query_id, absl::string_view text) {
+  std::string out = "{\"callback_query_id\":";
+  http::AppendJsonString(callback_query_id, &out);
+  if (!text.empty()) {
+    out.append(",\"text\":");
+    http::AppendJsonString(text, &out);
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::set<int> ParseTicked(absl::string_view ticked) {
+  std::set<int> numbers;
+  for (absl::string_view part : absl::StrSplit(ticked, ' ', absl::SkipEmpty())) {
+    int number = 0;
+    if (absl::SimpleAtoi(part, &number)) numbers.insert(number);
+  }
+  return numbers;
+}
+
+std::string FormatTicked(const std::set<int>& ticked) { return absl::StrJoin(ticked, " "); }
+
+}  // namespace backchat::telegram

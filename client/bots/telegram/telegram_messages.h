@@ -1,0 +1,47 @@
+// The Bot API calls the bridge makes, as JSON bodies, and the buttons'
+// callback data.
+#ifndef BACKCHAT_CLIENT_BOTS_TELEGRAM_TELEGRAM_MESSAGES_H_
+#define BACKCHAT_CLIENT_BOTS_TELEGRAM_TELEGRAM_MESSAGES_H_
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "backchat/triage/v1/types.pb.h"
+
+namespace backchat::telegram {
+
+// Telegram's limit for one message's text.
+inline constexpr size_t kMaxMessageLength = 4096;
+
+// What a button press means. Data is at most 64 bytes; these are a few.
+struct ButtonPress {
+  enum class Kind { kAnswer, kTick, kDone } kind;
+  int number = 0;  // the option, from 1 (kAnswer, kTick)
+};
+std::optional<ButtonPress> ParseButtonData(absl::string_view data);
+
+// The question's options as an inline keyboard, one button per row:
+// single choice answers at once ("a:N"); multiple choice ticks ("t:N",
+// a tick mark on the ticked numbers) and ends with a Done button ("d").
+std::string QuestionKeyboard(const triage::v1::Question& question,
+                             const std::set<int>& ticked, absl::string_view done_label);
+
+// {"inline_keyboard": []}: removes a message's buttons.
+std::string NoKeyboard();
+
+std::string SendMessageJson(int64_t chat_id, absl::string_view text,
+                            absl::string_view keyboard_json);
+std::string EditKeyboardJson(int64_t chat_id, int64_t message_id,
+                             absl::string_view keyboard_json);
+std::string AnswerCallbackJson(absl::string_view callback_query_id, absl::string_view text);
+
+// "1 3" <-> {1, 3}; unreadable parts are skipped.
+std::set<int> ParseTicked(absl::string_view ticked);
+std::string FormatTicked(const std::set<int>& ticked);
+
+}  // namespace backchat::telegram
+
+#endif  // BACKCHAT_CLIENT_BOTS_TELEGRAM_TELEGRAM_MESSAGES_H_
