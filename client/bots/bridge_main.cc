@@ -37,9 +37,15 @@ absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
   auto store = chat::ChatStore::Open(state_db);
   if (!store.ok()) return store.status();
   bridge.store = *std::move(store);
+  // Reconnect soon after BackChat restarts: gRPC's default backoff grows
+  // to two minutes, during which every message would be "try again".
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
   bridge.rpc = std::make_unique<client::TriageRpc>(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_backchat_address),
-                          grpc::InsecureChannelCredentials()),
+      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_backchat_address),
+                                grpc::InsecureChannelCredentials(), arguments),
       absl::GetFlag(FLAGS_rpc_timeout));
   chat::ChatOptions options;
   options.channel = channel;

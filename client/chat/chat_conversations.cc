@@ -108,11 +108,17 @@ absl::StatusOr<ChatReply> ChatConversations::Handle(
   absl::StatusOr<std::optional<ChatState>> found = store_->Find(channel_name_, chat_key);
   if (!found.ok()) return found.status();
   const std::optional<ChatState>& state = *found;
-  const ChatStrings& strings = StringsFor(LocaleOf(state, language_hint));
-  if (text.size() > options_.max_message_bytes) return ChatReply{strings.too_long, {}};
-  if (!IsValidUtf8(text)) return ChatReply{strings.text_only, {}};
+  if (text.size() > options_.max_message_bytes) {
+    return ChatReply{StringsFor(LocaleOf(state, language_hint)).too_long, {}};
+  }
+  if (!IsValidUtf8(text)) return ChatReply{StringsFor(LocaleOf(state, language_hint)).text_only, {}};
 
   const std::optional<ChatCommand> command = ParseChatCommand(text);
+  // A command word answers in its own language ("ayuda" in Spanish).
+  const ChatStrings& strings =
+      StringsFor(command.has_value() && !command->slash && !command->locale.empty()
+                     ? command->locale
+                     : LocaleOf(state, language_hint));
   if (!command.has_value()) {
     if (!state.has_value()) return StartCheck(chat_key, LocaleOf(state, language_hint), "");
     if (state->question_id.empty()) return ChatReply{strings.after_outcome, {}};

@@ -1,6 +1,5 @@
 #include "client/chat/message_splitter.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 
 namespace backchat::chat {
@@ -97,10 +96,10 @@ std::vector<std::string> SplitMessage(absl::string_view text, size_t max_length)
       messages.emplace_back(rest);
       break;
     }
-    // A break exactly after the window counts too: "word| next".
-    size_t end = absl::ascii_isspace(static_cast<unsigned char>(rest[fits]))
-                     ? fits
-                     : BreakAt(rest.substr(0, fits));
+    // The window plus the byte after it: a break right after the window
+    // counts too ("word| next"). Separators are ASCII, so that byte cannot
+    // match inside a character.
+    size_t end = BreakAt(rest.substr(0, fits + 1));
     if (end == absl::string_view::npos) end = fits;  // one over-long word
     messages.emplace_back(absl::StripTrailingAsciiWhitespace(rest.substr(0, end)));
     rest = absl::StripLeadingAsciiWhitespace(rest.substr(end));

@@ -13,13 +13,18 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::vector<std::string>& flags, absl::Duration timeout) {
   std::vector<std::string> args = {BACKCHAT_SERVER_BINARY, "--port=0"};
   args.insert(args.end(), flags.begin(), flags.end());
+  return StartListening(args, timeout);
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::StartListening(
+    const std::vector<std::string>& args, absl::Duration timeout) {
   const std::string kListening = "listening on ";
   auto server = StartProgram(args, kListening, timeout);
   if (!server.ok()) return server.status();
   const std::string log = (*server)->Log();
   const size_t at = log.find(kListening);
   const size_t colon = log.find(':', at + kListening.size());
-  const size_t end = log.find(' ', colon);
+  const size_t end = log.find_first_of(" \n", colon);
   if (!absl::SimpleAtoi(log.substr(colon + 1, end - colon - 1), &(*server)->port_)) {
     return absl::InternalError(absl::StrCat("no port in the log:\n", log));
   }

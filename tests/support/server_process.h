@@ -24,6 +24,12 @@ class ServerProcess {
       const std::vector<std::string>& flags,
       absl::Duration timeout = absl::Seconds(20));
 
+  // Starts any program that logs "listening on ADDRESS:PORT" once it
+  // serves (the bridges); port() is that port.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> StartListening(
+      const std::vector<std::string>& argv,
+      absl::Duration timeout = absl::Seconds(20));
+
   // Starts any program (argv[0] is its path), its stdout and stderr
   // captured, and waits for a whole log line containing `ready`. port() is
   // 0 for these.
