@@ -124,6 +124,9 @@ for _ in 1 2 3 4 5; do
 done
 startup_ms=$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 3p)
 
+echo "== one Telegram turn through the bridge ==" >&2
+"$build/tests/telegram_latency" --turns=300 | tee "$out/telegram.txt" >&2
+
 if command -v gnuplot >/dev/null; then
   grep -v RESULT "$out/memory.csv" >"$out/memory_points.csv"
   gnuplot <<GNUPLOT
@@ -162,4 +165,5 @@ for label in h2load_echo h2load_get_session; do
 done
 printf '%-26s %10s\n' "bytes per idle session" "$(sed -n 's/^RESULT.*bytes_per_session=\([0-9]*\).*/\1/p' "$out/memory.csv")"
 printf '%-26s %10s\n' "startup with check (ms)" "$startup_ms"
+sed -n 's/^ *turns [0-9]* *mean/Telegram turn (ms): mean/p' "$out/telegram.txt"
 echo "(CSV and plot: $out/scaling.csv, $out/memory.csv, $out/scaling.png)"

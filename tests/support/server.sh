@@ -2,11 +2,25 @@
 # `trap cleanup EXIT`.
 
 server_pid=
+bridge_pid=
 
-# Stops the server if it is still running and removes $work.
+# Stops the server and the bridge if they are still running and removes $work.
 cleanup() {
+  [ -n "$bridge_pid" ] && kill "$bridge_pid" 2>/dev/null && wait "$bridge_pid" 2>/dev/null
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
+}
+
+# wait_for_port_file PORT_FILE LOG: waits up to 10 s for PORT_FILE; if it
+# does not appear, prints LOG and exits 1.
+wait_for_port_file() {
+  for _ in $(seq 1 100); do
+    [ -s "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "FAIL: $(basename "$1" .port) did not start"
+  cat "$2"
+  exit 1
 }
 
 #
@@ -19,11 +33,15 @@ start_server() {
   shift
   "$@" 2>"$work/server.log" &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    [ -s "$port_file" ] && return 0
-    sleep 0.1
-  done
-  echo "FAIL: server did not start"
-  cat "$work/server.log"
-  exit 1
+  wait_for_port_file "$port_file" "$work/server.log"
+}
+
+# start_bridge PORT_FILE COMMAND...: the same for a chat bridge, with
+# stderr in $work/bridge.log and its pid in bridge_pid.
+start_bridge() {
+  local port_file=$1
+  shift
+  "$@" 2>"$work/bridge.log" &
+  bridge_pid=$!
+  wait_for_port_file "$port_file" "$work/bridge.log"
 }
