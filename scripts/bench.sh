@@ -32,7 +32,7 @@ trap cleanup EXIT
 
 start_server() {  # start_server FLAGS...: sets $port (gRPC) and $http_port
   rm -f "$out/port" "$out/http_port"
-  "$build/service/backchat_server" --dialogs=dialogs --port=0 --port_file="$out/port" \
+  "$build/service/backchat_server" --plaintext --rate_limit_per_second=0 --dialogs=dialogs --port=0 --port_file="$out/port" \
     --http_port=0 --http_port_file="$out/http_port" \
     --serve_echo --max_sessions=100000000 "$@" 2>"$out/server.log" &
   server_pid=$!
@@ -115,7 +115,7 @@ startups=()
 for _ in 1 2 3 4 5; do
   rm -f "$out/port"
   begin=$(date +%s%N)
-  "$build/service/backchat_server" --dialogs=dialogs --store=memory --port=0 \
+  "$build/service/backchat_server" --plaintext --rate_limit_per_second=0 --dialogs=dialogs --store=memory --port=0 \
     --port_file="$out/port" 2>/dev/null &
   pid=$!
   while [ ! -s "$out/port" ]; do sleep 0.005; done

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p data
-exec "${BUILD_DIR:-build}/service/backchat_server" --dialogs=dialogs \
+exec "${BUILD_DIR:-build}/service/backchat_server" --plaintext --dialogs=dialogs \
   --store=sqlite --sqlite_path=data/backchat.db \
   --address=127.0.0.1 --port="${PORT:-50051}" \
   --http_port="${HTTP_PORT:-8080}" --web_dir="${BUILD_DIR:-build}/web" "$@"

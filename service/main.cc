@@ -1,7 +1,9 @@
 // backchat_server: serves the triage API for the dialogs in a directory.
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
+#include <optional>
 #include <fstream>
 #include <iostream>
 
@@ -15,7 +17,14 @@
 #include "absl/time/time.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
+#include "service/common/flag_sources.h"
 #include "service/common/port_file.h"
+#include "service/observability/access_log.h"
+#include "service/observability/metrics.h"
+#include "service/security/api_keys.h"
+#include "service/security/client_limits.h"
+#include "service/security/tls_files.h"
+#include "service/api/store_probe.h"
 #include "service/engine/dialog_registry.h"
 #include "service/http/http_server.h"
 #include "service/http/web_gateway.h"
@@ -67,6 +76,36 @@ ABSL_FLAG(int64_t, http_max_body_bytes, 64 * 1024,
           "Largest HTTP request body accepted (larger: 413).");
 ABSL_FLAG(int, http_max_connections, 256,
           "Most open HTTP connections (more: 503).");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain for TLS on the gRPC and HTTP listeners.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA that client certificates are verified against (asked for, "
+          "not required, except by --admin_require_client_cert).");
+ABSL_FLAG(bool, admin_require_client_cert, false,
+          "Admin calls also need a verified client certificate (needs "
+          "--tls_client_ca_file).");
+ABSL_FLAG(bool, plaintext, false,
+          "Serve without TLS. Only for local use (the quick start); logged as a "
+          "warning. Without it, --tls_cert_file and --tls_key_file are required.");
+ABSL_FLAG(std::string, admin_keys_file, "",
+          "API keys for admin calls and /metrics: lines of NAME SCOPES KEY "
+          "(reloaded on SIGHUP). Without it admin calls are refused.");
+ABSL_FLAG(double, rate_limit_per_second, 20,
+          "Calls per second each client address may make on average (0: no "
+          "limits).");
+ABSL_FLAG(double, rate_limit_burst, 40, "Calls a client may make at once.");
+ABSL_FLAG(std::vector<std::string>, rate_limit_exempt, {},
+          "Comma-separated client addresses never limited: the chat bridges, "
+          "which carry many people's conversations from one address.");
+ABSL_FLAG(int, sessions_per_minute_per_client, 30,
+          "Conversations one client address may start per minute (0: no cap).");
+ABSL_FLAG(int, max_message_bytes, 64 * 1024, "Largest gRPC request accepted.");
+ABSL_FLAG(int, max_concurrent_streams, 100, "gRPC calls in flight per connection.");
+ABSL_FLAG(std::string, access_log, "",
+          "One JSON line per call: a file to append to, - for stderr, empty for none.");
+ABSL_FLAG(absl::Duration, health_check_interval, absl::Seconds(5),
+          "How often the session store is probed for the health service.");
 
 namespace {
 
@@ -98,7 +137,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Serves BackChat's triage API over gRPC.\n"
       "  backchat_server --dialogs=dialogs --port=50051");
-  absl::ParseCommandLine(argc, argv);
+  // Config file (--flagfile), then BACKCHAT_* variables, then the command line.
+  std::vector<std::string> arguments = backchat::ArgumentsWithEnvironment(argc, argv);
+  std::vector<char*> arg_pointers;
+  for (std::string& argument : arguments) arg_pointers.push_back(argument.data());
+  absl::ParseCommandLine(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   // Abseil's mutex deadlock detector, on in Debian's build, costs a graph
   // lookup on every lock (1-2% of the server's CPU, by perf); the locks here
   // are leaf locks that never nest.
@@ -122,6 +165,59 @@ int main(int argc, char** argv) {
     return Fail("--http_max_body_bytes must be at least 1024 and "
                 "--http_max_connections at least 1");
   }
+  // Transport security: TLS from files, or plaintext only when asked for.
+  std::optional<backchat::security::TlsMaterial> tls;
+  if (!absl::GetFlag(FLAGS_tls_cert_file).empty() || !absl::GetFlag(FLAGS_tls_key_file).empty()) {
+    auto material = backchat::security::ReadTlsFiles({absl::GetFlag(FLAGS_tls_cert_file),
+                                                     absl::GetFlag(FLAGS_tls_key_file),
+                                                     absl::GetFlag(FLAGS_tls_client_ca_file)});
+    if (!material.ok()) return Fail(std::string(material.status().message()));
+    tls = *std::move(material);
+  } else if (!absl::GetFlag(FLAGS_plaintext)) {
+    return Fail("give --tls_cert_file and --tls_key_file, or --plaintext to serve "
+                "without TLS (for local use only)");
+  }
+  if (absl::GetFlag(FLAGS_admin_require_client_cert) &&
+      (!tls.has_value() || tls->client_ca.empty())) {
+    return Fail("--admin_require_client_cert needs TLS with --tls_client_ca_file");
+  }
+  std::unique_ptr<backchat::security::ApiKeyring> keys =
+      std::make_unique<backchat::security::ApiKeyring>();
+  if (!absl::GetFlag(FLAGS_admin_keys_file).empty()) {
+    auto loaded = backchat::security::ApiKeyring::Load(absl::GetFlag(FLAGS_admin_keys_file));
+    if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
+    keys = *std::move(loaded);
+  }
+  if (absl::GetFlag(FLAGS_max_message_bytes) < 1024 ||
+      absl::GetFlag(FLAGS_max_concurrent_streams) < 1 ||
+      absl::GetFlag(FLAGS_rate_limit_per_second) < 0 || absl::GetFlag(FLAGS_rate_limit_burst) < 1 ||
+      absl::GetFlag(FLAGS_health_check_interval) <= absl::ZeroDuration()) {
+    return Fail("--max_message_bytes must be at least 1024, --max_concurrent_streams and "
+                "--rate_limit_burst at least 1, --rate_limit_per_second at least 0, and "
+                "--health_check_interval positive");
+  }
+  std::unique_ptr<backchat::observability::AccessLog> access_log;
+  if (!absl::GetFlag(FLAGS_access_log).empty()) {
+    auto opened = backchat::observability::AccessLog::Open(absl::GetFlag(FLAGS_access_log));
+    if (!opened.ok()) return Fail(std::string(opened.status().message()));
+    access_log = *std::move(opened);
+  }
+  backchat::observability::Metrics metrics;
+  backchat::security::ClientLimitOptions limits;
+  limits.calls_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  limits.burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  limits.sessions_per_minute = absl::GetFlag(FLAGS_sessions_per_minute_per_client);
+  limits.exempt = absl::GetFlag(FLAGS_rate_limit_exempt);
+  backchat::security::ClientLimiter limiter(limits);
+  std::atomic<bool> healthy{true};
+  backchat::api::ServerGuards guards;
+  guards.limiter = &limiter;
+  guards.keys = keys.get();
+  guards.metrics = &metrics;
+  guards.access_log = access_log.get();
+  guards.admin_requires_client_cert = absl::GetFlag(FLAGS_admin_require_client_cert);
+  guards.healthy = &healthy;
+
   const absl::Duration idle = absl::GetFlag(FLAGS_session_idle_timeout);
   if (idle <= absl::ZeroDuration()) {
     return Fail("--session_idle_timeout must be positive, e.g. 30m");
@@ -162,6 +258,8 @@ int main(int argc, char** argv) {
   }
   backchat::api::Conversations conversations(dialogs->get(), sessions->get(),
                                              records->get());
+  conversations.set_metrics(&metrics);
+  metrics.SetLiveSessions([store = sessions->get()] { return store->LiveSessions(); });
 
   // Block the signals we handle before gRPC starts its threads, so that
   // they inherit the mask and only sigwait below receives them.
@@ -176,9 +274,26 @@ int main(int argc, char** argv) {
   options.address = absl::GetFlag(FLAGS_address);
   options.port = port;
   options.serve_echo = absl::GetFlag(FLAGS_serve_echo);
-  auto server = backchat::api::BackchatServer::Start(options, &conversations,
-                                                     dialogs->get(), records->get());
+  if (tls.has_value()) options.credentials = backchat::security::GrpcServerCredentials(*tls);
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.guards = guards;
+  auto server = backchat::api::BackchatServer::Start(options, &conversations, dialogs->get(),
+                                                     sessions->get(), records->get());
   if (!server.ok()) return Fail(std::string(server.status().message()));
+  if (!tls.has_value()) {
+    std::cerr << "backchat_server: warning: serving without TLS (--plaintext): for local "
+                 "use only"
+              << std::endl;
+  }
+  if (keys->size() == 0) {
+    std::cerr << "backchat_server: no admin API keys (--admin_keys_file): admin calls and "
+                 "/metrics are refused"
+              << std::endl;
+  }
+  // The health service follows the session store.
+  backchat::api::StoreProbe probe(sessions->get(), server->get(), &healthy,
+                             absl::GetFlag(FLAGS_health_check_interval));
 
   std::cerr << "backchat_server: listening on " << options.address << ":"
             << (*server)->port() << " ("
@@ -195,13 +310,18 @@ int main(int argc, char** argv) {
       assets = backchat::http::WebAssets();
     }
     gateway = std::make_unique<backchat::http::WebGateway>(
-        &conversations, *std::move(cors), *std::move(assets));
+        &conversations, *std::move(cors), *std::move(assets), &guards);
     backchat::http::HttpServerOptions http_options;
     http_options.address = options.address;
     http_options.port = http_port;
     http_options.max_body_bytes =
         static_cast<size_t>(absl::GetFlag(FLAGS_http_max_body_bytes));
     http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    if (tls.has_value()) {
+      auto context = backchat::security::HttpTlsContext(*tls);
+      if (!context.ok()) return Fail(std::string(context.status().message()));
+      http_options.tls = *std::move(context);
+    }
     auto started = backchat::http::HttpServer::Start(
         http_options, [g = gateway.get()](const backchat::http::HttpRequest& request,
                                           backchat::http::HttpResponse* response) {
@@ -228,9 +348,15 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "backchat_server: " << reloaded.message() << std::endl;
     }
+    const absl::Status keys_reloaded = keys->Reload();
+    std::cerr << "backchat_server: "
+              << (keys_reloaded.ok() ? absl::StrCat("admin API keys: ", keys->size())
+                                     : std::string(keys_reloaded.message()))
+              << std::endl;
   }
   std::cerr << "backchat_server: " << strsignal(signal_number)
             << " received, shutting down" << std::endl;
+  probe.Stop();
   if (http_server != nullptr) http_server->Shutdown();
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();

@@ -24,9 +24,30 @@ void DescribeDialogs(const engine::DialogRegistry& dialogs,
   }
 }
 
+absl::Status AdminService::Authorize(grpc::CallbackServerContext* context,
+                                     absl::string_view scope) const {
+  if (guards_->admin_requires_client_cert &&
+      (context->auth_context() == nullptr || !context->auth_context()->IsPeerAuthenticated())) {
+    return absl::UnauthenticatedError(
+        "admin calls need a verified TLS client certificate (--admin_require_client_cert)");
+  }
+  static const security::ApiKeyring* const kNoKeys = new security::ApiKeyring();
+  const auto& metadata = context->client_metadata();
+  const auto found = metadata.find("authorization");
+  const absl::string_view authorization =
+      found == metadata.end() ? absl::string_view()
+                              : absl::string_view(found->second.data(), found->second.size());
+  return (guards_->keys != nullptr ? guards_->keys : kNoKeys)
+      ->Authorize(authorization, scope)
+      .status();
+}
+
 grpc::ServerUnaryReactor* AdminService::ReloadDialogs(
     grpc::CallbackServerContext* context, const av1::ReloadDialogsRequest*,
     av1::ReloadDialogsResponse* response) {
+  if (absl::Status denied = Authorize(context, "dialogs"); !denied.ok()) {
+    return FinishWith(context, denied);
+  }
   const absl::Status status = dialogs_->Reload();
   if (status.ok()) DescribeDialogs(*dialogs_, response->mutable_dialogs());
   return FinishWith(context, status);
@@ -35,6 +56,9 @@ grpc::ServerUnaryReactor* AdminService::ReloadDialogs(
 grpc::ServerUnaryReactor* AdminService::ListDialogs(
     grpc::CallbackServerContext* context, const av1::ListDialogsRequest*,
     av1::ListDialogsResponse* response) {
+  if (absl::Status denied = Authorize(context, "dialogs"); !denied.ok()) {
+    return FinishWith(context, denied);
+  }
   DescribeDialogs(*dialogs_, response->mutable_dialogs());
   return FinishWith(context, absl::OkStatus());
 }
@@ -50,6 +74,9 @@ absl::Status NoRecords() {
 grpc::ServerUnaryReactor* AdminService::ListRecords(
     grpc::CallbackServerContext* context, const av1::ListRecordsRequest* request,
     av1::ListRecordsResponse* response) {
+  if (absl::Status denied = Authorize(context, "records"); !denied.ok()) {
+    return FinishWith(context, denied);
+  }
   if (records_ == nullptr) return FinishWith(context, NoRecords());
   if (request->page_size() < 0 || request->page_size() > 1000) {
     return FinishWith(context, absl::InvalidArgumentError("page_size: must be 0 to 1000"));
@@ -113,7 +140,10 @@ class ExportWriter final : public grpc::ServerWriteReactor<av1::ExportRecordsRes
 }  // namespace
 
 grpc::ServerWriteReactor<av1::ExportRecordsResponse>* AdminService::ExportRecords(
-    grpc::CallbackServerContext*, const av1::ExportRecordsRequest* request) {
+    grpc::CallbackServerContext* context, const av1::ExportRecordsRequest* request) {
+  if (absl::Status denied = Authorize(context, "records"); !denied.ok()) {
+    return new ExportWriter(denied, "", "", 0);
+  }
   if (records_ == nullptr) return new ExportWriter(NoRecords(), "", "", 0);
   if (request->format() != av1::EXPORT_FORMAT_JSON_LINES &&
       request->format() != av1::EXPORT_FORMAT_FHIR_R4) {
@@ -131,6 +161,31 @@ grpc::ServerWriteReactor<av1::ExportRecordsResponse>* AdminService::ExportRecord
       json_lines ? records::RecordsAsJsonLines(*records)
                  : records::RecordsAsFhirBundle(*records, *dialogs_),
       static_cast<int>(records->size()));
+}
+
+grpc::ServerUnaryReactor* AdminService::DeleteSession(grpc::CallbackServerContext* context,
+                                                      const av1::DeleteSessionRequest* request,
+                                                      av1::DeleteSessionResponse*) {
+  if (absl::Status denied = Authorize(context, "privacy"); !denied.ok()) {
+    return FinishWith(context, denied);
+  }
+  if (request->session_id().empty()) {
+    return FinishWith(context, absl::InvalidArgumentError("session_id: required"));
+  }
+  return FinishWith(context, sessions_->Delete(request->session_id()));
+}
+
+grpc::ServerUnaryReactor* AdminService::DeleteRecord(grpc::CallbackServerContext* context,
+                                                     const av1::DeleteRecordRequest* request,
+                                                     av1::DeleteRecordResponse*) {
+  if (absl::Status denied = Authorize(context, "privacy"); !denied.ok()) {
+    return FinishWith(context, denied);
+  }
+  if (records_ == nullptr) return FinishWith(context, NoRecords());
+  if (request->record_id().empty()) {
+    return FinishWith(context, absl::InvalidArgumentError("record_id: required"));
+  }
+  return FinishWith(context, records_->Delete(request->record_id()));
 }
 
 }  // namespace backchat::api

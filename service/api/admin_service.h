@@ -3,16 +3,20 @@
 #define BACKCHAT_SERVICE_API_ADMIN_SERVICE_H_
 
 #include "backchat/admin/v1/admin.grpc.pb.h"
+#include "service/api/server_guards.h"
 #include "service/engine/dialog_registry.h"
+#include "service/store/session_store.h"
 #include "service/records/record_store.h"
 
 namespace backchat::api {
 
 class AdminService final : public admin::v1::AdminService::CallbackService {
  public:
-  // Does not own `dialogs` or `records` (which may be null: no records).
-  AdminService(engine::DialogRegistry* dialogs, records::RecordStore* records)
-      : dialogs_(dialogs), records_(records) {}
+  // Does not own its arguments; `records` may be null (no records).
+  // `guards` holds the API keys every call is checked against.
+  AdminService(engine::DialogRegistry* dialogs, records::RecordStore* records,
+               store::SessionStore* sessions, const ServerGuards* guards)
+      : dialogs_(dialogs), records_(records), sessions_(sessions), guards_(guards) {}
 
   grpc::ServerUnaryReactor* ReloadDialogs(
       grpc::CallbackServerContext* context,
@@ -29,10 +33,24 @@ class AdminService final : public admin::v1::AdminService::CallbackService {
   grpc::ServerWriteReactor<admin::v1::ExportRecordsResponse>* ExportRecords(
       grpc::CallbackServerContext* context,
       const admin::v1::ExportRecordsRequest* request) override;
+  grpc::ServerUnaryReactor* DeleteSession(
+      grpc::CallbackServerContext* context,
+      const admin::v1::DeleteSessionRequest* request,
+      admin::v1::DeleteSessionResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteRecord(
+      grpc::CallbackServerContext* context,
+      const admin::v1::DeleteRecordRequest* request,
+      admin::v1::DeleteRecordResponse* response) override;
 
  private:
+  // OK if the call carries a key with `scope` (and, if required, a
+  // verified client certificate).
+  absl::Status Authorize(grpc::CallbackServerContext* context, absl::string_view scope) const;
+
   engine::DialogRegistry* dialogs_;
   records::RecordStore* records_;
+  store::SessionStore* sessions_;
+  const ServerGuards* guards_;
 };
 
 // Describes every dialog the registry serves now.

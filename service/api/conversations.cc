@@ -118,6 +118,15 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   }
 }
 
+absl::Status Conversations::CountStoreError(absl::Status status) {
+  if (metrics_ != nullptr &&
+      (absl::IsUnavailable(status) || absl::IsInternal(status) || absl::IsDataLoss(status) ||
+       absl::IsDeadlineExceeded(status) || absl::IsUnknown(status))) {
+    metrics_->StoreError();
+  }
+  return status;
+}
+
 absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
   if (id.empty()) {
     return absl::InvalidArgumentError("session_id: required");
@@ -127,12 +136,14 @@ absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
         "session_id: must be the 32 hexadecimal characters StartSession "
         "returned");
   }
-  return sessions_->Load(id);
+  absl::StatusOr<Session> session = sessions_->Load(id);
+  if (!session.ok()) CountStoreError(session.status());
+  return session;
 }
 
 absl::Status Conversations::Save(Session* session) {
   session->updated = clock_();
-  return sessions_->Update(session);
+  return CountStoreError(sessions_->Update(session));
 }
 
 absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
@@ -154,7 +165,8 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
   session.state = engine::NewSessionState(*language.dialog);
   session.dialog = std::move(language.dialog);
   session.created = session.updated = clock_();
-  BACKCHAT_RETURN_IF_ERROR(sessions_->Create(session));
+  BACKCHAT_RETURN_IF_ERROR(CountStoreError(sessions_->Create(session)));
+  if (metrics_ != nullptr) metrics_->ConversationStarted();
   BuildTurn(session, "", turn);
   return absl::OkStatus();
 }
@@ -207,6 +219,10 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
       engine::ApplyAnswerAt(dialog, step, step.question, options, &session.state));
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   const engine::Step next = BuildTurn(session, "", turn);
+  if (metrics_ != nullptr) {
+    metrics_->Turn();
+    if (next.finished) metrics_->ConversationFinished(turn->outcome().level());
+  }
   if (next.finished) Record(session, next);
   return absl::OkStatus();
 }

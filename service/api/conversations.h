@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "backchat/triage/v1/triage.pb.h"
 #include "service/engine/dialog_registry.h"
+#include "service/observability/metrics.h"
 #include "service/records/record_store.h"
 #include "service/store/session_store.h"
 
@@ -42,7 +43,14 @@ class Conversations {
   absl::Status Restart(const triage::v1::RestartSessionRequest& request,
                        triage::v1::Turn* turn);
 
+  // Counts conversations started and finished, turns, and store errors
+  // into `metrics` (not owned; null: nothing counted). Call before serving.
+  void set_metrics(observability::Metrics* metrics) { metrics_ = metrics; }
+
  private:
+  // Counts `status` as a store error when the store failed (not for
+  // NOT_FOUND or ABORTED, which are answers), and returns it.
+  absl::Status CountStoreError(absl::Status status);
   absl::StatusOr<store::Session> LoadSession(absl::string_view session_id);
   absl::Status Save(store::Session* session);
   void Record(const store::Session& session, const engine::Step& outcome);
@@ -51,6 +59,7 @@ class Conversations {
   store::SessionStore* sessions_;
   records::RecordStore* records_;
   std::function<absl::Time()> clock_;
+  observability::Metrics* metrics_ = nullptr;
 };
 
 // True for a syntactically valid BCP-47 language tag ("en", "es-MX",

@@ -26,21 +26,31 @@ class EchoService final : public bench::v1::EchoService::CallbackService {
 
 absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
     const ServerOptions& options, Conversations* conversations,
-    engine::DialogRegistry* dialogs, records::RecordStore* records) {
+    engine::DialogRegistry* dialogs, store::SessionStore* sessions,
+    records::RecordStore* records) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<BackchatServer> server(new BackchatServer());
-  server->service_ = std::make_unique<TriageService>(conversations);
-  server->admin_ = std::make_unique<AdminService>(dialogs, records);
+  server->guards_ = options.guards;
+  server->service_ = std::make_unique<TriageService>(conversations, &server->guards_);
+  server->admin_ =
+      std::make_unique<AdminService>(dialogs, records, sessions, &server->guards_);
   const std::string target = absl::StrCat(
       options.address.find(':') != std::string::npos
           ? absl::StrCat("[", options.address, "]")
           : options.address,
       ":", options.port);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(
+      target,
+      options.credentials != nullptr ? options.credentials : grpc::InsecureServerCredentials(),
+      &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  observers.push_back(std::make_unique<CallObserverFactory>(&server->guards_));
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
   if (options.serve_echo) {
@@ -68,5 +78,11 @@ void BackchatServer::Shutdown(absl::Duration grace) {
 }
 
 void BackchatServer::Wait() { server_->Wait(); }
+
+void BackchatServer::SetServing(bool serving) {
+  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+    health->SetServingStatus(serving);
+  }
+}
 
 }  // namespace backchat::api

@@ -8,8 +8,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "service/api/admin_service.h"
+#include "service/api/call_observer.h"
 #include "service/api/conversations.h"
 #include "service/api/triage_service.h"
 
@@ -21,6 +23,14 @@ struct ServerOptions {
   int port = 50051;
   // Also serve backchat.bench.v1.EchoService (for the benchmark).
   bool serve_echo = false;
+  // TLS (see security/tls_files.h), or plaintext when null.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Largest request accepted (larger: RESOURCE_EXHAUSTED).
+  int max_receive_message_bytes = 64 * 1024;
+  // Calls in flight on one connection.
+  int max_concurrent_streams = 100;
+  // Limits, keys, metrics and the access log; members may be null.
+  ServerGuards guards;
 };
 
 // Owns the gRPC server and the service objects; does not own
@@ -29,9 +39,11 @@ struct ServerOptions {
 class BackchatServer {
  public:
   // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
+  // `sessions` is the store behind `conversations` (for admin deletes).
   static absl::StatusOr<std::unique_ptr<BackchatServer>> Start(
       const ServerOptions& options, Conversations* conversations,
-      engine::DialogRegistry* dialogs, records::RecordStore* records = nullptr);
+      engine::DialogRegistry* dialogs, store::SessionStore* sessions,
+      records::RecordStore* records = nullptr);
 
   ~BackchatServer();
 
@@ -41,9 +53,13 @@ class BackchatServer {
   void Shutdown(absl::Duration grace);
   // Blocks until Shutdown has finished.
   void Wait();
+  // What the standard health service reports for the server as a whole
+  // (""): SERVING or NOT_SERVING.
+  void SetServing(bool serving);
 
  private:
   BackchatServer() = default;
+  ServerGuards guards_;
   std::unique_ptr<TriageService> service_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Service> echo_;

@@ -17,41 +17,64 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+template <typename Op>
+grpc::ServerUnaryReactor* TriageService::Admitted(grpc::CallbackServerContext* context,
+                                                  bool starts_session, Op op) {
+  absl::Duration retry_after;
+  const absl::Status admitted =
+      guards_->AdmitPatientCall(context->peer(), starts_session, &retry_after);
+  if (!admitted.ok()) {
+    // gRPC's own retry hint, and the seconds for people reading it.
+    context->AddTrailingMetadata("grpc-retry-pushback-ms",
+                                 std::to_string(absl::ToInt64Milliseconds(retry_after)));
+    context->AddTrailingMetadata("retry-after",
+                                 std::to_string(absl::ToInt64Seconds(retry_after)));
+    return FinishWith(context, admitted);
+  }
+  return FinishWith(context, op());
+}
+
 grpc::ServerUnaryReactor* TriageService::StartSession(
     grpc::CallbackServerContext* context,
     const tv1::StartSessionRequest* request,
     tv1::StartSessionResponse* response) {
-  return FinishWith(context,
-                conversations_->Start(*request, response->mutable_turn()));
+  return Admitted(context, true, [&] {
+    return conversations_->Start(*request, response->mutable_turn());
+  });
 }
 
 grpc::ServerUnaryReactor* TriageService::SubmitAnswer(
     grpc::CallbackServerContext* context,
     const tv1::SubmitAnswerRequest* request,
     tv1::SubmitAnswerResponse* response) {
-  return FinishWith(context,
-                conversations_->Answer(*request, response->mutable_turn()));
+  return Admitted(context, false, [&] {
+    return conversations_->Answer(*request, response->mutable_turn());
+  });
 }
 
 grpc::ServerUnaryReactor* TriageService::GetSession(
     grpc::CallbackServerContext* context, const tv1::GetSessionRequest* request,
     tv1::GetSessionResponse* response) {
-  return FinishWith(context, conversations_->Get(*request, response->mutable_turn()));
+  return Admitted(context, false, [&] {
+    return conversations_->Get(*request, response->mutable_turn());
+  });
 }
 
 grpc::ServerUnaryReactor* TriageService::GoBack(
     grpc::CallbackServerContext* context, const tv1::GoBackRequest* request,
     tv1::GoBackResponse* response) {
-  return FinishWith(context,
-                conversations_->GoBack(*request, response->mutable_turn()));
+  return Admitted(context, false, [&] {
+    return conversations_->GoBack(*request, response->mutable_turn());
+  });
 }
 
 grpc::ServerUnaryReactor* TriageService::RestartSession(
     grpc::CallbackServerContext* context,
     const tv1::RestartSessionRequest* request,
     tv1::RestartSessionResponse* response) {
-  return FinishWith(context,
-                conversations_->Restart(*request, response->mutable_turn()));
+  return Admitted(context, false, [&] {
+    return conversations_->Restart(*request, response->mutable_turn());
+  });
 }
 
 }  // namespace backchat::api

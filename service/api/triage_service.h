@@ -7,15 +7,17 @@
 
 #include "backchat/triage/v1/triage.grpc.pb.h"
 #include "service/api/conversations.h"
+#include "service/api/server_guards.h"
 
 namespace backchat::api {
 
 class TriageService final
     : public triage::v1::TriageService::CallbackService {
  public:
-  // Does not own `conversations`.
-  explicit TriageService(Conversations* conversations)
-      : conversations_(conversations) {}
+  // Does not own its arguments. Every call is first admitted by
+  // `guards` (per-client limits).
+  TriageService(Conversations* conversations, const ServerGuards* guards)
+      : conversations_(conversations), guards_(guards) {}
 
   grpc::ServerUnaryReactor* StartSession(
       grpc::CallbackServerContext* context,
@@ -39,7 +41,14 @@ class TriageService final
       triage::v1::RestartSessionResponse* response) override;
 
  private:
+  // Runs `op` if the client is within its limits; otherwise finishes with
+  // RESOURCE_EXHAUSTED and gRPC's retry pushback.
+  template <typename Op>
+  grpc::ServerUnaryReactor* Admitted(grpc::CallbackServerContext* context,
+                                     bool starts_session, Op op);
+
   Conversations* conversations_;
+  const ServerGuards* guards_;
 };
 
 // absl and gRPC share the canonical code numbers.

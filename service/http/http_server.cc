@@ -6,6 +6,8 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,38 +48,112 @@ Wait WaitFor(int fd, short events, int stop_fd, absl::Time deadline) {
   }
 }
 
-bool WriteAll(int fd, absl::string_view data, int stop_fd,
-              absl::Time deadline) {
-  while (!data.empty()) {
-    const ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      data.remove_prefix(static_cast<size_t>(n));
-      continue;
+// One connection's bytes, over TCP or TLS. The socket is non-blocking:
+// every operation is tried first, then waits (for reading, writing, or the
+// server's stop) until its deadline. Owns the socket.
+class Stream {
+ public:
+  Stream(int fd, int stop_fd, ssl_ctx_st* tls) : fd_(fd), stop_fd_(stop_fd) {
+    if (tls != nullptr) {
+      ssl_ = SSL_new(tls);
+      if (ssl_ != nullptr) SSL_set_fd(ssl_, fd_);
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (WaitFor(fd, POLLOUT, stop_fd, deadline) == Wait::kReady) continue;
+  }
+  ~Stream() {
+    if (ssl_ != nullptr) {
+      SSL_shutdown(ssl_);  // best effort: a close_notify, never waited for
+      SSL_free(ssl_);
+    }
+    close(fd_);
+  }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  bool tls() const { return ssl_ != nullptr; }
+
+  // The TLS handshake (nothing for plain TCP).
+  bool Handshake(absl::Time deadline) {
+    if (ssl_ == nullptr) return true;
+    while (true) {
+      const int result = SSL_accept(ssl_);
+      if (result == 1) return true;
+      if (!WaitForTls(result, deadline)) return false;
+    }
+  }
+
+  // Appends what is available to `buffer`. False on EOF, error, timeout or
+  // shutdown (the connection is then closed).
+  bool ReadSome(std::string* buffer, absl::Time deadline) {
+    // A stack chunk, appended: growing the string first would zero-fill
+    // 16 KiB per read (memset showed in perf).
+    char chunk[kReadChunk];
+    while (true) {
+      if (ssl_ != nullptr) {
+        const int n = SSL_read(ssl_, chunk, sizeof(chunk));
+        if (n > 0) {
+          buffer->append(chunk, static_cast<size_t>(n));
+          return true;
+        }
+        if (!WaitForTls(n, deadline)) return false;
+        continue;
+      }
+      const ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
+      if (n > 0) {
+        buffer->append(chunk, static_cast<size_t>(n));
+        return true;
+      }
+      if (n == 0) return false;
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+      if (WaitFor(fd_, POLLIN, stop_fd_, deadline) != Wait::kReady) return false;
+    }
+  }
+
+  bool WriteAll(absl::string_view data, absl::Time deadline) {
+    while (!data.empty()) {
+      if (ssl_ != nullptr) {
+        const int n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
+        if (n > 0) {
+          data.remove_prefix(static_cast<size_t>(n));
+        } else if (!WaitForTls(n, deadline)) {
+          return false;
+        }
+        continue;
+      }
+      const ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n > 0) {
+        data.remove_prefix(static_cast<size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+          WaitFor(fd_, POLLOUT, stop_fd_, deadline) == Wait::kReady) {
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  // After an SSL call returned `result` <= 0: waits for what TLS wants.
+  // False if the call failed for good, or the wait did.
+  bool WaitForTls(int result, absl::Time deadline) {
+    const int error = SSL_get_error(ssl_, result);
+    ERR_clear_error();
+    if (error == SSL_ERROR_WANT_READ) {
+      return WaitFor(fd_, POLLIN, stop_fd_, deadline) == Wait::kReady;
+    }
+    if (error == SSL_ERROR_WANT_WRITE) {
+      return WaitFor(fd_, POLLOUT, stop_fd_, deadline) == Wait::kReady;
     }
     return false;
   }
-  return true;
-}
 
-// Reads what is available into `buffer`. False on EOF, error, timeout or
-// shutdown (the connection is then closed).
-bool ReadSome(int fd, std::string* buffer, int stop_fd, absl::Time deadline) {
-  if (WaitFor(fd, POLLIN, stop_fd, deadline) != Wait::kReady) return false;
-  // A stack chunk, appended: growing the string first would zero-fill
-  // 16 KiB per read (memset showed in perf).
-  char chunk[kReadChunk];
-  ssize_t n;
-  do {
-    n = recv(fd, chunk, sizeof(chunk), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  buffer->append(chunk, static_cast<size_t>(n));
-  return true;
-}
+  const int fd_;
+  const int stop_fd_;
+  SSL* ssl_ = nullptr;
+};
 
 std::string PeerName(const sockaddr_storage& address) {
   char host[INET6_ADDRSTRLEN] = "?";
@@ -193,12 +269,13 @@ void HttpServer::AcceptLoop() {
       }
     }
     if (!admitted) {
-      WriteAll(fd,
-               SerializeResponse(
-                   PlainTextResponse(503, "too many connections; try again"),
-                   /*keep_alive=*/false),
-               stop_fd_, absl::Now() + absl::Seconds(1));
-      close(fd);
+      // Over TLS there is no handshake yet to answer in: just close.
+      Stream refused(fd, stop_fd_, nullptr);
+      if (options_.tls == nullptr) {
+        refused.WriteAll(SerializeResponse(PlainTextResponse(503, "too many connections; try again"),
+                                           /*keep_alive=*/false),
+                         absl::Now() + absl::Seconds(1));
+      }
       continue;
     }
     std::thread(&HttpServer::ServeConnection, this, fd, PeerName(peer))
@@ -207,12 +284,19 @@ void HttpServer::AcceptLoop() {
 }
 
 void HttpServer::ServeConnection(int fd, std::string peer) {
+  Serve(fd, std::move(peer));
+  absl::MutexLock lock(&mu_);
+  --open_connections_;
+}
+
+void HttpServer::Serve(int fd, std::string peer) {
+  Stream stream(fd, stop_fd_, options_.tls.get());
+  if (!stream.Handshake(absl::Now() + options_.request_timeout)) return;
   std::string buffer;
   bool keep_alive = true;
   while (keep_alive && !stopping_.load()) {
     // Wait for a request to start (idle), then for it to arrive whole.
-    if (buffer.empty() &&
-        !ReadSome(fd, &buffer, stop_fd_, absl::Now() + options_.idle_timeout)) {
+    if (buffer.empty() && !stream.ReadSome(&buffer, absl::Now() + options_.idle_timeout)) {
       break;
     }
     const absl::Time deadline = absl::Now() + options_.request_timeout;
@@ -221,34 +305,30 @@ void HttpServer::ServeConnection(int fd, std::string peer) {
     HeadParse head;
     while ((head = ParseRequestHead(buffer, options_.max_head_bytes, &request))
                .result == HeadParse::Result::kIncomplete) {
-      if (!ReadSome(fd, &buffer, stop_fd_, deadline)) {
+      if (!stream.ReadSome(&buffer, deadline)) {
         head.result = HeadParse::Result::kError;
         break;
       }
     }
     if (head.result == HeadParse::Result::kError) {
       if (head.error_status != 0) {
-        WriteAll(fd,
-                 SerializeResponse(
-                     PlainTextResponse(head.error_status, head.error), false),
-                 stop_fd_, absl::Now() + absl::Seconds(1));
+        stream.WriteAll(SerializeResponse(PlainTextResponse(head.error_status, head.error), false),
+                        absl::Now() + absl::Seconds(1));
       }
       break;
     }
     if (head.content_length > options_.max_body_bytes) {
-      WriteAll(fd,
-               SerializeResponse(
-                   PlainTextResponse(
-                       413, absl::StrCat("request body is longer than ",
-                                         options_.max_body_bytes, " bytes")),
-                   false),
-               stop_fd_, absl::Now() + absl::Seconds(1));
+      stream.WriteAll(SerializeResponse(PlainTextResponse(
+                                            413, absl::StrCat("request body is longer than ",
+                                                              options_.max_body_bytes, " bytes")),
+                                        false),
+                      absl::Now() + absl::Seconds(1));
       break;
     }
     const size_t request_bytes = head.head_bytes + head.content_length;
     bool complete = true;
     while (buffer.size() < request_bytes) {
-      if (!ReadSome(fd, &buffer, stop_fd_, deadline)) {
+      if (!stream.ReadSome(&buffer, deadline)) {
         complete = false;
         break;
       }
@@ -260,14 +340,11 @@ void HttpServer::ServeConnection(int fd, std::string peer) {
     HttpResponse response;
     handler_(request, &response);
     keep_alive = WantsKeepAlive(request) && !stopping_.load();
-    if (!WriteAll(fd, SerializeResponse(response, keep_alive), stop_fd_,
-                  absl::Now() + options_.request_timeout)) {
+    if (!stream.WriteAll(SerializeResponse(response, keep_alive),
+                         absl::Now() + options_.request_timeout)) {
       break;
     }
   }
-  close(fd);
-  absl::MutexLock lock(&mu_);
-  --open_connections_;
 }
 
 }  // namespace backchat::http

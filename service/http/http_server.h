@@ -16,6 +16,8 @@
 #include "absl/time/time.h"
 #include "service/http/http_message.h"
 
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+
 namespace backchat::http {
 
 struct HttpServerOptions {
@@ -29,6 +31,10 @@ struct HttpServerOptions {
   absl::Duration request_timeout = absl::Seconds(10);
   // A kept-alive connection with no request for this long is closed.
   absl::Duration idle_timeout = absl::Seconds(30);
+  // HTTPS with this context (certificate and key loaded, see
+  // security/tls_files.h); plain HTTP when null. The TLS handshake must
+  // finish within request_timeout.
+  std::shared_ptr<ssl_ctx_st> tls;
 };
 
 // Called once per well-formed request, on the connection's thread; must be
@@ -56,7 +62,8 @@ class HttpServer {
   HttpServer(HttpServerOptions options, HttpHandler handler)
       : options_(std::move(options)), handler_(std::move(handler)) {}
   void AcceptLoop();
-  void ServeConnection(int fd, std::string peer);
+  void ServeConnection(int fd, std::string peer);  // counts the connection
+  void Serve(int fd, std::string peer);
 
   const HttpServerOptions options_;
   const HttpHandler handler_;

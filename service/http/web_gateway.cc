@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/http/connect_protocol.h"
 #include "service/http/grpc_web_protocol.h"
@@ -163,9 +164,9 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 
 }  // namespace
 
-WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors,
-                       WebAssets assets)
-    : cors_(std::move(cors)), assets_(std::move(assets)) {
+WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
+                       const api::ServerGuards* guards)
+    : cors_(std::move(cors)), assets_(std::move(assets)), guards_(guards) {
   const std::string prefix(kServicePrefix);
   methods_[prefix + "StartSession"] =
       Bind<tv1::StartSessionRequest, tv1::StartSessionResponse>(
@@ -183,8 +184,47 @@ WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors,
           conversations, &api::Conversations::Restart);
 }
 
-void WebGateway::Handle(const HttpRequest& request,
-                        HttpResponse* response) const {
+void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
+  const absl::Time start = absl::Now();
+  Route(request, response);
+  if (guards_ == nullptr) return;
+  // Label by route, not by path: a client can make up any path.
+  const absl::string_view route =
+      methods_.contains(request.path) || request.path == "/healthz" ||
+              request.path == "/metrics"
+          ? absl::string_view(request.path)
+          : (request.method == "GET" || request.method == "HEAD") && response->status < 400
+                ? "static"
+                : "other";
+  const std::string status = absl::StrCat(response->status);
+  const absl::Duration latency = absl::Now() - start;
+  if (guards_->metrics != nullptr) guards_->metrics->RecordCall("http", route, status, latency);
+  if (guards_->access_log != nullptr) {
+    guards_->access_log->Write("http", route, status, latency, request.peer);
+  }
+}
+
+void WebGateway::ServeMetrics(const HttpRequest& request, HttpResponse* response) const {
+  static const security::ApiKeyring* const kNoKeys = new security::ApiKeyring();
+  const security::ApiKeyring* keys =
+      guards_ != nullptr && guards_->keys != nullptr ? guards_->keys : kNoKeys;
+  const absl::StatusOr<std::string> key = keys->Authorize(request.Header("authorization"), "metrics");
+  if (!key.ok()) {
+    *response = PlainTextResponse(absl::IsPermissionDenied(key.status()) ? 403 : 401,
+                                  key.status().message());
+    if (absl::IsUnauthenticated(key.status())) response->SetHeader("WWW-Authenticate", "Bearer");
+    return;
+  }
+  if (guards_->metrics == nullptr) {
+    *response = PlainTextResponse(404, "metrics are off");
+    return;
+  }
+  response->status = 200;
+  response->SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  response->body = guards_->metrics->Render();
+}
+
+void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const {
   if (request.method == "OPTIONS") {
     *response = cors_.Preflight(request);
     return;
@@ -203,7 +243,12 @@ void WebGateway::Handle(const HttpRequest& request,
               response);
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/healthz") {
-      *response = PlainTextResponse(200, "ok");
+      const bool healthy =
+          guards_ == nullptr || guards_->healthy == nullptr || guards_->healthy->load();
+      *response = healthy ? PlainTextResponse(200, "ok")
+                          : PlainTextResponse(503, "the session store is not answering");
+    } else if (request.path == "/metrics") {
+      ServeMetrics(request, response);
     } else if (!assets_.Serve(request, response)) {
       *response = PlainTextResponse(
           404,
@@ -268,6 +313,16 @@ void WebGateway::HandleRpc(const UnaryMethod* method,
                                 "\" is not supported; send identity")),
                response);
       response->SetHeader("Accept-Encoding", "identity");
+      return;
+    }
+  }
+  if (guards_ != nullptr) {
+    absl::Duration retry_after;
+    const absl::Status admitted = guards_->AdmitPatientCall(
+        request.peer, absl::EndsWith(request.path, "/StartSession"), &retry_after);
+    if (!admitted.ok()) {
+      RpcError(wire, admitted, response);
+      response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
       return;
     }
   }

@@ -7,7 +7,8 @@
 //   POST /backchat.triage.v1.TriageService/<Method>   the RPCs
 //   OPTIONS <any>                                     CORS preflight
 //   GET|HEAD /widget.js, /example/, ...               files from WebAssets
-//   GET /healthz                                      "ok" while serving
+//   GET /healthz                                      "ok" while the store answers
+//   GET /metrics                                      Prometheus text (API key, scope metrics)
 #ifndef BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 #define BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 
@@ -18,6 +19,7 @@
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "service/api/conversations.h"
+#include "service/api/server_guards.h"
 #include "service/http/cors_policy.h"
 #include "service/http/http_message.h"
 #include "service/http/web_assets.h"
@@ -37,19 +39,24 @@ struct UnaryMethod {
 // `conversations`, which must outlive it.
 class WebGateway {
  public:
-  WebGateway(api::Conversations* conversations, CorsPolicy cors,
-             WebAssets assets);
+  // `guards` (not owned; null: no limits, keys or metrics) admits every
+  // RPC, guards /metrics, and records every request.
+  WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
+             const api::ServerGuards* guards = nullptr);
 
   // An HttpHandler: never fails, answers every request (404, 405, 415, ...
-  // with a message that says what to send instead).
+  // with a message that says what to send instead), and records it.
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
  private:
+  void Route(const HttpRequest& request, HttpResponse* response) const;
+  void ServeMetrics(const HttpRequest& request, HttpResponse* response) const;
   void HandleRpc(const UnaryMethod* method, const HttpRequest& request,
                  HttpResponse* response) const;
 
   CorsPolicy cors_;
   WebAssets assets_;
+  const api::ServerGuards* guards_;
   // Keyed by path, "/backchat.triage.v1.TriageService/StartSession".
   absl::flat_hash_map<std::string, UnaryMethod> methods_;
 };

@@ -24,6 +24,8 @@ class RecordStore {
   virtual absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since,
                                                          size_t limit) = 0;
   // Deletes records finished before `cutoff`; returns how many.
+  // Removes one record at once (a person's request). NOT_FOUND if absent.
+  virtual absl::Status Delete(absl::string_view record_id) = 0;
   virtual absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) = 0;
 };
 

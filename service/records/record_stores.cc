@@ -10,6 +10,14 @@
 
 namespace backchat::records {
 
+namespace {
+
+absl::Status RecordNotFound(absl::string_view record_id) {
+  return absl::NotFoundError(absl::StrCat("record_id: no record \"", record_id, "\""));
+}
+
+}  // namespace
+
 // ----------------------------------------------------------------- memory
 
 absl::Status MemoryRecordStore::Append(const TriageRecord& record) {
@@ -40,6 +48,16 @@ absl::StatusOr<int64_t> MemoryRecordStore::DeleteFinishedBefore(absl::Time cutof
                                 }),
                  records_.end());
   return static_cast<int64_t>(was - records_.size());
+}
+
+absl::Status MemoryRecordStore::Delete(absl::string_view record_id) {
+  absl::MutexLock lock(&mu_);
+  const auto it = std::find_if(records_.begin(), records_.end(), [&](const TriageRecord& r) {
+    return r.record_id() == record_id;
+  });
+  if (it == records_.end()) return RecordNotFound(record_id);
+  records_.erase(it);
+  return absl::OkStatus();
 }
 
 // ----------------------------------------------------------------- SQLite
@@ -117,6 +135,22 @@ absl::StatusOr<int64_t> SqliteRecordStore::DeleteFinishedBefore(absl::Time cutof
   return static_cast<int64_t>(sqlite3_changes(db_));
 }
 
+absl::Status SqliteRecordStore::Delete(absl::string_view record_id) {
+  absl::MutexLock lock(&mu_);
+  sqlite3_stmt* remove = nullptr;
+  if (sqlite3_prepare_v2(db_, "DELETE FROM records WHERE id = ?1", -1, &remove, nullptr) !=
+      SQLITE_OK) {
+    return Error("cannot delete a record");
+  }
+  sqlite3_bind_text(remove, 1, record_id.data(), static_cast<int>(record_id.size()),
+                    SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(remove);
+  sqlite3_finalize(remove);
+  if (rc != SQLITE_DONE) return Error("cannot delete a record");
+  if (sqlite3_changes(db_) == 0) return RecordNotFound(record_id);
+  return absl::OkStatus();
+}
+
 // ------------------------------------------------------------------ Redis
 
 absl::Status RedisRecordStore::Append(const TriageRecord& record) {
@@ -156,6 +190,28 @@ absl::StatusOr<int64_t> RedisRecordStore::DeleteFinishedBefore(absl::Time cutoff
     return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
   }
   return static_cast<int64_t>((*reply)->integer);
+}
+
+absl::Status RedisRecordStore::Delete(absl::string_view record_id) {
+  // Members are whole records: find the one with this id, then remove it.
+  auto all = redis_.Command({"ZRANGE", key_, "0", "-1"});
+  if (!all.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", all.status().message()));
+  }
+  for (size_t i = 0; i < (*all)->elements; ++i) {
+    const redisReply* member = (*all)->element[i];
+    TriageRecord record;
+    if (!record.ParseFromArray(member->str, static_cast<int>(member->len)) ||
+        record.record_id() != record_id) {
+      continue;
+    }
+    auto removed = redis_.Command({"ZREM", key_, std::string(member->str, member->len)});
+    if (!removed.ok()) {
+      return absl::UnavailableError(absl::StrCat("record store: ", removed.status().message()));
+    }
+    return absl::OkStatus();
+  }
+  return RecordNotFound(record_id);
 }
 
 // ------------------------------------------------------------- opening

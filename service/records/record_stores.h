@@ -23,6 +23,7 @@ class MemoryRecordStore final : public RecordStore {
   absl::Status Append(const TriageRecord& record) override;
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
+  absl::Status Delete(absl::string_view record_id) override;
 
  private:
   absl::Mutex mu_;
@@ -39,6 +40,7 @@ class SqliteRecordStore final : public RecordStore {
   absl::Status Append(const TriageRecord& record) override;
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
+  absl::Status Delete(absl::string_view record_id) override;
 
  private:
   explicit SqliteRecordStore(std::shared_ptr<store::SqliteDatabase> database)
@@ -58,6 +60,7 @@ class RedisRecordStore final : public RecordStore {
   absl::Status Append(const TriageRecord& record) override;
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
+  absl::Status Delete(absl::string_view record_id) override;
 
  private:
   store::RedisConnection redis_;

@@ -81,6 +81,14 @@ absl::Status MemorySessionStore::Update(Session* session) {
   return absl::OkStatus();
 }
 
+absl::Status MemorySessionStore::Delete(absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  auto it = FindLive(id, options_.clock());
+  if (it == sessions_.end()) return SessionNotFound();
+  Erase(it);
+  return absl::OkStatus();
+}
+
 size_t MemorySessionStore::size() const {
   absl::MutexLock lock(&mu_);
   return sessions_.size();

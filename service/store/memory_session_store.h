@@ -32,6 +32,9 @@ class MemorySessionStore final : public SessionStore {
   absl::Status Create(const Session& session) override;
   absl::StatusOr<Session> Load(absl::string_view id) override;
   absl::Status Update(Session* session) override;
+  absl::Status Delete(absl::string_view id) override;
+  absl::Status Ping() override { return absl::OkStatus(); }
+  int64_t LiveSessions() override { return static_cast<int64_t>(size()); }
 
   size_t size() const;
 

@@ -122,4 +122,24 @@ absl::Status RedisSessionStore::Update(Session* session) {
   return absl::OkStatus();
 }
 
+absl::Status RedisSessionStore::Delete(absl::string_view id) {
+  auto reply = redis_.Command({"DEL", Key(id)});
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
+  }
+  if ((*reply)->type != REDIS_REPLY_INTEGER) {
+    return absl::UnavailableError("session store: unexpected reply from Redis");
+  }
+  if ((*reply)->integer == 0) return SessionNotFound();
+  return absl::OkStatus();
+}
+
+absl::Status RedisSessionStore::Ping() {
+  auto reply = redis_.Command({"PING"});
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace backchat::store

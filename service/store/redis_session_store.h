@@ -38,6 +38,8 @@ class RedisSessionStore final : public SessionStore {
   absl::Status Create(const Session& session) override;
   absl::StatusOr<Session> Load(absl::string_view id) override;
   absl::Status Update(Session* session) override;
+  absl::Status Delete(absl::string_view id) override;
+  absl::Status Ping() override;
 
  private:
   RedisStoreOptions options_;

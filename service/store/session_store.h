@@ -26,6 +26,16 @@ class SessionStore {
   // then increments session->version. ABORTED if another update came first
   // (load the session again and retry); NOT_FOUND if it is gone.
   virtual absl::Status Update(Session* session) = 0;
+
+  // Removes the session at once (a person's request to forget it).
+  // NOT_FOUND if it is not there.
+  virtual absl::Status Delete(absl::string_view id) = 0;
+
+  // OK if the store can serve now; what health checks report.
+  virtual absl::Status Ping() = 0;
+
+  // Sessions held now, for metrics; -1 if the store cannot say cheaply.
+  virtual int64_t LiveSessions() { return -1; }
 };
 
 }  // namespace backchat::store

@@ -199,6 +199,30 @@ absl::Status SqliteSessionStore::Update(Session* session) {
       "the session was changed by another request; fetch the session and retry");
 }
 
+absl::Status SqliteSessionStore::Delete(absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  Reset reset(delete_);
+  sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+  if (sqlite3_step(delete_) != SQLITE_DONE) return Error("cannot delete a session");
+  if (sqlite3_changes(database_->connection()) == 0) return SessionNotFound();
+  --count_;
+  return absl::OkStatus();
+}
+
+int64_t SqliteSessionStore::LiveSessions() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int64_t>(count_);
+}
+
+absl::Status SqliteSessionStore::Ping() {
+  absl::MutexLock lock(&mu_);
+  if (sqlite3_exec(database_->connection(), "SELECT 1 FROM sessions LIMIT 1", nullptr, nullptr,
+                   nullptr) != SQLITE_OK) {
+    return Error("cannot read the sessions table");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> SqliteSessionStore::DeleteExpired(int batch) {
   const int64_t cutoff = absl::ToUnixMicros(options_.clock() - options_.idle_timeout);
   absl::MutexLock lock(&mu_);

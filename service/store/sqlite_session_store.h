@@ -49,6 +49,9 @@ class SqliteSessionStore final : public SessionStore {
   absl::Status Create(const Session& session) override;
   absl::StatusOr<Session> Load(absl::string_view id) override;
   absl::Status Update(Session* session) override;
+  absl::Status Delete(absl::string_view id) override;
+  absl::Status Ping() override;
+  int64_t LiveSessions() override;
 
   // Deletes up to `batch` expired sessions; returns how many it deleted.
   absl::StatusOr<int> DeleteExpired(int batch);

@@ -80,6 +80,7 @@ class DialogReloadTest : public ::testing::Test {
 
   grpc::Status Reload(av1::ReloadDialogsResponse* response) {
     grpc::ClientContext context;
+    backchat::testing::AuthorizeAdmin(&context);
     return admin_->ReloadDialogs(&context, {}, response);
   }
 
@@ -141,6 +142,7 @@ TEST_F(DialogReloadTest, AnUnsafeDialogIsRefusedWithThePath) {
 
 TEST_F(DialogReloadTest, ListDialogsDescribesWhatIsServed) {
   grpc::ClientContext context;
+  backchat::testing::AuthorizeAdmin(&context);
   av1::ListDialogsResponse response;
   ASSERT_TRUE(admin_->ListDialogs(&context, {}, &response).ok());
   ASSERT_EQ(response.dialogs_size(), 1);

@@ -69,6 +69,7 @@ class RecordsTest : public ::testing::Test {
   // The whole exported file, its chunks joined; `chunks` counts them.
   av1::ExportRecordsResponse Export(av1::ExportFormat format, int* chunks = nullptr) {
     grpc::ClientContext context;
+    backchat::testing::AuthorizeAdmin(&context);
     av1::ExportRecordsRequest request;
     request.set_format(format);
     auto reader = admin_->ExportRecords(&context, request);
@@ -100,6 +101,7 @@ TEST_F(RecordsTest, AFinishedConversationWritesOneRecordOfIdsOnly) {
   ASSERT_EQ(outcome.outcome().level(), tv1::LEVEL_URGENT);
   Converse({}, "es");  // A second, SELF_CARE, in Spanish.
   grpc::ClientContext context;
+  backchat::testing::AuthorizeAdmin(&context);
   av1::ListRecordsResponse listed;
   ASSERT_TRUE(admin_->ListRecords(&context, {}, &listed).ok());
   ASSERT_EQ(listed.records_size(), 2);
@@ -173,6 +175,7 @@ TEST_F(RecordsTest, ALargeExportArrivesInChunks) {
 
 TEST_F(RecordsTest, ExportWithABadFormatIsInvalidArgument) {
   grpc::ClientContext context;
+  backchat::testing::AuthorizeAdmin(&context);
   auto reader = admin_->ExportRecords(&context, {});
   av1::ExportRecordsResponse chunk;
   EXPECT_FALSE(reader->Read(&chunk));

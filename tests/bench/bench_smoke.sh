@@ -6,7 +6,7 @@
 set -u
 server_bin=$1 load_bin=$2 source_dir=$3
 work=$(mktemp -d)
-"$server_bin" --dialogs="$source_dir/dialogs" --store=memory --serve_echo --port=0 \
+"$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --store=memory --serve_echo --port=0 \
   --port_file="$work/port" --http_port=0 --http_port_file="$work/http_port" \
   2>"$work/server.log" &
 pid=$!

@@ -20,7 +20,7 @@ check() {  # check NAME COMMAND...
   fi
 }
 
-start_server "$work/server.port" "$server_bin" --dialogs="$source_dir/dialogs" --store=memory \
+start_server "$work/server.port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --store=memory \
   --port=0 --port_file="$work/server.port"
 backchat="127.0.0.1:$(cat "$work/server.port")"
 mkdir -p "$work/data"

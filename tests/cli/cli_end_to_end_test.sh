@@ -23,7 +23,7 @@ check() {  # check NAME COMMAND... : passes when COMMAND succeeds
   fi
 }
 
-start_server "$work/port" "$server_bin" --dialogs="$source_dir/dialogs" --port=0 \
+start_server "$work/port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --port=0 \
   --sqlite_path="$work/sessions.db" --port_file="$work/port"
 addr="127.0.0.1:$(cat "$work/port")"
 cli() { "$cli_bin" --server="$addr" "$@"; }
@@ -109,7 +109,7 @@ check "server logs its shutdown" grep -q "stopped" "$work/server.log"
 mkdir "$work/bad"
 sed 's/question: "warning_signs" any_of: "both_legs"/question: "warning_signz" any_of: "both_legs"/' \
   "$source_dir/dialogs/back_pain.textproto" >"$work/bad/back_pain.textproto"
-"$server_bin" --dialogs="$work/bad" --port=0 2>"$work/bad.log"
+"$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$work/bad" --port=0 2>"$work/bad.log"
 check "bad dialog exits non-zero" test $? -ne 0
 check "bad dialog error has file:line:column" \
   grep -qE 'back_pain\.textproto:[0-9]+:[0-9]+: red flag "both_legs_neurological" refers to unknown question "warning_signz"' \
@@ -118,7 +118,7 @@ mkdir "$work/unsafe"
 cp "$source_dir/dialogs/back_pain.textproto" "$work/unsafe/"
 awk '/id: "older_adult"/ {older=1} older && /technique: "swedish"/ {sub(/swedish/, "deep_tissue"); older=0} {print}' \
   "$source_dir/dialogs/back_pain.textproto" >"$work/unsafe/back_pain.textproto"
-"$server_bin" --dialogs="$work/unsafe" --port=0 2>"$work/unsafe.log"
+"$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$work/unsafe" --port=0 2>"$work/unsafe.log"
 check "unsafe dialog stops startup" test $? -ne 0
 check "unsafe dialog names the problem" grep -q 'technique "deep_tissue" is not gentle' "$work/unsafe.log"
 "$cli_bin" dialog check "$work/unsafe" >/dev/null 2>"$work/check.err"
@@ -129,9 +129,9 @@ check "dialog check passes the bundled dialog" test $? -eq 0
 check "dialog check prints the summary" grep -q "red flags proven" "$work/check.out"
 "$cli_bin" dialog graph "$source_dir/dialogs" >"$work/graph.dot"
 check "dialog graph writes DOT" grep -q 'digraph "back_pain"' "$work/graph.dot"
-"$server_bin" --dialogs="$work/none" --port=0 2>"$work/missing.log"
+"$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$work/none" --port=0 2>"$work/missing.log"
 check "missing dialog dir exits non-zero" test $? -ne 0
-"$server_bin" --port=99999 --dialogs="$source_dir/dialogs" 2>"$work/port.log"
+"$server_bin" --plaintext --port=99999 --dialogs="$source_dir/dialogs" 2>"$work/port.log"
 check "bad port flag exits non-zero" test $? -ne 0
 
 echo "$passed passed, $failed failed"

@@ -19,13 +19,22 @@ std::unique_ptr<engine::DialogRegistry> LoadSourceDialogs() {
   return *std::move(dialogs);
 }
 
+void AuthorizeAdmin(grpc::ClientContext* context) {
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", LiveServer::kAdminKey));
+}
+
 absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
     engine::DialogRegistry* dialogs, store::SessionStore* sessions,
     records::RecordStore* records) {
   std::unique_ptr<LiveServer> live(new LiveServer());
   live->conversations_ = std::make_unique<api::Conversations>(dialogs, sessions, records);
-  auto server = api::BackchatServer::Start({"127.0.0.1", 0}, live->conversations_.get(),
-                                           dialogs, records);
+  live->keys_ = security::ApiKeyring::FromKeys({{"tests", {"*"}, kAdminKey}});
+  api::ServerOptions options;
+  options.address = "127.0.0.1";
+  options.port = 0;
+  options.guards.keys = live->keys_.get();
+  auto server = api::BackchatServer::Start(options, live->conversations_.get(), dialogs,
+                                           sessions, records);
   if (!server.ok()) return server.status();
   live->server_ = *std::move(server);
   live->channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", live->server_->port()),

@@ -8,6 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "service/security/api_keys.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
 #include "service/engine/dialog_registry.h"
@@ -18,8 +20,15 @@ namespace backchat::testing {
 // does not load).
 std::unique_ptr<engine::DialogRegistry> LoadSourceDialogs();
 
+// Adds LiveServer::kAdminKey to an admin call's metadata.
+void AuthorizeAdmin(grpc::ClientContext* context);
+
 class LiveServer {
  public:
+  // Every live server accepts this admin API key, with every scope; send
+  // it as "authorization: Bearer <kAdminKey>".
+  static constexpr char kAdminKey[] = "live-server-admin-key-0123456789";
+
   // Does not own its arguments; `records` may be null.
   static absl::StatusOr<std::unique_ptr<LiveServer>> Start(
       engine::DialogRegistry* dialogs, store::SessionStore* sessions,
@@ -31,6 +40,7 @@ class LiveServer {
 
  private:
   LiveServer() = default;
+  std::unique_ptr<security::ApiKeyring> keys_;
   std::unique_ptr<api::Conversations> conversations_;
   std::unique_ptr<api::BackchatServer> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -11,7 +11,10 @@ namespace backchat::testing {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::vector<std::string>& flags, absl::Duration timeout) {
-  std::vector<std::string> args = {BACKCHAT_SERVER_BINARY, "--port=0"};
+  // Tests drive many conversations from one address: no per-client limits
+  // unless a test sets them.
+  std::vector<std::string> args = {BACKCHAT_SERVER_BINARY, "--port=0", "--plaintext",
+                                   "--rate_limit_per_second=0"};
   args.insert(args.end(), flags.begin(), flags.end());
   return StartListening(args, timeout);
 }

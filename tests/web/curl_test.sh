@@ -19,7 +19,7 @@ check() {  # check NAME COMMAND...
   fi
 }
 
-start_server "$work/http_port" "$server_bin" --dialogs="$source_dir/dialogs" --store=memory \
+start_server "$work/http_port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --store=memory \
   --port=0 --http_port=0 --http_port_file="$work/http_port"
 base="http://127.0.0.1:$(cat "$work/http_port")/backchat.triage.v1.TriageService"
 

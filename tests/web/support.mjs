@@ -22,6 +22,8 @@ export function startBackchat(extraArgs = []) {
   const child = spawn(
     env.server,
     [
+      "--plaintext",
+      "--rate_limit_per_second=0",
       `--dialogs=${join(env.sourceDir, "dialogs")}`,
       "--store=memory",
       "--address=127.0.0.1",

@@ -1,0 +1,63 @@
+#include "service/api/call_observer.h"
+
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/status_code_enum.h"
+
+namespace backchat::api {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const int index = static_cast<int>(code);
+  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
+}
+
+class CallObserver final : public grpc::experimental::Interceptor {
+ public:
+  CallObserver(grpc::experimental::ServerRpcInfo* info, const ServerGuards* guards)
+      : info_(info), guards_(guards), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const char* code = CodeName(methods->GetSendStatus().error_code());
+      // Only the server's own methods: a client can make up any name.
+      const absl::string_view method = info_->method();
+      const absl::string_view name =
+          absl::StartsWith(method, "/backchat.") || absl::StartsWith(method, "/grpc.")
+              ? method
+              : "unknown";
+      const absl::Duration latency = absl::Now() - start_;
+      if (guards_->metrics != nullptr) {
+        guards_->metrics->RecordCall("grpc", name, code, latency);
+      }
+      if (guards_->access_log != nullptr) {
+        guards_->access_log->Write("grpc", name, code, latency,
+                                   info_->server_context()->peer());
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  const ServerGuards* guards_;
+  const absl::Time start_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new CallObserver(info, guards_);
+}
+
+}  // namespace backchat::api

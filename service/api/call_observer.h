@@ -1,0 +1,25 @@
+// A gRPC server interceptor that records every call, whatever the service
+// (triage, admin, health, reflection): metrics and the access log.
+#ifndef BACKCHAT_SERVICE_API_CALL_OBSERVER_H_
+#define BACKCHAT_SERVICE_API_CALL_OBSERVER_H_
+
+#include "grpcpp/support/server_interceptor.h"
+#include "service/api/server_guards.h"
+
+namespace backchat::api {
+
+class CallObserverFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  // Does not own `guards`; its metrics and access log may be null.
+  explicit CallObserverFactory(const ServerGuards* guards) : guards_(guards) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  const ServerGuards* guards_;
+};
+
+}  // namespace backchat::api
+
+#endif  // BACKCHAT_SERVICE_API_CALL_OBSERVER_H_

@@ -1,0 +1,20 @@
+#include "service/api/server_guards.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace backchat::api {
+
+absl::Status ServerGuards::AdmitPatientCall(absl::string_view peer, bool starts_session,
+                                            absl::Duration* retry_after) const {
+  if (limiter == nullptr) return absl::OkStatus();
+  const security::Admission admission =
+      limiter->Admit(security::ClientAddress(peer), starts_session);
+  if (admission.allowed) return absl::OkStatus();
+  if (metrics != nullptr) metrics->RateLimited();
+  *retry_after = admission.retry_after;
+  return absl::ResourceExhaustedError(
+      absl::StrCat(admission.reason, "; retry after ",
+                   absl::ToInt64Seconds(admission.retry_after), " s"));
+}
+
+}  // namespace backchat::api
