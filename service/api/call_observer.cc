@@ -23,8 +23,12 @@ const char* CodeName(grpc::StatusCode code) {
 
 class CallObserver final : public grpc::experimental::Interceptor {
  public:
-  CallObserver(grpc::experimental::ServerRpcInfo* info, const ServerGuards* guards)
-      : info_(info), guards_(guards), start_(absl::Now()) {}
+  CallObserver(grpc::experimental::ServerRpcInfo* info, const ServerGuards* guards,
+               std::atomic<int>* in_flight)
+      : info_(info), guards_(guards), in_flight_(in_flight), start_(absl::Now()) {
+    in_flight_->fetch_add(1);
+  }
+  ~CallObserver() override { in_flight_->fetch_sub(1); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -50,6 +54,7 @@ class CallObserver final : public grpc::experimental::Interceptor {
  private:
   grpc::experimental::ServerRpcInfo* info_;
   const ServerGuards* guards_;
+  std::atomic<int>* in_flight_;
   const absl::Time start_;
 };
 
@@ -57,7 +62,7 @@ class CallObserver final : public grpc::experimental::Interceptor {
 
 grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallObserver(info, guards_);
+  return new CallObserver(info, guards_, &in_flight_);
 }
 
 }  // namespace backchat::api

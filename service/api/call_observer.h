@@ -3,6 +3,8 @@
 #ifndef BACKCHAT_SERVICE_API_CALL_OBSERVER_H_
 #define BACKCHAT_SERVICE_API_CALL_OBSERVER_H_
 
+#include <atomic>
+
 #include "grpcpp/support/server_interceptor.h"
 #include "service/api/server_guards.h"
 
@@ -16,8 +18,12 @@ class CallObserverFactory final
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
+  // Calls started and not yet ended.
+  int in_flight() const { return in_flight_.load(); }
+
  private:
   const ServerGuards* guards_;
+  std::atomic<int> in_flight_{0};
 };
 
 }  // namespace backchat::api

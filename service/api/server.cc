@@ -49,7 +49,9 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
-  observers.push_back(std::make_unique<CallObserverFactory>(&server->guards_));
+  auto observer = std::make_unique<CallObserverFactory>(&server->guards_);
+  server->observer_ = observer.get();
+  observers.push_back(std::move(observer));
   builder.experimental().SetInterceptorCreators(std::move(observers));
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
@@ -74,7 +76,16 @@ BackchatServer::~BackchatServer() {
 }
 
 void BackchatServer::Shutdown(absl::Duration grace) {
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  // gRPC's graceful shutdown also waits, up to the deadline, for clients
+  // to close idle connections (a chat bridge keeps one open), so wait for
+  // the calls ourselves and then shut down at once. A call arriving in
+  // between is cancelled; clients retry safely (answers carry their
+  // question id).
+  const absl::Time deadline = absl::Now() + grace;
+  while (observer_ != nullptr && observer_->in_flight() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  server_->Shutdown(absl::ToChronoTime(absl::Now()));
 }
 
 void BackchatServer::Wait() { server_->Wait(); }

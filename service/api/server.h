@@ -49,7 +49,8 @@ class BackchatServer {
 
   // The bound port.
   int port() const { return port_; }
-  // Stops accepting calls and waits up to `grace` for calls in flight.
+  // Stops accepting calls and waits up to `grace` for calls in flight,
+  // then closes every connection (idle clients do not hold it up).
   void Shutdown(absl::Duration grace);
   // Blocks until Shutdown has finished.
   void Wait();
@@ -64,6 +65,7 @@ class BackchatServer {
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Service> echo_;
   std::unique_ptr<grpc::Server> server_;
+  CallObserverFactory* observer_ = nullptr;  // owned by server_
   int port_ = 0;
 };
 

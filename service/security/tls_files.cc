@@ -93,9 +93,13 @@ absl::StatusOr<std::shared_ptr<ssl_ctx_st>> HttpTlsContext(const TlsMaterial& tl
       BIO_new_mem_buf(tls.private_key.data(), static_cast<int>(tls.private_key.size())),
       BIO_free);
   EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr);
-  if (key == nullptr || SSL_CTX_use_PrivateKey(context.get(), key) != 1) {
-    EVP_PKEY_free(key);
+  if (key == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("bad private key: ", OpenSslError()));
+  }
+  if (SSL_CTX_use_PrivateKey(context.get(), key) != 1) {
+    EVP_PKEY_free(key);
+    return absl::InvalidArgumentError(
+        absl::StrCat("the private key does not match the certificate (", OpenSslError(), ")"));
   }
   EVP_PKEY_free(key);
   if (SSL_CTX_check_private_key(context.get()) != 1) {

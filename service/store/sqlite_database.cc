@@ -24,6 +24,9 @@ absl::StatusOr<std::shared_ptr<SqliteDatabase>> SqliteDatabase::Shared(
   }
   const std::string pragmas = absl::StrCat(
       "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; "
+      // Deleted sessions, records and chats are overwritten, not left in
+      // free pages: a deletion on request must really delete.
+      "PRAGMA secure_delete=ON; "
       "PRAGMA synchronous=",
       synchronous_full ? "FULL" : "NORMAL", ";");
   if (sqlite3_exec(database->db_, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {

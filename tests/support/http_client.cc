@@ -63,8 +63,16 @@ bool TryParse(const std::string& data, bool eof, HttpReply* reply,
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port) {
+absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port,
+                                                                   const std::string& source) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  if (inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+      bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+    close(fd);
+    return absl::UnavailableError(absl::StrCat("cannot bind to ", source));
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));

@@ -25,7 +25,10 @@ struct HttpReply {
 // (the load generator's Connect mode). Not thread-safe; closes on destruction.
 class HttpConnection {
  public:
-  static absl::StatusOr<std::unique_ptr<HttpConnection>> Open(int port);
+  // `source`: the local address to connect from (any of 127.0.0.0/8
+  // works on loopback), so a test can be several clients.
+  static absl::StatusOr<std::unique_ptr<HttpConnection>> Open(
+      int port, const std::string& source = "127.0.0.1");
   ~HttpConnection();
   // Sends `raw` and reads one response (by Content-Length, or to EOF).
   // Fails after 10 s.

@@ -15,6 +15,10 @@
 
 namespace backchat::testing {
 
+// The port a process wrote to `path` (--port_file, --http_port_file),
+// waiting up to `timeout` for it; 0 if none came.
+int WaitForPortFile(const std::string& path, absl::Duration timeout = absl::Seconds(10));
+
 class ServerProcess {
  public:
   // Starts BACKCHAT_SERVER_BINARY with `flags` plus --port=0 and waits (up
@@ -39,6 +43,7 @@ class ServerProcess {
   ~ServerProcess();  // SIGKILL if still running.
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
   // Sends `signal` and waits for the process; returns its exit status
   // (as from waitpid).
