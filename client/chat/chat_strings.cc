@@ -11,7 +11,7 @@ namespace {
 // segments. Spanish needs its accents, and the dialog's texts have them.
 constexpr ChatStrings kEnglish = {
     "en",
-    "Question %d of at most %d",
+    "Question $0 of at most $1",
     "Reply with a number, or in your own words.",
     "Reply with one or more numbers (e.g. 1 3), or in your own words.",
     "Tap an option, or reply with a number or in your own words.",
@@ -56,7 +56,7 @@ constexpr ChatStrings kEnglish = {
 
 constexpr ChatStrings kSpanish = {
     "es",
-    "Pregunta %d de %d como máximo",
+    "Pregunta $0 de $1 como máximo",
     "Responda con un número o con sus palabras.",
     "Responda con uno o varios números (p. ej. 1 3) o con sus palabras.",
     "Toque una opción, o responda con un número o con sus palabras.",

@@ -13,7 +13,7 @@ namespace backchat::chat {
 
 struct ChatStrings {
   const char* locale;  // "en", "es"
-  // "Question {n} of at most {total}"; `%d` twice.
+  // "Question $0 of at most $1" (absl::Substitute: the number, the most).
   const char* progress;
   const char* hint_single;           // how to answer, numbers only
   const char* hint_multiple;

@@ -1,7 +1,7 @@
 #include "client/chat/turn_text.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/strings/substitute.h"
 #include "client/chat/chat_strings.h"
 
 namespace backchat::chat {
@@ -25,8 +25,8 @@ std::string QuestionText(const tv1::Turn& turn, const ChatStrings& strings,
   if (!turn.notice().empty()) absl::StrAppend(&out, turn.notice(), "\n\n");
   const int answered = q.progress().answered();
   absl::StrAppend(&out,
-                  absl::StrFormat(strings.progress, answered + 1,
-                                  answered + q.progress().remaining_at_most()),
+                  absl::Substitute(strings.progress, answered + 1,
+                                   answered + q.progress().remaining_at_most()),
                   "\n", q.text());
   if (!q.help().empty()) absl::StrAppend(&out, "\n", q.help());
   absl::StrAppend(&out, "\n");
