@@ -49,5 +49,8 @@ if [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.p
 fi
 
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+# SANITIZE (e.g. address,undefined) builds with those sanitizers; use a
+# BUILD_DIR of its own (scripts/sanitize.sh does).
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+  -DBACKCHAT_SANITIZE="${SANITIZE:-}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"

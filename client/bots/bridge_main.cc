@@ -5,12 +5,13 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "service/common/port_file.h"
 
 ABSL_FLAG(std::string, backchat_address, "127.0.0.1:50051",
           "BackChat's gRPC address, host:port.");
+ABSL_FLAG(std::string, backchat_ca_file, "",
+          "PEM CA to verify BackChat's TLS certificate with; empty to connect "
+          "without TLS (a server started with --plaintext, on loopback).");
 ABSL_FLAG(std::string, dialog, "", "Dialog id; empty for the server's default.");
 ABSL_FLAG(std::string, locale, "en",
           "Language of a check when neither the platform nor the person's "
@@ -43,10 +44,11 @@ absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  bridge.rpc = std::make_unique<client::TriageRpc>(
-      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_backchat_address),
-                                grpc::InsecureChannelCredentials(), arguments),
-      absl::GetFlag(FLAGS_rpc_timeout));
+  auto backchat = client::ConnectToBackchat(absl::GetFlag(FLAGS_backchat_address),
+                                            absl::GetFlag(FLAGS_backchat_ca_file), arguments);
+  if (!backchat.ok()) return backchat.status();
+  bridge.rpc = std::make_unique<client::TriageRpc>(*std::move(backchat),
+                                                   absl::GetFlag(FLAGS_rpc_timeout));
   chat::ChatOptions options;
   options.channel = channel;
   options.dialog_id = absl::GetFlag(FLAGS_dialog);

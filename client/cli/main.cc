@@ -12,10 +12,11 @@
 #include "client/cli/conversation_loop.h"
 #include "client/cli/dialog_commands.h"
 #include "client/cli/triage_client.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Server address host:port.");
+ABSL_FLAG(std::string, ca_file, "",
+          "PEM CA to verify the server's TLS certificate with; empty for a "
+          "server started with --plaintext.");
 ABSL_FLAG(std::string, dialog, "", "Dialog id; empty for the server's default.");
 ABSL_FLAG(std::string, locale, "", "Language tag, e.g. en or es.");
 ABSL_FLAG(bool, json, false, "Print each turn as one line of JSON.");
@@ -57,10 +58,13 @@ int main(int argc, char** argv) {
     return backchat::cli::kExitUsage;
   }
 
-  backchat::cli::TriageClient client(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server),
-                          grpc::InsecureChannelCredentials()),
-      absl::GetFlag(FLAGS_timeout));
+  auto channel = backchat::client::ConnectToBackchat(absl::GetFlag(FLAGS_server),
+                                                     absl::GetFlag(FLAGS_ca_file));
+  if (!channel.ok()) {
+    std::cerr << "backchat: --ca_file=" << channel.status().message() << "\n";
+    return backchat::cli::kExitUsage;
+  }
+  backchat::cli::TriageClient client(*std::move(channel), absl::GetFlag(FLAGS_timeout));
   backchat::cli::LoopOptions options;
   options.interactive = mode == "chat";
   options.json = absl::GetFlag(FLAGS_json);

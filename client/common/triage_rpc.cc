@@ -1,6 +1,12 @@
 #include "client/common/triage_rpc.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 
 namespace backchat::client {
 
@@ -63,6 +69,24 @@ absl::StatusOr<tv1::Turn> TriageRpc::Get(const std::string& session_id) const {
   request.set_session_id(session_id);
   return Call<tv1::GetSessionRequest, tv1::GetSessionResponse>(
       request, &tv1::TriageService::Stub::GetSession);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToBackchat(
+    const std::string& address, const std::string& ca_file,
+    const grpc::ChannelArguments& arguments) {
+  if (ca_file.empty()) {
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+  }
+  std::ifstream in(ca_file);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (!in || pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ca_file, ": cannot read a PEM CA certificate from it"));
+  }
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = pem.str();
+  return grpc::CreateCustomChannel(address, grpc::SslCredentials(options), arguments);
 }
 
 bool IsUnreachable(const absl::Status& status) {

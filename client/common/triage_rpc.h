@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "backchat/triage/v1/triage.grpc.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace backchat::client {
 
@@ -40,6 +41,14 @@ class TriageRpc {
   std::unique_ptr<triage::v1::TriageService::Stub> stub_;
   absl::Duration timeout_;
 };
+
+// A channel to BackChat at `address`: TLS verified against the PEM CA in
+// `ca_file`, or plaintext when `ca_file` is empty (a server started with
+// --plaintext, e.g. on loopback). INVALID_ARGUMENT if the file cannot be
+// read. `arguments` are passed on (reconnect backoff and the like).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToBackchat(
+    const std::string& address, const std::string& ca_file,
+    const grpc::ChannelArguments& arguments = grpc::ChannelArguments());
 
 // True for the errors that mean "BackChat was not reached": try again later.
 bool IsUnreachable(const absl::Status& status);

@@ -76,8 +76,7 @@ TEST(ProtoJsonTest, MatchesProtobufOnEveryTurnOfConversationsToEachLevel) {
 
 TEST(ProtoJsonTest, EscapesLikeProtobuf) {
   tv1::Turn turn;
-  turn.set_notice(std::string(
-      "quote \" backslash \\ newline \n control \x01 tab \t é ü 日本", 62));
+  turn.set_notice("quote \" backslash \\ newline \n control \x01 tab \t é ü 日本");
   turn.set_can_go_back(true);
   EXPECT_EQ(Ours(turn), Protobufs(turn));
 }

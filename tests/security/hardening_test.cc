@@ -361,6 +361,21 @@ TEST_F(TlsTest, BothListenersServeTlsAndAdminNeedsAClientCertificate) {
   EXPECT_TRUE(!plain_http.ok() || plain_http->status != 200) << "plain HTTP was served";
 }
 
+TEST_F(TlsTest, TheCliConnectsWithTheCa) {
+  StartServer({"--store=memory", "--tls_cert_file=" + Path("server.pem"),
+               "--tls_key_file=" + Path("server.key")});
+  const std::string run = absl::StrCat(BACKCHAT_CLI_BINARY_FOR_TESTS, " --server=127.0.0.1:",
+                                       server_->port(), " --ca_file='", Path("ca.pem"),
+                                       "' run 2 > '", Path("cli.out"), "' 2>&1");
+  EXPECT_EQ(std::system(run.c_str()), 0) << ReadFile(Path("cli.out"));
+  EXPECT_THAT(ReadFile(Path("cli.out")), HasSubstr("=== EMERGENCY ==="));
+  // Without the CA the certificate is not trusted.
+  const std::string untrusted = absl::StrCat(BACKCHAT_CLI_BINARY_FOR_TESTS,
+                                             " --timeout=2s --server=127.0.0.1:", server_->port(),
+                                             " run 2 > /dev/null 2>&1");
+  EXPECT_NE(std::system(untrusted.c_str()), 0);
+}
+
 TEST_F(TlsTest, BadCertificateFilesStopStartupWithTheirNames) {
   std::ofstream(Path("not_pem")) << "hello";
   auto server = ServerProcess::StartProgram(
