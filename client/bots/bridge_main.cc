@@ -5,6 +5,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "client/chat/secrets.h"
 #include "service/common/port_file.h"
 
 ABSL_FLAG(std::string, backchat_address, "127.0.0.1:50051",
@@ -26,6 +27,9 @@ ABSL_FLAG(std::string, listen_address, "127.0.0.1",
 ABSL_FLAG(std::string, port_file, "",
           "If set, the webhook's port is written here once it listens.");
 ABSL_FLAG(int, max_connections, 64, "Webhook connections served at once.");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "File holding the token for POST /admin/forget (at least 16 bytes); "
+          "without it that endpoint is off.");
 
 namespace backchat::bots {
 
@@ -60,10 +64,27 @@ absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
 }
 
 absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeWebhook(
-    const std::string& program, int port, http::HttpHandler handler) {
+    const std::string& program, int port, const Bridge& bridge, ChatKeyOf chat_key_of,
+    http::HttpHandler handler) {
   if (port < 0 || port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat("--port=", port, " is not a port (0-65535)"));
   }
+  std::string token;
+  if (!absl::GetFlag(FLAGS_admin_token_file).empty()) {
+    auto read = chat::ReadSecretFile(absl::GetFlag(FLAGS_admin_token_file), "--admin_token_file", 16);
+    if (!read.ok()) return read.status();
+    token = *std::move(read);
+  }
+  auto admin = std::make_shared<BridgeAdmin>(bridge.conversations.get(), std::move(token),
+                                             std::move(chat_key_of));
+  handler = [admin, platform = std::move(handler)](const http::HttpRequest& request,
+                                                   http::HttpResponse* response) {
+    if (BridgeAdmin::IsAdminPath(request)) {
+      admin->Handle(request, response);
+    } else {
+      platform(request, response);
+    }
+  };
   http::HttpServerOptions options;
   options.address = absl::GetFlag(FLAGS_listen_address);
   options.port = port;

@@ -1,9 +1,10 @@
 // What every bridge program shares: the flags that connect it to BackChat
 // and to its state file, its webhook listener, and how it stops.
 //
-// Flags (defined in bridge_main.cc): --backchat_address, --dialog,
-// --locale, --state_db, --rpc_timeout, --listen_address, --port_file,
-// --max_connections. Each program defines its own --port.
+// Flags (defined in bridge_main.cc): --backchat_address, --backchat_ca_file,
+// --dialog, --locale, --state_db, --rpc_timeout, --listen_address,
+// --port_file, --max_connections, --admin_token_file. Each program defines
+// its own --port.
 #ifndef BACKCHAT_CLIENT_BOTS_BRIDGE_MAIN_H_
 #define BACKCHAT_CLIENT_BOTS_BRIDGE_MAIN_H_
 
@@ -14,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "backchat/triage/v1/types.pb.h"
+#include "client/bots/bridge_admin.h"
 #include "client/chat/chat_conversations.h"
 #include "client/chat/chat_store.h"
 #include "client/common/triage_rpc.h"
@@ -32,10 +34,13 @@ struct Bridge {
 // if the file cannot be opened.
 absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons);
 
-// Serves `handler` on --listen_address:`port`, writes --port_file, and
-// logs "<program>: listening on ADDRESS:PORT".
+// Serves `handler` on --listen_address:`port`, with /admin/forget (see
+// bridge_admin.h; its token from --admin_token_file, `chat_key_of` as the
+// bridge keys chats) beside it. Writes --port_file, and logs
+// "<program>: listening on ADDRESS:PORT".
 absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeWebhook(
-    const std::string& program, int port, http::HttpHandler handler);
+    const std::string& program, int port, const Bridge& bridge, ChatKeyOf chat_key_of,
+    http::HttpHandler handler);
 
 // Blocks SIGINT and SIGTERM in this thread and the threads it starts
 // later; call first in main. WaitForStopSignal then returns on either.

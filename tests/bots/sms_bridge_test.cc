@@ -60,7 +60,8 @@ class SmsBridgeTest : public BridgeTest {
     BridgeTest::SetUp();
     WriteFile("twilio_token", std::string(kAuthToken) + "\n");
     WriteFile("phone_key", "a-secret-phone-key-of-32-bytes!!");
-    StartBridge();
+    WriteFile("admin_token", "bridge-admin-token-0123456789");
+    StartBridge({"--admin_token_file=" + Path("admin_token")});
   }
 
   void StartBridge(const std::vector<std::string>& extra = {}) {
@@ -275,6 +276,31 @@ TEST_F(SmsBridgeTest, StoresNoPhoneNumberAndLogsNoMessage) {
   EXPECT_EQ(bytes.find("5550008888"), std::string::npos);
   EXPECT_EQ(bridge_->Log().find("5550008888"), std::string::npos);
   EXPECT_EQ(bridge_->Log().find("secretword"), std::string::npos);
+}
+
+TEST_F(SmsBridgeTest, ForgetsAChatOnRequest) {
+  const std::string from = "+15550009999";
+  ASSERT_THAT(Texts(from, "start"), ElementsAre(StartsWith("Question 1")));
+  ASSERT_THAT(Texts(from, "7"), ElementsAre(StartsWith("Question 2")));
+  auto forget = [&](const std::string& token, const std::string& body) {
+    auto reply = PostHttp(bridge_->port(), "/admin/forget", "application/json", body,
+                          {"Authorization: Bearer " + token});
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : HttpReply{};
+  };
+  EXPECT_EQ(forget("wrong-token-0123456789", "{\"user\":\"+15550009999\"}").status, 401);
+  EXPECT_EQ(forget("bridge-admin-token-0123456789", "{\"usr\":1}").status, 400);
+  const HttpReply forgotten =
+      forget("bridge-admin-token-0123456789", "{\"user\":\"+15550009999\"}");
+  ASSERT_EQ(forgotten.status, 200);
+  EXPECT_THAT(forgotten.body, StartsWith("{\"forgotten\":true,\"sessionId\":\""));
+  const std::string session = forgotten.body.substr(forgotten.body.find("sessionId") + 12, 32);
+  EXPECT_EQ(forget("bridge-admin-token-0123456789", "{\"user\":\"+15550009999\"}").body,
+            "{\"forgotten\":false}");
+  // The person's next message starts afresh; the old mapping left nothing.
+  EXPECT_THAT(Texts(from, "7"), ElementsAre(StartsWith("Question 1")));
+  EXPECT_EQ(bridge_->Stop(SIGTERM), 0);
+  EXPECT_EQ(StateBytes(Path("sms.db")).find(session), std::string::npos);
 }
 
 TEST_F(SmsBridgeTest, RefusesToStartWithoutItsSecrets) {

@@ -49,7 +49,10 @@ int main(int argc, char** argv) {
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
   backchat::sms::SmsWebhook webhook(bridge->conversations.get(), options);
   auto server = backchat::bots::ServeWebhook(
-      program, absl::GetFlag(FLAGS_port),
+      program, absl::GetFlag(FLAGS_port), *bridge,
+      [key = options.phone_key](const std::string& number) {
+        return backchat::chat::KeyedHash(key, number);
+      },
       [&webhook](const backchat::http::HttpRequest& request,
                  backchat::http::HttpResponse* response) {
         webhook.Handle(request, response);

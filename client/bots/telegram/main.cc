@@ -27,7 +27,10 @@ ABSL_FLAG(std::string, webhook_secret_file, "",
           "Webhook mode: file holding the secret Telegram sends in "
           "X-Telegram-Bot-Api-Secret-Token (16-256 of A-Z a-z 0-9 _ -).");
 ABSL_FLAG(std::string, webhook_path, "/telegram", "Webhook mode: the path served.");
-ABSL_FLAG(int, port, 8081, "Webhook mode: the port served (0 picks a free one).");
+ABSL_FLAG(int, port, 8081,
+          "The port served in webhook mode, or for /admin/forget when "
+          "--admin_token_file is set (0 picks a free one).");
+ABSL_DECLARE_FLAG(std::string, admin_token_file);
 
 namespace {
 
@@ -83,9 +86,11 @@ int main(int argc, char** argv) {
   backchat::telegram::TelegramBridge telegram(bridge->conversations.get(), queue->get(),
                                               options);
   std::unique_ptr<backchat::http::HttpServer> server;
+  // Chats are keyed by Telegram's chat id, as it is.
+  auto chat_key_of = [](const std::string& chat_id) { return chat_id; };
   if (mode == "webhook") {
     auto started = backchat::bots::ServeWebhook(
-        program, absl::GetFlag(FLAGS_port),
+        program, absl::GetFlag(FLAGS_port), *bridge, chat_key_of,
         [&telegram](const backchat::http::HttpRequest& request,
                     backchat::http::HttpResponse* response) {
           telegram.HandleWebhook(request, response);
@@ -96,6 +101,16 @@ int main(int argc, char** argv) {
     if (!registered.ok()) return backchat::bots::Fail(program, registered.message());
     telegram.Start();
   } else {
+    if (!absl::GetFlag(FLAGS_admin_token_file).empty()) {
+      // Polling needs no listener; the admin endpoint alone gets one.
+      auto started = backchat::bots::ServeWebhook(
+          program, absl::GetFlag(FLAGS_port), *bridge, chat_key_of,
+          [](const backchat::http::HttpRequest&, backchat::http::HttpResponse* response) {
+            *response = backchat::http::PlainTextResponse(404, "not found");
+          });
+      if (!started.ok()) return backchat::bots::Fail(program, started.status().message());
+      server = *std::move(started);
+    }
     telegram.Start();
     telegram.StartPolling();
     std::cerr << program << ": polling " << options.api_base_url << std::endl;

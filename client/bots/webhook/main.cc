@@ -44,7 +44,10 @@ int main(int argc, char** argv) {
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
   backchat::webhook::ChatWebhook webhook(bridge->conversations.get(), options);
   auto server = backchat::bots::ServeWebhook(
-      program, absl::GetFlag(FLAGS_port),
+      program, absl::GetFlag(FLAGS_port), *bridge,
+      [key = options.user_key](const std::string& user) {
+        return backchat::chat::KeyedHash(key, user);
+      },
       [&webhook](const backchat::http::HttpRequest& request,
                  backchat::http::HttpResponse* response) {
         webhook.Handle(request, response);
