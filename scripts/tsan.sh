@@ -6,6 +6,8 @@
 # build-tsan-absl/, and runs the tests against it (LD_LIBRARY_PATH). gRPC's
 # and protobuf's internals stay uninstrumented (tests/tsan.supp). Any report
 # fails the run: the servers the tests start abort on one too.
+#   scripts/tsan.sh                   every concurrency test binary
+#   scripts/tsan.sh api_tests         some of them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,7 +39,8 @@ if [ ! -f "$absl_dir/lib/libabsl_synchronization.so.20220623" ]; then
   find "$absl_dir/build" -name 'libabsl_*.so*' -exec cp -P {} "$absl_dir/lib/" \;
 fi
 
-tests=(store_tests http_tests api_tests fault_tests security_tests bots_tests)
+tests=("$@")
+[ ${#tests[@]} -eq 0 ] && tests=(store_tests http_tests api_tests fault_tests security_tests bots_tests)
 BUILD_DIR=build-tsan SANITIZE=thread scripts/setup.sh >/dev/null
 export LD_LIBRARY_PATH="$absl_dir/lib"
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp"

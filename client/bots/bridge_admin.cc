@@ -1,6 +1,5 @@
 #include "client/bots/bridge_admin.h"
 
-#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -8,6 +7,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/http/proto_json.h"
+#include "service/common/log_line.h"
 
 namespace backchat::bots {
 
@@ -46,7 +46,7 @@ void BridgeAdmin::Handle(const http::HttpRequest& request, http::HttpResponse* r
   absl::Status forgotten = state.ok() ? store.Forget(conversations_->channel_name(), chat_key)
                                       : state.status();
   if (!forgotten.ok()) {
-    std::cerr << "bridge admin: " << forgotten.message() << std::endl;
+    LogLine("bridge admin", forgotten.message());
     *response = http::PlainTextResponse(500, "could not update the state file; try again");
     return;
   }

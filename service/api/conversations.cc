@@ -1,6 +1,5 @@
 #include "service/api/conversations.h"
 
-#include <iostream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +12,7 @@
 #include "service/engine/engine.h"
 #include "service/engine/turn_builder.h"
 #include "service/store/session_id.h"
+#include "service/common/log_line.h"
 
 namespace backchat::api {
 
@@ -114,7 +114,7 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   record.set_finished_unix_micros(absl::ToUnixMicros(session.updated));
   const absl::Status written = records_->Append(record);
   if (!written.ok()) {
-    std::cerr << "backchat_server: a triage record was not written: " << written << "\n";
+    LogLine("backchat_server", absl::StrCat("a triage record was not written: ", written.ToString()));
   }
 }
 

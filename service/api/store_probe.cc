@@ -1,6 +1,6 @@
 #include "service/api/store_probe.h"
+#include "service/common/log_line.h"
 
-#include <iostream>
 
 namespace backchat::api {
 
@@ -23,10 +23,9 @@ void StoreProbe::ProbeOnce() {
   const bool was = healthy_->exchange(status.ok());
   server_->SetServing(status.ok());
   if (was != status.ok()) {
-    std::cerr << "backchat_server: "
-              << (status.ok() ? std::string("the session store answers again: SERVING")
-                              : "health: NOT_SERVING: " + std::string(status.message()))
-              << std::endl;
+    LogLine("backchat_server", status.ok()
+                                   ? std::string("the session store answers again: SERVING")
+                                   : absl::StrCat("health: NOT_SERVING: ", status.message()));
   }
 }
 

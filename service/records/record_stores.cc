@@ -3,10 +3,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <iostream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/common/log_line.h"
 
 namespace backchat::records {
 
@@ -257,10 +257,9 @@ void RecordRetention::Loop() {
   while (true) {
     auto deleted = records_->DeleteFinishedBefore(absl::Now() - keep_);
     if (!deleted.ok()) {
-      std::cerr << "backchat_server: record retention: " << deleted.status() << "\n";
+      LogLine("backchat_server", absl::StrCat("record retention: ", deleted.status().ToString()));
     } else if (*deleted > 0) {
-      std::cerr << "backchat_server: record retention deleted " << *deleted
-                << " records\n";
+      LogLine("backchat_server", absl::StrCat("record retention deleted ", *deleted, " records"));
     }
     absl::MutexLock lock(&mu_);
     auto stop = [this]() -> bool {

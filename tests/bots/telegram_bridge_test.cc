@@ -210,7 +210,8 @@ TEST_F(TelegramBridgeTest, FloodControlAndServerErrorsNeverDuplicateAMessage) {
   api_->FailNext("sendMessage", 2, 502);
   api_->FailNext("getUpdates", 1, 500);
   api_->SendText(chat, "7");
-  ASSERT_THAT(NewTexts(chat, 1, 1), ElementsAre(StartsWith("Question 2 of at most")));
+  ASSERT_THAT(NewTexts(chat, 1, 1), ElementsAre(StartsWith("Question 2 of at most")))
+      << bridge_->Log();
   EXPECT_EQ(api_->Calls("sendMessage"), 5);
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(api_->Messages(chat).size(), 2u) << "a message was sent twice";

@@ -1,6 +1,5 @@
 #include "client/bots/sms/sms_webhook.h"
 
-#include <iostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -11,6 +10,7 @@
 #include "client/chat/secrets.h"
 #include "client/common/triage_rpc.h"
 #include "service/http/form_urlencoded.h"
+#include "service/common/log_line.h"
 
 namespace backchat::sms {
 namespace {
@@ -63,7 +63,7 @@ void SmsWebhook::Handle(const http::HttpRequest& request, http::HttpResponse* re
       conversations_->HandleMessage(chat_key, http::FormValue(*fields, "Body"), "");
   if (!reply.ok()) {
     if (!client::IsUnreachable(reply.status())) {
-      std::cerr << "backchat_sms: " << reply.status().message() << std::endl;
+      LogLine("backchat_sms", reply.status().message());
     }
     // Twilio does not send a webhook again; the person can.
     Twiml({conversations_->TryAgainText(chat_key, "")}, response);

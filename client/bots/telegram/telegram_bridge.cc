@@ -1,7 +1,6 @@
 #include "client/bots/telegram/telegram_bridge.h"
 
 #include <algorithm>
-#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +11,7 @@
 #include "client/common/triage_rpc.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/http/proto_json.h"
+#include "service/common/log_line.h"
 
 namespace backchat::telegram {
 
@@ -38,7 +38,7 @@ OutboxCall Call(int64_t chat_id, std::string method, std::string json) {
   return call;
 }
 
-void Log(absl::string_view message) { std::cerr << kProgram << ": " << message << std::endl; }
+void Log(absl::string_view message) { LogLine(kProgram, message); }
 
 }  // namespace
 

@@ -1,6 +1,5 @@
 #include "client/bots/webhook/chat_webhook.h"
 
-#include <iostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -12,6 +11,7 @@
 #include "client/common/triage_rpc.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/http/proto_json.h"
+#include "service/common/log_line.h"
 
 namespace backchat::webhook {
 
@@ -82,7 +82,7 @@ void ChatWebhook::Handle(const http::HttpRequest& request, http::HttpResponse* r
   cv1::ChatWebhookResponse out;
   if (!reply.ok()) {
     if (!client::IsUnreachable(reply.status())) {
-      std::cerr << "backchat_webhook: " << reply.status().message() << std::endl;
+      LogLine("backchat_webhook", reply.status().message());
     }
     out.add_messages(conversations_->TryAgainText(chat_key, message.locale()));
     JsonReply(503, out, response);
