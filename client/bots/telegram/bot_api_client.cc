@@ -16,7 +16,7 @@ size_t AppendBody(char* data, size_t size, size_t count, void* body) {
 
 // Non-zero aborts the transfer.
 int CheckStop(void* stop, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(stop)->load() ? 1 : 0;
+  return stop != nullptr && static_cast<const std::atomic<bool>*>(stop)->load() ? 1 : 0;
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ struct BotApiReply {
 class BotApiClient {
  public:
   // `stop`: when it becomes true, a call in progress (a long poll) is
-  // abandoned within about a second.
+  // abandoned within about a second. Null: calls always run to the end
+  // (or their timeout), for calls whose effect must be known.
   BotApiClient(std::string base_url, std::string token, const std::atomic<bool>* stop);
   ~BotApiClient();
   BotApiClient(const BotApiClient&) = delete;

@@ -403,7 +403,9 @@ bool TelegramBridge::SendOutbox(BotApiClient& api) {
 }
 
 void TelegramBridge::WorkLoop() {
-  BotApiClient api(options_.api_base_url, options_.token, &stop_);
+  // Never abandoned half-way at shutdown: a message Telegram took, but
+  // whose answer was cut off, would stay in the outbox and be sent again.
+  BotApiClient api(options_.api_base_url, options_.token, /*stop=*/nullptr);
   int failures = 0;
   while (!stop_) {
     if (!SendOutbox(api)) {
