@@ -10,15 +10,6 @@ work=$(mktemp -d)
 source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
-failed=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  if ! "$@"; then
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
 
 start_server "$work/server.port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --store=memory \
   --port=0 --port_file="$work/server.port"

@@ -4,6 +4,18 @@
 server_pid=
 bridge_pid=
 
+# check NAME COMMAND...: runs COMMAND; if it fails, counts it in $failed
+# and prints "FAIL: NAME".
+failed=0
+check() {
+  local name=$1
+  shift
+  if ! "$@"; then
+    failed=$((failed + 1))
+    echo "FAIL: $name"
+  fi
+}
+
 # Stops the server and the bridge if they are still running and removes $work.
 cleanup() {
   [ -n "$bridge_pid" ] && kill "$bridge_pid" 2>/dev/null && wait "$bridge_pid" 2>/dev/null

@@ -9,15 +9,6 @@ work=$(mktemp -d)
 source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
-failed=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  if ! "$@"; then
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
 
 start_server "$work/http_port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --store=memory \
   --port=0 --http_port=0 --http_port_file="$work/http_port"
