@@ -100,6 +100,16 @@ absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeWebhook(
   return server;
 }
 
+int ServeUntilStopped(const std::string& program, int port, const Bridge& bridge,
+                      ChatKeyOf chat_key_of, http::HttpHandler handler,
+                      const sigset_t& signals) {
+  auto server = ServeWebhook(program, port, bridge, std::move(chat_key_of), std::move(handler));
+  if (!server.ok()) return Fail(program, server.status().message());
+  WaitForStopSignal(signals, program);
+  (*server)->Shutdown();
+  return 0;
+}
+
 sigset_t BlockStopSignals() {
   sigset_t signals;
   sigemptyset(&signals);

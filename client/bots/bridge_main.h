@@ -42,6 +42,12 @@ absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeWebhook(
     const std::string& program, int port, const Bridge& bridge, ChatKeyOf chat_key_of,
     http::HttpHandler handler);
 
+// ServeWebhook, then serves until SIGINT or SIGTERM (see BlockStopSignals)
+// and shuts the listener down. The program's exit status.
+int ServeUntilStopped(const std::string& program, int port, const Bridge& bridge,
+                      ChatKeyOf chat_key_of, http::HttpHandler handler,
+                      const sigset_t& signals);
+
 // Blocks SIGINT and SIGTERM in this thread and the threads it starts
 // later; call first in main. WaitForStopSignal then returns on either.
 sigset_t BlockStopSignals();

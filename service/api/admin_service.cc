@@ -31,15 +31,12 @@ absl::Status AdminService::Authorize(grpc::CallbackServerContext* context,
     return absl::UnauthenticatedError(
         "admin calls need a verified TLS client certificate (--admin_require_client_cert)");
   }
-  static const security::ApiKeyring* const kNoKeys = new security::ApiKeyring();
   const auto& metadata = context->client_metadata();
   const auto found = metadata.find("authorization");
   const absl::string_view authorization =
       found == metadata.end() ? absl::string_view()
                               : absl::string_view(found->second.data(), found->second.size());
-  return (guards_->keys != nullptr ? guards_->keys : kNoKeys)
-      ->Authorize(authorization, scope)
-      .status();
+  return guards_->AuthorizeAdmin(authorization, scope).status();
 }
 
 grpc::ServerUnaryReactor* AdminService::ReloadDialogs(

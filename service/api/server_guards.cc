@@ -17,4 +17,10 @@ absl::Status ServerGuards::AdmitPatientCall(absl::string_view peer, bool starts_
                    absl::ToInt64Seconds(admission.retry_after), " s"));
 }
 
+absl::StatusOr<std::string> ServerGuards::AuthorizeAdmin(absl::string_view authorization,
+                                                         absl::string_view scope) const {
+  static const security::ApiKeyring* const kNoKeys = new security::ApiKeyring();
+  return (keys != nullptr ? keys : kNoKeys)->Authorize(authorization, scope);
+}
+
 }  // namespace backchat::api

@@ -33,6 +33,12 @@ struct ServerGuards {
   // the wait in `retry_after`, when the client is over its limits.
   absl::Status AdmitPatientCall(absl::string_view peer, bool starts_session,
                                 absl::Duration* retry_after) const;
+
+  // An admin call's "authorization" value checked against `keys` for
+  // `scope` (see ApiKeyring::Authorize); without keys, every call is
+  // refused. The key's name on success.
+  absl::StatusOr<std::string> AuthorizeAdmin(absl::string_view authorization,
+                                             absl::string_view scope) const;
 };
 
 }  // namespace backchat::api

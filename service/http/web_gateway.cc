@@ -205,10 +205,10 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
 }
 
 void WebGateway::ServeMetrics(const HttpRequest& request, HttpResponse* response) const {
-  static const security::ApiKeyring* const kNoKeys = new security::ApiKeyring();
-  const security::ApiKeyring* keys =
-      guards_ != nullptr && guards_->keys != nullptr ? guards_->keys : kNoKeys;
-  const absl::StatusOr<std::string> key = keys->Authorize(request.Header("authorization"), "metrics");
+  const absl::StatusOr<std::string> key =
+      guards_ != nullptr
+          ? guards_->AuthorizeAdmin(request.Header("authorization"), "metrics")
+          : absl::StatusOr<std::string>(absl::UnauthenticatedError("metrics are off"));
   if (!key.ok()) {
     *response = PlainTextResponse(absl::IsPermissionDenied(key.status()) ? 403 : 401,
                                   key.status().message());

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   auto bridge = backchat::bots::OpenBridge(backchat::triage::v1::CHANNEL_SMS, false);
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
   backchat::sms::SmsWebhook webhook(bridge->conversations.get(), options);
-  auto server = backchat::bots::ServeWebhook(
+  return backchat::bots::ServeUntilStopped(
       program, absl::GetFlag(FLAGS_port), *bridge,
       [key = options.phone_key](const std::string& number) {
         return backchat::chat::KeyedHash(key, number);
@@ -56,9 +56,6 @@ int main(int argc, char** argv) {
       [&webhook](const backchat::http::HttpRequest& request,
                  backchat::http::HttpResponse* response) {
         webhook.Handle(request, response);
-      });
-  if (!server.ok()) return backchat::bots::Fail(program, server.status().message());
-  backchat::bots::WaitForStopSignal(signals, program);
-  (*server)->Shutdown();
-  return 0;
+      },
+      signals);
 }

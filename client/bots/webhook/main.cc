@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   auto bridge = backchat::bots::OpenBridge(backchat::triage::v1::CHANNEL_WEBHOOK, false);
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
   backchat::webhook::ChatWebhook webhook(bridge->conversations.get(), options);
-  auto server = backchat::bots::ServeWebhook(
+  return backchat::bots::ServeUntilStopped(
       program, absl::GetFlag(FLAGS_port), *bridge,
       [key = options.user_key](const std::string& user) {
         return backchat::chat::KeyedHash(key, user);
@@ -51,9 +51,6 @@ int main(int argc, char** argv) {
       [&webhook](const backchat::http::HttpRequest& request,
                  backchat::http::HttpResponse* response) {
         webhook.Handle(request, response);
-      });
-  if (!server.ok()) return backchat::bots::Fail(program, server.status().message());
-  backchat::bots::WaitForStopSignal(signals, program);
-  (*server)->Shutdown();
-  return 0;
+      },
+      signals);
 }
