@@ -7,12 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "service/common/log_line.h"
 #include "service/common/status_macros.h"
 #include "service/engine/answer_matcher.h"
 #include "service/engine/engine.h"
 #include "service/engine/turn_builder.h"
 #include "service/store/session_id.h"
-#include "service/common/log_line.h"
 
 namespace backchat::api {
 
@@ -35,7 +35,16 @@ engine::Step BuildTurn(const Session& session, absl::string_view notice,
   turn->set_notice(std::string(notice));
   const engine::Step step = engine::NextStep(dialog, session.state);
   engine::FillTurn(dialog, session.state, step, turn);
+  if (!step.finished && session.pending_question == step.question) {
+    engine::FillConfirmation(dialog, dialog.questions[step.question],
+                             session.pending_options, turn);
+  }
   return step;
+}
+
+void ClearPending(Session* session) {
+  session->pending_question = -1;
+  session->pending_options = 0;
 }
 
 absl::StatusOr<OptionMask> OptionsById(
@@ -81,9 +90,13 @@ Conversations::Conversations(const engine::DialogRegistry* dialogs,
                              store::SessionStore* sessions,
                              records::RecordStore* records,
                              std::function<absl::Time()> clock)
-    : dialogs_(dialogs), sessions_(sessions), records_(records), clock_(std::move(clock)) {}
+    : dialogs_(dialogs),
+      sessions_(sessions),
+      records_(records),
+      clock_(std::move(clock)) {}
 
-void Conversations::Record(const Session& session, const engine::Step& outcome) {
+void Conversations::Record(const Session& session,
+                           const engine::Step& outcome) {
   if (records_ == nullptr) return;
   const CompiledDialog& dialog = *session.dialog;
   records::TriageRecord record;
@@ -94,7 +107,8 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   record.set_dialog_version(dialog.version);
   record.set_locale(dialog.locale);
   record.set_channel(session.channel);
-  for (const engine::AnswerIds& answer : engine::AnswersAsIds(dialog, session.state)) {
+  for (const engine::AnswerIds& answer :
+       engine::AnswersAsIds(dialog, session.state)) {
     auto* recorded = record.add_answers();
     recorded->set_question_id(std::string(answer.question));
     for (absl::string_view option : answer.options) {
@@ -102,26 +116,33 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
     }
   }
   record.set_level(outcome.level);
-  for (int flag : outcome.fired_flags) record.add_red_flag_ids(dialog.red_flags[flag].id);
+  for (int flag : outcome.fired_flags)
+    record.add_red_flag_ids(dialog.red_flags[flag].id);
   if (outcome.technique_rule >= 0) {
     record.set_technique_id(
-        dialog.techniques[dialog.technique_rules[outcome.technique_rule].technique].id);
+        dialog
+            .techniques[dialog.technique_rules[outcome.technique_rule]
+                            .technique]
+            .id);
   }
   if (outcome.frequency_rule >= 0) {
-    record.set_frequency_rule_id(dialog.frequency_rules[outcome.frequency_rule].id);
+    record.set_frequency_rule_id(
+        dialog.frequency_rules[outcome.frequency_rule].id);
   }
   record.set_started_unix_micros(absl::ToUnixMicros(session.created));
   record.set_finished_unix_micros(absl::ToUnixMicros(session.updated));
   const absl::Status written = records_->Append(record);
   if (!written.ok()) {
-    LogLine("backchat_server", absl::StrCat("a triage record was not written: ", written.ToString()));
+    LogLine("backchat_server", absl::StrCat("a triage record was not written: ",
+                                            written.ToString()));
   }
 }
 
 absl::Status Conversations::CountStoreError(absl::Status status) {
   if (metrics_ != nullptr &&
-      (absl::IsUnavailable(status) || absl::IsInternal(status) || absl::IsDataLoss(status) ||
-       absl::IsDeadlineExceeded(status) || absl::IsUnknown(status))) {
+      (absl::IsUnavailable(status) || absl::IsInternal(status) ||
+       absl::IsDataLoss(status) || absl::IsDeadlineExceeded(status) ||
+       absl::IsUnknown(status))) {
     metrics_->StoreError();
   }
   return status;
@@ -175,14 +196,21 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
                                    tv1::Turn* turn) {
   const bool by_options = request.option_ids_size() > 0;
   const bool by_text = !request.text().empty();
-  if (by_options == by_text) {
+  const bool by_reply =
+      request.confirmation() != tv1::CONFIRMATION_REPLY_UNSPECIFIED;
+  if (by_options + by_text + by_reply != 1) {
     return absl::InvalidArgumentError(
-        "set exactly one of option_ids and text");
+        "set exactly one of option_ids, text and confirmation");
+  }
+  if (!tv1::ConfirmationReply_IsValid(request.confirmation())) {
+    return absl::InvalidArgumentError(
+        "confirmation: must be CONFIRMATION_REPLY_ACCEPT or "
+        "CONFIRMATION_REPLY_REFUSE");
   }
   if (request.text().size() > kMaxAnswerTextBytes) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "text: longer than %d bytes; please answer briefly",
-        kMaxAnswerTextBytes));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("text: longer than %d bytes; please answer briefly",
+                        kMaxAnswerTextBytes));
   }
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
   const CompiledDialog& dialog = *session.dialog;
@@ -200,25 +228,66 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
         request.question_id(), question.id));
   }
 
+  // A reply to a proposed reading: by the field, or a yes or no word typed
+  // while one is pending. Other text while one is pending is a new answer.
+  const bool pending = session.pending_question == step.question;
+  engine::ConfirmationWord reply = engine::ConfirmationWord::kOther;
+  if (by_reply) {
+    if (!pending) {
+      return absl::FailedPreconditionError(
+          "confirmation: no reading of a typed answer is waiting to be "
+          "confirmed; answer the question");
+    }
+    reply = request.confirmation() == tv1::CONFIRMATION_REPLY_ACCEPT
+                ? engine::ConfirmationWord::kAccept
+                : engine::ConfirmationWord::kRefuse;
+  } else if (by_text && pending) {
+    reply = engine::ReadConfirmationWord(dialog.vocabulary, request.text());
+  }
+  if (reply == engine::ConfirmationWord::kRefuse) {
+    ClearPending(&session);
+    BACKCHAT_RETURN_IF_ERROR(Save(&session));
+    BuildTurn(session, dialog.messages.confirm_refused(), turn);
+    return absl::OkStatus();
+  }
+
   OptionMask options = 0;
-  if (by_options) {
+  bool typed = false;
+  if (reply == engine::ConfirmationWord::kAccept) {
+    options = session.pending_options;
+    typed = true;
+  } else if (by_options) {
     BACKCHAT_ASSIGN_OR_RETURN(options,
                               OptionsById(question, request.option_ids()));
   } else {
     const engine::MatchResult match =
         engine::MatchAnswer(question, dialog.vocabulary, request.text());
+    if (match.kind == engine::MatchResult::Kind::kConfirm) {
+      session.pending_question = step.question;
+      session.pending_options = match.options;
+      BACKCHAT_RETURN_IF_ERROR(Save(&session));
+      BuildTurn(session, "", turn);
+      return absl::OkStatus();
+    }
     if (match.kind != engine::MatchResult::Kind::kMatched) {
+      if (pending) {
+        ClearPending(&session);
+        BACKCHAT_RETURN_IF_ERROR(Save(&session));
+      }
       BuildTurn(session,
                 engine::NoticeFor(dialog, question, match, request.text()),
                 turn);
       return absl::OkStatus();
     }
     options = match.options;
+    typed = true;
   }
-  BACKCHAT_RETURN_IF_ERROR(
-      engine::ApplyAnswerAt(dialog, step, step.question, options, &session.state));
+  ClearPending(&session);
+  BACKCHAT_RETURN_IF_ERROR(engine::ApplyAnswerAt(dialog, step, step.question,
+                                                 options, &session.state));
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   const engine::Step next = BuildTurn(session, "", turn);
+  if (typed) engine::FillReadBack(dialog, question, options, turn);
   if (metrics_ != nullptr) {
     metrics_->Turn();
     if (next.finished) metrics_->ConversationFinished(turn->outcome().level());
@@ -238,6 +307,7 @@ absl::Status Conversations::GoBack(const tv1::GoBackRequest& request,
                                    tv1::Turn* turn) {
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
   BACKCHAT_RETURN_IF_ERROR(engine::GoBack(&session.state));
+  ClearPending(&session);
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   BuildTurn(session, "", turn);
   return absl::OkStatus();
@@ -247,6 +317,7 @@ absl::Status Conversations::Restart(const tv1::RestartSessionRequest& request,
                                     tv1::Turn* turn) {
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
   session.state = engine::NewSessionState(*session.dialog);
+  ClearPending(&session);
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   BuildTurn(session, "", turn);
   return absl::OkStatus();

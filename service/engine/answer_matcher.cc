@@ -1,47 +1,35 @@
 #include "service/engine/answer_matcher.h"
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "service/engine/text_normalizer.h"
+#include "service/engine/typed_words.h"
+#include "service/engine/value_reader.h"
 
 namespace backchat::engine {
 namespace {
 
-using Words = std::vector<absl::string_view>;
+using Words = std::vector<TypedWord>;
 
-bool PhraseAt(const Words& words, size_t start, const Phrase& phrase) {
-  if (phrase.empty() || start + phrase.size() > words.size()) return false;
-  for (size_t k = 0; k < phrase.size(); ++k) {
-    if (words[start + k] != phrase[k]) return false;
-  }
-  return true;
-}
+// How far after a negation word an option's words count as negated.
+constexpr size_t kNegationReach = 5;
 
-bool ContainsPhrase(const Words& words, const Phrase& phrase) {
-  for (size_t s = 0; s < words.size(); ++s) {
-    if (PhraseAt(words, s, phrase)) return true;
-  }
-  return false;
-}
+// Where an option's phrase (or a value) was found in the words.
+struct Span {
+  size_t start = 0, end = 0;
+  int option = 0;
+  bool negation_only = false;  // every word is a negation ("no", "never")
+  bool corrected = false;      // holds a misspelt word
+  bool value = false;          // a duration or number, not a phrase
+  bool negated = false;        // follows a negation in its clause
+  bool negator = false;        // a bare "no" that negates what follows
+  bool exact = false;          // typed exactly as the phrase, not a form of it
+};
 
-std::optional<double> DigitsValue(absl::string_view word) {
-  if (word.empty() || word[0] < '0' || word[0] > '9') return std::nullopt;
-  double value = 0;
-  if (!absl::SimpleAtod(word, &value)) return std::nullopt;
-  return value;
-}
-
-// A word that is a number, in digits or as a number word.
-std::optional<double> NumberValue(absl::string_view word,
-                                  const CompiledVocabulary& vocabulary) {
-  if (auto digits = DigitsValue(word)) return digits;
-  auto it = vocabulary.numbers.find(word);
-  if (it != vocabulary.numbers.end()) return it->second;
-  return std::nullopt;
-}
-
-MatchResult Checked(const CompiledQuestion& question, OptionMask options) {
+MatchResult Checked(const CompiledQuestion& question, OptionMask options, MatchResult::Kind kind) {
   const bool several = (options & (options - 1)) != 0;
   if (several && !question.multiple_choice()) {
     return {MatchResult::Kind::kAmbiguous, options};
@@ -53,18 +41,17 @@ MatchResult Checked(const CompiledQuestion& question, OptionMask options) {
       }
     }
   }
-  return {MatchResult::Kind::kMatched, options};
+  return {kind, options};
 }
 
-// Step 2: option numbers. nullopt when the text is not just numbers.
+// Option numbers: nullopt when the text is not just numbers and connectors.
 std::optional<OptionMask> OptionNumbers(const CompiledQuestion& question,
-                                        const CompiledVocabulary& vocabulary,
-                                        const Words& words) {
+                                        const CompiledVocabulary& vocabulary, const Words& words) {
   OptionMask options = 0;
-  for (absl::string_view word : words) {
-    if (vocabulary.connectors.contains(word)) continue;
+  for (const TypedWord& w : words) {
+    if (vocabulary.connectors.contains(w.typed)) continue;
     int number = 0;
-    if (!absl::SimpleAtoi(word, &number) || number < 1 ||
+    if (!absl::SimpleAtoi(w.typed, &number) || number < 1 ||
         number > static_cast<int>(question.options.size())) {
       return std::nullopt;
     }
@@ -74,106 +61,331 @@ std::optional<OptionMask> OptionNumbers(const CompiledQuestion& question,
   return options;
 }
 
-// Step 3: labels and synonyms.
-OptionMask PhraseMatches(const CompiledQuestion& question, const Words& words) {
-  struct Span {
-    size_t start, end;
-    int option;
-  };
-  std::vector<Span> spans;
+// The option whose label is exactly the text, or -1.
+int ExactLabel(const CompiledQuestion& question, const Words& words) {
   for (size_t o = 0; o < question.options.size(); ++o) {
-    for (const Phrase& phrase : question.options[o].phrases) {
-      for (size_t s = 0; s < words.size(); ++s) {
-        if (PhraseAt(words, s, phrase)) {
-          spans.push_back({s, s + phrase.size(), static_cast<int>(o)});
+    const Phrase& label = question.options[o].phrases.front();
+    if (label.size() != words.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < label.size() && same; ++k) same = label[k] == words[k].typed;
+    if (same) return static_cast<int>(o);
+  }
+  return -1;
+}
+
+bool StemsAt(const Words& words, size_t start, const Phrase& stems) {
+  if (stems.empty() || start + stems.size() > words.size()) return false;
+  for (size_t k = 0; k < stems.size(); ++k) {
+    if (words[start + k].stem != stems[k]) return false;
+    if (k > 0 && words[start + k].clause != words[start].clause) return false;
+  }
+  return true;
+}
+
+bool TypedAt(const Words& words, size_t start, const Phrase& phrase) {
+  if (phrase.empty() || start + phrase.size() > words.size()) return false;
+  for (size_t k = 0; k < phrase.size(); ++k) {
+    if (words[start + k].typed != phrase[k]) return false;
+  }
+  return true;
+}
+
+// Marks the words of every hedge of `phrases` found in `words`; true if any.
+bool MarkHedges(const Words& words, const CompiledVocabulary& vocabulary,
+                const std::vector<Phrase>& phrases, std::vector<bool>* marked) {
+  bool any = false;
+  for (size_t s = 0; s < words.size(); ++s) {
+    if (!vocabulary.hedge_first_words.contains(words[s].typed)) continue;
+    for (const Phrase& phrase : phrases) {
+      if (!TypedAt(words, s, phrase)) continue;
+      any = true;
+      for (size_t k = 0; k < phrase.size(); ++k) (*marked)[s + k] = true;
+    }
+  }
+  return any;
+}
+
+std::vector<Span> PhraseSpans(const CompiledQuestion& question,
+                              const CompiledVocabulary& vocabulary, const Words& words) {
+  std::vector<Span> spans;
+  spans.reserve(8);
+  for (size_t s = 0; s < words.size(); ++s) {
+    auto found = question.phrases_by_first_stem.find(words[s].stem);
+    if (found == question.phrases_by_first_stem.end()) continue;
+    for (const auto& [o, p] : found->second) {
+      const CompiledOption& option = question.options[o];
+      const Phrase& stems = option.stemmed_phrases[p];
+      {
+        if (!StemsAt(words, s, stems)) continue;
+        Span span{s, s + stems.size(), o};
+        span.exact = TypedAt(words, s, option.phrases[p]);
+        span.negation_only = true;
+        for (size_t k = span.start; k < span.end; ++k) {
+          span.corrected |= words[k].corrected;
+          span.negation_only &= vocabulary.negations.contains(words[k].typed);
         }
+        spans.push_back(span);
       }
     }
   }
-  OptionMask options = 0;
+  // A phrase inside a longer phrase of another option does not count, nor
+  // a form of a phrase where another option's phrase is typed exactly ("my
+  // legs" is both legs, not "my leg").
+  std::vector<Span> kept;
   for (const Span& a : spans) {
-    const bool inside_longer = std::any_of(
-        spans.begin(), spans.end(), [&](const Span& b) {
-          return b.option != a.option && b.start <= a.start &&
-                 a.end <= b.end && (b.end - b.start) > (a.end - a.start);
-        });
-    if (!inside_longer) options |= OptionMask{1} << a.option;
+    const bool inside_longer = std::any_of(spans.begin(), spans.end(), [&](const Span& b) {
+      if (b.option == a.option || b.start > a.start || a.end > b.end) return false;
+      if ((b.end - b.start) > (a.end - a.start)) return true;
+      return b.exact && !a.exact;
+    });
+    if (!inside_longer) kept.push_back(a);
   }
-  return options;
+  return kept;
+}
+
+// The option whose range holds `value`, or -1.
+int OptionForValue(const CompiledQuestion& question, double value) {
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    const CompiledOption& option = question.options[o];
+    if (option.has_range && option.range.Contains(value)) return static_cast<int>(o);
+  }
+  return -1;
+}
+
+bool StartsWithOneOf(const Phrase& label, const std::vector<Phrase>& words) {
+  for (const Phrase& word : words) {
+    if (word.size() == 1 && !label.empty() && label.front() == word.front()) return true;
+  }
+  return false;
+}
+
+// The option a "no" answers with: the exclusive option ("none of these"),
+// else one whose label starts with a no word ("No, it came on by itself").
+int NoOption(const CompiledQuestion& question, const CompiledVocabulary& v) {
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if (question.options[o].exclusive) return static_cast<int>(o);
+  }
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if (StartsWithOneOf(question.options[o].phrases.front(), v.confirm_no)) {
+      return static_cast<int>(o);
+    }
+  }
+  return -1;
+}
+
+// The option a "yes" answers with, when a label is just a yes word.
+int YesOption(const CompiledQuestion& question, const CompiledVocabulary& v) {
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    const Phrase& label = question.options[o].phrases.front();
+    if (label.size() == 1 && StartsWithOneOf(label, v.confirm_yes)) return static_cast<int>(o);
+  }
+  return -1;
+}
+
+bool IsContent(const CompiledVocabulary& v, const TypedWord& w) {
+  return !v.filler.contains(w.typed) && !v.connectors.contains(w.typed) &&
+         !v.negations.contains(w.typed);
 }
 
 }  // namespace
 
-std::optional<double> ReadDurationDays(const Words& words,
-                                       const CompiledVocabulary& vocabulary) {
-  double total = 0;
-  bool found = false;
-  for (size_t i = 1; i < words.size(); ++i) {
-    auto unit = vocabulary.duration_units.find(words[i]);
-    if (unit == vocabulary.duration_units.end()) continue;
-    if (auto count = NumberValue(words[i - 1], vocabulary)) {
-      total += *count * unit->second;
-      found = true;
-    }
-  }
-  if (found) return total;
-  std::optional<double> phrase_days;
-  for (const auto& [phrase, days] : vocabulary.duration_phrases) {
-    if (ContainsPhrase(words, phrase)) {
-      phrase_days = std::max(phrase_days.value_or(days), days);
-    }
-  }
-  return phrase_days;
-}
-
-std::optional<double> ReadNumber(const Words& words) {
-  std::optional<double> number;
-  for (absl::string_view word : words) {
-    if (auto value = DigitsValue(word)) {
-      if (number.has_value()) return std::nullopt;
-      number = value;
-    }
-  }
-  return number;
-}
-
-MatchResult MatchAnswer(const CompiledQuestion& question,
-                        const CompiledVocabulary& vocabulary,
+MatchResult MatchAnswer(const CompiledQuestion& question, const CompiledVocabulary& vocabulary,
                         absl::string_view text) {
-  const std::string normalized = NormalizeForMatching(text);
-  const Words words = SplitWords(normalized);
-  if (words.empty()) return {MatchResult::Kind::kNotUnderstood, 0};
+  using Kind = MatchResult::Kind;
+  const Words words = ReadTypedWords(question, vocabulary, text);
+  if (words.empty()) return {Kind::kNotUnderstood, 0};
 
-  for (const Phrase& phrase : vocabulary.uncertain) {
-    if (ContainsPhrase(words, phrase)) return {MatchResult::Kind::kUnsure, 0};
-  }
   if (auto numbered = OptionNumbers(question, vocabulary, words)) {
-    return Checked(question, *numbered);
+    return Checked(question, *numbered, Kind::kMatched);
   }
-  if (const OptionMask matched = PhraseMatches(question, words)) {
-    return Checked(question, matched);
+  if (const int exact = ExactLabel(question, words); exact >= 0) {
+    return Checked(question, OptionMask{1} << exact, Kind::kMatched);
   }
 
-  std::optional<double> value;
-  switch (question.value_kind) {
-    case dialog::v1::VALUE_KIND_DURATION:
-      value = ReadDurationDays(words, vocabulary);
-      break;
-    case dialog::v1::VALUE_KIND_NUMBER:
-      value = ReadNumber(words);
-      break;
-    default:
-      break;
+  // Hedges ("not sure", "no sé") are neither options nor negations.
+  std::vector<bool> hedge(words.size(), false);
+  const bool may_hedge = std::any_of(words.begin(), words.end(), [&](const TypedWord& w) {
+    return vocabulary.hedge_first_words.contains(w.typed);
+  });
+  const bool probably_no =
+      may_hedge && MarkHedges(words, vocabulary, vocabulary.probably_no, &hedge);
+  const bool probably_yes =
+      may_hedge && !probably_no && MarkHedges(words, vocabulary, vocabulary.probably_yes, &hedge);
+  const bool hedged = (may_hedge && MarkHedges(words, vocabulary, vocabulary.uncertain, &hedge)) ||
+                      probably_no || probably_yes;
+  std::vector<bool> covered = hedge;
+
+  std::vector<Span> spans = PhraseSpans(question, vocabulary, words);
+  spans.erase(std::remove_if(spans.begin(), spans.end(),
+                             [&](const Span& span) {
+                               for (size_t k = span.start; k < span.end; ++k) {
+                                 if (!hedge[k]) return false;
+                               }
+                               return true;
+                             }),
+              spans.end());
+  bool value_straddles = false;
+  std::optional<ValueReading> value;
+  if (question.value_kind == dialog::v1::VALUE_KIND_DURATION) {
+    value = ReadDuration(words, vocabulary);
+  } else if (question.value_kind == dialog::v1::VALUE_KIND_NUMBER) {
+    value = ReadNumber(words, vocabulary);
   }
-  if (value.has_value()) {
-    for (size_t o = 0; o < question.options.size(); ++o) {
-      const CompiledOption& option = question.options[o];
-      if (option.has_range && option.range.Contains(*value)) {
-        return {MatchResult::Kind::kMatched, OptionMask{1} << o};
+  if (value) {
+    const int high = OptionForValue(question, value->high);
+    const int low = OptionForValue(question, value->low);
+    if (high >= 0) {
+      value_straddles = low != high;
+      Span span;
+      span.option = high;
+      span.value = true;
+      span.start = words.size();
+      for (size_t k = 0; k < words.size(); ++k) {
+        if (!value->used[k]) continue;
+        span.start = std::min(span.start, k);
+        span.end = k + 1;
+        span.corrected |= words[k].corrected;
+      }
+      spans.push_back(span);
+    }
+  }
+
+  bool any_negated = false;
+  // The option that means "no" is never negated: "no, about the same",
+  // "nah, never tried it" say no twice.
+  const int no_option = NoOption(question, vocabulary);
+  std::vector<bool> in_no_option(words.size(), false);
+  for (const Span& span : spans) {
+    if (span.option != no_option) continue;
+    for (size_t k = span.start; k < span.end; ++k) in_no_option[k] = true;
+  }
+  // A bare "no" followed by other words in its clause negates them.
+  for (Span& span : spans) {
+    if (!span.negation_only) continue;
+    for (size_t k = span.end; k < words.size() && words[k].clause == words[span.start].clause;
+         ++k) {
+      if (IsContent(vocabulary, words[k]) && !in_no_option[k]) {
+        span.negator = true;
+        break;
       }
     }
   }
-  return {MatchResult::Kind::kNotUnderstood, 0};
+  // A bare "no" right after an option's words, ending its clause, negates
+  // them ("fiebre no, pero...", "peso tampoco").
+  for (Span& negation : spans) {
+    if (!negation.negation_only || negation.negator || negation.start == 0) continue;
+    bool ends_clause = true;
+    for (size_t k = negation.end;
+         k < words.size() && words[k].clause == words[negation.start].clause; ++k) {
+      ends_clause &= !IsContent(vocabulary, words[k]);
+    }
+    if (!ends_clause) continue;
+    for (Span& span : spans) {
+      if (span.negation_only || span.option == no_option || span.end != negation.start ||
+          words[span.start].clause != words[negation.start].clause) {
+        continue;
+      }
+      span.negated = true;
+      negation.negator = true;
+      any_negated = true;
+      for (size_t k = negation.start; k < negation.end; ++k) covered[k] = true;
+    }
+  }
+  // Negation words outside any answer phrase ("not", "without", or a bare
+  // "no" used as one) negate the options after them in their clause.
+  std::vector<bool> in_phrase(words.size(), false);
+  for (const Span& span : spans) {
+    if (span.negator) continue;
+    for (size_t k = span.start; k < span.end; ++k) in_phrase[k] = true;
+  }
+  for (size_t n = 0; n < words.size(); ++n) {
+    if (in_phrase[n] || hedge[n] || !vocabulary.negations.contains(words[n].typed)) {
+      continue;
+    }
+    for (Span& span : spans) {
+      if (span.negator || span.option == no_option || span.start <= n ||
+          span.start - n > kNegationReach || words[span.start].clause != words[n].clause) {
+        continue;
+      }
+      span.negated = true;
+      covered[n] = true;
+      any_negated = true;
+    }
+  }
+
+  OptionMask options = 0;
+  OptionMask negated_options = 0;
+  bool any_corrected = false;
+  bool only_values = true;
+  for (const Span& span : spans) {
+    if (span.negator) continue;
+    if (span.negated) {
+      negated_options |= OptionMask{1} << span.option;
+      for (size_t k = span.start; k < span.end; ++k) covered[k] = true;
+      continue;
+    }
+    options |= OptionMask{1} << span.option;
+    any_corrected |= span.corrected;
+    // A phrase inside the words a value was read from ("years" in "2
+    // years") is part of that value.
+    bool within_value = span.value;
+    if (!within_value && value) {
+      within_value = true;
+      for (size_t k = span.start; k < span.end; ++k) within_value &= value->used[k];
+    }
+    only_values &= within_value;
+    for (size_t k = span.start; k < span.end; ++k) covered[k] = true;
+    if (span.value) {
+      for (size_t k = span.start; k < span.end; ++k) covered[k] = covered[k] || value->used[k];
+    }
+  }
+  size_t uncovered = 0;
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (!covered[k] && IsContent(vocabulary, words[k])) ++uncovered;
+    // A negation that negated nothing may itself be the answer ("not
+    // really"): it counts as unexplained.
+    if (!covered[k] && !in_phrase[k] && vocabulary.negations.contains(words[k].typed)) {
+      ++uncovered;
+    }
+  }
+
+  if (options == 0) {
+    if (probably_no || probably_yes) {
+      const int option =
+          probably_no ? NoOption(question, vocabulary) : YesOption(question, vocabulary);
+      if (option >= 0) return {Kind::kConfirm, OptionMask{1} << option};
+    }
+    if (hedged) return {Kind::kUnsure, 0};
+    if (negated_options != 0) {
+      // The person denied some of the listed options: propose "none of
+      // these", which names everything it rules out.
+      for (size_t o = 0; o < question.options.size(); ++o) {
+        if (question.options[o].exclusive) {
+          return {Kind::kConfirm, OptionMask{1} << o};
+        }
+      }
+    }
+    return {Kind::kNotUnderstood, 0};
+  }
+  const bool certain = !hedged && !any_negated && !any_corrected && !value_straddles &&
+                       uncovered == 0 && (!question.raises_red_flag || only_values);
+  return Checked(question, options, certain ? Kind::kMatched : Kind::kConfirm);
+}
+
+ConfirmationWord ReadConfirmationWord(const CompiledVocabulary& vocabulary,
+                                      absl::string_view text) {
+  const std::string normalized = NormalizeForMatching(text);
+  const std::vector<absl::string_view> words = SplitWords(normalized);
+  auto alone = [&](const std::vector<Phrase>& phrases) {
+    for (const Phrase& phrase : phrases) {
+      if (phrase.size() != words.size()) continue;
+      if (std::equal(phrase.begin(), phrase.end(), words.begin())) return true;
+    }
+    return false;
+  };
+  if (alone(vocabulary.confirm_yes)) return ConfirmationWord::kAccept;
+  if (alone(vocabulary.confirm_no)) return ConfirmationWord::kRefuse;
+  return ConfirmationWord::kOther;
 }
 
 }  // namespace backchat::engine

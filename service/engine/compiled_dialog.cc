@@ -16,6 +16,14 @@ int CompiledQuestion::OptionIndex(absl::string_view option_id) const {
   return -1;
 }
 
+std::vector<absl::string_view> CompiledQuestion::OptionIds(OptionMask mask) const {
+  std::vector<absl::string_view> ids;
+  for (size_t i = 0; i < options.size(); ++i) {
+    if ((mask >> i) & 1) ids.push_back(options[i].id);
+  }
+  return ids;
+}
+
 int CompiledDialog::QuestionIndex(absl::string_view question_id) const {
   auto it = question_index_.find(question_id);
   return it == question_index_.end() ? -1 : it->second;

@@ -13,8 +13,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
-#include "backchat/triage/v1/types.pb.h"
 #include "backchat/dialog/v1/dialog.pb.h"
+#include "backchat/triage/v1/types.pb.h"
 
 namespace backchat::engine {
 
@@ -67,6 +67,15 @@ struct CompiledOption {
   ValueRange range;
   // The label and each synonym, normalized.
   std::vector<Phrase> phrases;
+  // The same phrases, each word stemmed (word_stemmer.h): what typed words
+  // are matched against.
+  std::vector<Phrase> stemmed_phrases;
+};
+
+// A word of a question's phrases, for reading misspelt typed words.
+struct KnownWord {
+  std::string word;  // normalized
+  std::string stem;
 };
 
 struct CompiledQuestion {
@@ -81,12 +90,30 @@ struct CompiledQuestion {
   Rule ask_if;
   // Later questions whose ask_if mentions this one, ascending.
   std::vector<int> gates;
+  // Some red flag mentions this question: a typed reading of it is
+  // confirmed with the person unless it was option numbers, an option's
+  // exact label, or a plain value ("3 weeks", "45").
+  bool raises_red_flag = false;
+  // Every distinct word of the options' phrases (typo correction's
+  // candidates), with the vocabulary's number and unit words for a
+  // question that reads values.
+  std::vector<KnownWord> known_words;
+  // The same words to their stems, and the stems, for a lookup (a known
+  // word's stem is looked up, not computed again).
+  absl::flat_hash_map<std::string, std::string> known_word_stems;
+  absl::flat_hash_set<std::string> known_stem_set;
+  // Every option phrase by its first stem: (option, phrase) indexes into
+  // options[o].stemmed_phrases. Finding phrases costs a lookup per word.
+  absl::flat_hash_map<std::string, std::vector<std::pair<int, int>>>
+      phrases_by_first_stem;
 
   bool multiple_choice() const {
     return kind == triage::v1::QUESTION_KIND_MULTIPLE_CHOICE;
   }
   // Index of the option with this id, or -1.
   int OptionIndex(absl::string_view option_id) const;
+  // The ids of the options in `options`, in order (views into this).
+  std::vector<absl::string_view> OptionIds(OptionMask options) const;
 };
 
 struct CompiledRedFlag {
@@ -124,11 +151,25 @@ struct LevelText {
 
 // The words the free-text matcher reads numbers and durations with.
 struct CompiledVocabulary {
-  absl::flat_hash_map<std::string, double> numbers;          // word -> value
-  absl::flat_hash_map<std::string, double> duration_units;   // word -> days
-  std::vector<std::pair<Phrase, double>> duration_phrases;   // phrase -> days
+  absl::flat_hash_map<std::string, double> numbers;         // word -> value
+  absl::flat_hash_map<std::string, double> duration_units;  // word -> days
+  std::vector<std::pair<Phrase, double>> duration_phrases;  // phrase -> days
   absl::flat_hash_set<std::string> connectors;
   std::vector<Phrase> uncertain;
+  absl::flat_hash_set<std::string> filler;
+  absl::flat_hash_set<std::string> negations;
+  absl::flat_hash_set<std::string> clause_breaks;
+  std::vector<Phrase> confirm_yes;
+  std::vector<Phrase> confirm_no;
+  std::vector<Phrase> probably_yes;
+  std::vector<Phrase> probably_no;
+  // Every word of the phrases above and of duration_phrases (never read as
+  // a misspelling), and the first words of the hedges (uncertain,
+  // probably_yes, probably_no): lookups that keep the matcher cheap.
+  absl::flat_hash_set<std::string> phrase_words;
+  absl::flat_hash_set<std::string> hedge_first_words;
+  // Snowball algorithm name; empty for no stemming.
+  std::string stemmer;
 };
 
 struct CompiledDialog {

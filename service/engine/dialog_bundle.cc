@@ -7,16 +7,23 @@
 #include "absl/strings/str_join.h"
 #include "service/engine/dialog_compiler.h"
 #include "service/engine/dialog_translation.h"
+#include "service/engine/typed_answer_check.h"
 
 namespace backchat::engine {
+
+void DialogBundle::CheckTyped(const CompiledDialog& language, const std::string& path,
+                              std::vector<std::string>* problems) {
+  TypedAnswerReport report = CheckTypedAnswers(language, path);
+  for (std::string& problem : report.problems) problems->push_back(std::move(problem));
+  for (std::string& warning : report.warnings) typed_answer_warnings_.push_back(std::move(warning));
+}
 
 std::string PrimaryLanguage(absl::string_view locale) {
   return absl::AsciiStrToLower(locale.substr(0, locale.find_first_of("-_")));
 }
 
 absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
-    const std::string& base_path,
-    const std::vector<std::string>& translation_paths) {
+    const std::string& base_path, const std::vector<std::string>& translation_paths) {
   auto base = ReadDialogFile(base_path);
   if (!base.ok()) return base.status();
   std::vector<std::string> problems;
@@ -29,10 +36,9 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
       translations.push_back(*std::move(parsed));
     }
   }
-  std::sort(translations.begin(), translations.end(),
-            [](const ParsedDialog& a, const ParsedDialog& b) {
-              return a.def.locale() < b.def.locale();
-            });
+  std::sort(
+      translations.begin(), translations.end(),
+      [](const ParsedDialog& a, const ParsedDialog& b) { return a.def.locale() < b.def.locale(); });
   std::vector<const dialog::v1::Dialog*> all = {&base->def};
   for (const ParsedDialog& t : translations) all.push_back(&t.def);
   const std::string version = DialogContentHash(all);
@@ -42,12 +48,13 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
   if (!compiled.ok()) return compiled.status();
   bundle->base_ = *compiled;
   bundle->by_language_[PrimaryLanguage(base->def.locale())] = *compiled;
+  bundle->CheckTyped(**compiled, base_path, &problems);
   // Translations share the base's structure, so one check covers them all.
   bundle->check_report_ = CheckDialog(**compiled);
   if (!bundle->check_report_.ok()) {
     problems.push_back(absl::StrCat(base_path, ": the dialog check failed:\n",
-                                    absl::StrJoin(bundle->check_report_.problems, "\n"),
-                                    "\n", bundle->check_report_.Summary()));
+                                    absl::StrJoin(bundle->check_report_.problems, "\n"), "\n",
+                                    bundle->check_report_.Summary()));
   }
 
   for (const ParsedDialog& t : translations) {
@@ -63,10 +70,10 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
       problems.push_back(absl::StrCat(t.path, ": ", language.status().message()));
       continue;
     }
+    bundle->CheckTyped(**language, t.path, &problems);
     const std::string key = PrimaryLanguage(t.def.locale());
     if (!bundle->by_language_.emplace(key, *language).second) {
-      problems.push_back(absl::StrCat(t.path, ": a second translation for language \"",
-                                      key, "\""));
+      problems.push_back(absl::StrCat(t.path, ": a second translation for language \"", key, "\""));
     }
   }
   if (!problems.empty()) {

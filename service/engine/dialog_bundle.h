@@ -22,10 +22,11 @@ class DialogBundle {
   // the dialog safe (CheckDialog). Every compiled language shares the
   // base's structure and the bundle's version. Errors: as CompileDialogText
   // and ApplyTranslation, for every file; two translations of one language;
-  // a failed check (its problems with their paths, and its summary).
+  // a failed check (its problems with their paths, and its summary); an
+  // option's label or synonym that, typed alone, does not read as that
+  // option (typed_answer_check.h).
   static absl::StatusOr<std::shared_ptr<const DialogBundle>> Load(
-      const std::string& base_path,
-      const std::vector<std::string>& translation_paths);
+      const std::string& base_path, const std::vector<std::string>& translation_paths);
 
   struct Choice {
     std::shared_ptr<const CompiledDialog> dialog;
@@ -42,13 +43,18 @@ class DialogBundle {
   const CompiledDialog& base() const { return *base_; }
   // The dialog check's figures.
   const CheckReport& check_report() const { return check_report_; }
+  // typed_answer_check.h's warnings, every language.
+  const std::vector<std::string>& typed_answer_warnings() const { return typed_answer_warnings_; }
   // Every language, the base first.
   std::vector<std::shared_ptr<const CompiledDialog>> Languages() const;
 
  private:
   DialogBundle() = default;
+  void CheckTyped(const CompiledDialog& language, const std::string& path,
+                  std::vector<std::string>* problems);
   std::shared_ptr<const CompiledDialog> base_;
   CheckReport check_report_;
+  std::vector<std::string> typed_answer_warnings_;
   // By lower-case primary language subtag.
   absl::flat_hash_map<std::string, std::shared_ptr<const CompiledDialog>> by_language_;
 };

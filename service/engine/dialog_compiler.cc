@@ -15,6 +15,7 @@
 #include "service/engine/content_hash.h"
 #include "service/engine/source_locator.h"
 #include "service/engine/text_normalizer.h"
+#include "service/engine/word_stemmer.h"
 
 namespace backchat::engine {
 
@@ -40,8 +41,8 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
     if (lines_.size() < kMaxErrors) {
-      lines_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1,
-                                    ": ", message));
+      lines_.push_back(
+          absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
     }
   }
   std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
@@ -90,6 +91,7 @@ class DialogCompiler {
     CompileGentleRequirement();
     CompileTexts();
     CompileVocabulary();
+    CompileTypedWords();
     if (!errors_.empty()) {
       return absl::InvalidArgumentError(absl::StrJoin(errors_, "\n"));
     }
@@ -111,10 +113,11 @@ class DialogCompiler {
   void CheckId(absl::string_view what, const std::string& id,
                const std::string& location, bool is_new) {
     if (!IsValidId(id)) {
-      Error(location, absl::StrFormat("%s id \"%s\" must be lower-case letters, "
-                                      "digits and underscores, starting with a "
-                                      "letter (at most 64)",
-                                      what, id));
+      Error(location,
+            absl::StrFormat("%s id \"%s\" must be lower-case letters, "
+                            "digits and underscores, starting with a "
+                            "letter (at most 64)",
+                            what, id));
     } else if (!is_new) {
       Error(location, absl::StrFormat("%s id \"%s\" is used twice", what, id));
     }
@@ -259,8 +262,8 @@ class DialogCompiler {
     } else {
       CompileOptions(def.options(), owner, {"questions", i}, &q.options);
     }
-    if (q.options.size() < 2 && (def.option_set().empty() ||
-                                 option_sets_.contains(def.option_set()))) {
+    if (q.options.size() < 2 &&
+        (def.option_set().empty() || option_sets_.contains(def.option_set()))) {
       Error(where_.At({{"questions", i}, {"id"}}),
             absl::StrFormat("%s needs at least two options", owner));
     }
@@ -292,10 +295,8 @@ class DialogCompiler {
       q.ask_if.any.push_back(CompileCondition(
           def.ask_if(c), owner, /*before_question=*/i,
           [&](int clause, absl::string_view field) {
-            return where_.At({{"questions", i},
-                              {"ask_if", c},
-                              {"answer", clause},
-                              {field}});
+            return where_.At(
+                {{"questions", i}, {"ask_if", c}, {"answer", clause}, {field}});
           }));
     }
     FinishRule(&q.ask_if);
@@ -312,7 +313,8 @@ class DialogCompiler {
         const ValueRange& ra = q.options[a].range;
         const ValueRange& rb = q.options[b].range;
         if (ra.at_least < rb.less_than && rb.at_least < ra.less_than) {
-          Error(where_.At({{"questions", i}, {"options", static_cast<int>(b)},
+          Error(where_.At({{"questions", i},
+                           {"options", static_cast<int>(b)},
                            {"range"}}),
                 absl::StrFormat("options \"%s\" and \"%s\" of %s have "
                                 "overlapping ranges",
@@ -421,9 +423,10 @@ class DialogCompiler {
       if (def.level() == triage::v1::LEVEL_UNSPECIFIED ||
           def.level() == triage::v1::LEVEL_SELF_CARE) {
         // A missing level has no place of its own: point at the flag's id.
-        Error(where_.At({{"red_flags", i},
-                         {def.level() == triage::v1::LEVEL_UNSPECIFIED ? "id"
-                                                                       : "level"}}),
+        Error(where_.At(
+                  {{"red_flags", i},
+                   {def.level() == triage::v1::LEVEL_UNSPECIFIED ? "id"
+                                                                 : "level"}}),
               absl::StrFormat("%s needs a level of LEVEL_EMERGENCY, "
                               "LEVEL_URGENT or LEVEL_SEE_DOCTOR",
                               owner));
@@ -547,7 +550,8 @@ class DialogCompiler {
       const dv1::LevelText& def = def_.levels(i);
       const int level = def.level();
       if (level <= 0 || level >= static_cast<int>(seen.size())) {
-        Error(where_.At({{"levels", i}, {"level"}}), "levels entry needs a level");
+        Error(where_.At({{"levels", i}, {"level"}}),
+              "levels entry needs a level");
         continue;
       }
       if (seen[level]) {
@@ -585,10 +589,16 @@ class DialogCompiler {
     out_->messages = def_.messages();
     const dv1::Messages& m = def_.messages();
     if (m.not_understood().empty() || m.ambiguous().empty() ||
-        m.exclusive_combined().empty() || m.unsure().empty()) {
+        m.exclusive_combined().empty() || m.unsure().empty() ||
+        m.confirm_single().empty() || m.confirm_multiple().empty() ||
+        m.confirm_exclusive().empty() || m.confirm_refused().empty() ||
+        m.confirm_yes_label().empty() || m.confirm_no_label().empty() ||
+        m.read_back().empty()) {
       Error(where_.At({{"messages"}}),
-            "messages needs not_understood, ambiguous, exclusive_combined and "
-            "unsure");
+            "messages needs not_understood, ambiguous, exclusive_combined, "
+            "unsure, confirm_single, confirm_multiple, confirm_exclusive, "
+            "confirm_refused, confirm_yes_label, confirm_no_label and "
+            "read_back");
     }
   }
 
@@ -602,8 +612,8 @@ class DialogCompiler {
           Phrase phrase = NormalizedWords(word);
           if (phrase.size() != 1) {
             Error(where_.At({{"vocabulary"}, {list, i}}),
-                  absl::StrFormat("vocabulary %s \"%s\" must be one word",
-                                  list, word));
+                  absl::StrFormat("vocabulary %s \"%s\" must be one word", list,
+                                  word));
             continue;
           }
           (*out)[phrase[0]] = entries.Get(i).value();
@@ -615,15 +625,51 @@ class DialogCompiler {
     for (const auto& entry : def.duration_phrases()) {
       for (const std::string& words : entry.words()) {
         Phrase phrase = NormalizedWords(words);
-        if (!phrase.empty()) v.duration_phrases.emplace_back(phrase, entry.value());
+        if (!phrase.empty())
+          v.duration_phrases.emplace_back(phrase, entry.value());
       }
     }
     for (const std::string& word : def.connectors()) {
       for (std::string& w : NormalizedWords(word)) v.connectors.insert(w);
     }
-    for (const std::string& words : def.uncertain()) {
-      Phrase phrase = NormalizedWords(words);
-      if (!phrase.empty()) v.uncertain.push_back(std::move(phrase));
+    auto phrases = [](const auto& texts, std::vector<Phrase>* out) {
+      for (const std::string& text : texts) {
+        Phrase phrase = NormalizedWords(text);
+        if (!phrase.empty()) out->push_back(std::move(phrase));
+      }
+    };
+    phrases(def.uncertain(), &v.uncertain);
+    phrases(def.confirm_yes(), &v.confirm_yes);
+    phrases(def.confirm_no(), &v.confirm_no);
+    phrases(def.probably_yes(), &v.probably_yes);
+    phrases(def.probably_no(), &v.probably_no);
+    for (const auto* list : {&v.uncertain, &v.probably_yes, &v.probably_no}) {
+      for (const Phrase& phrase : *list)
+        v.hedge_first_words.insert(phrase.front());
+    }
+    for (const auto* list : {&v.uncertain, &v.probably_yes, &v.probably_no,
+                             &v.confirm_yes, &v.confirm_no}) {
+      for (const Phrase& phrase : *list)
+        v.phrase_words.insert(phrase.begin(), phrase.end());
+    }
+    for (const auto& [phrase, days] : v.duration_phrases) {
+      v.phrase_words.insert(phrase.begin(), phrase.end());
+    }
+    auto words = [](const auto& texts, absl::flat_hash_set<std::string>* out) {
+      for (const std::string& text : texts) {
+        for (std::string& w : NormalizedWords(text)) out->insert(std::move(w));
+      }
+    };
+    words(def.filler(), &v.filler);
+    words(def.negations(), &v.negations);
+    words(def.clause_breaks(), &v.clause_breaks);
+    v.stemmer = def.stemmer();
+    if (!v.stemmer.empty() && !IsStemmerAlgorithm(v.stemmer)) {
+      Error(where_.At({{"vocabulary"}, {"stemmer"}}),
+            absl::StrFormat("vocabulary stemmer \"%s\" is not a Snowball "
+                            "algorithm libstemmer knows (e.g. \"english\", "
+                            "\"spanish\")",
+                            v.stemmer));
     }
     for (size_t q = 0; q < out_->questions.size(); ++q) {
       if (out_->questions[q].value_kind == dv1::VALUE_KIND_DURATION &&
@@ -632,6 +678,51 @@ class DialogCompiler {
               absl::StrFormat("question \"%s\" reads durations, but the "
                               "vocabulary has no duration_units",
                               out_->questions[q].id));
+      }
+    }
+  }
+
+  // What the answer matcher reads typed words with: stemmed phrases, the
+  // words a misspelling may stand for, and which questions raise red flags.
+  void CompileTypedWords() {
+    const CompiledVocabulary& v = out_->vocabulary;
+    for (const CompiledRedFlag& flag : out_->red_flags) {
+      for (int q : flag.rule.questions)
+        out_->questions[q].raises_red_flag = true;
+    }
+    for (CompiledQuestion& question : out_->questions) {
+      question.known_words.clear();
+      question.known_word_stems.clear();
+      question.known_stem_set.clear();
+      question.phrases_by_first_stem.clear();
+      auto know = [&](const std::string& word) {
+        if (question.known_word_stems.contains(word)) return;
+        KnownWord known{word, ""};
+        StemWord(v.stemmer, word, &known.stem);
+        question.known_word_stems.emplace(word, known.stem);
+        question.known_stem_set.insert(known.stem);
+        question.known_words.push_back(std::move(known));
+      };
+      for (size_t o = 0; o < question.options.size(); ++o) {
+        CompiledOption& option = question.options[o];
+        option.stemmed_phrases.clear();
+        for (const Phrase& phrase : option.phrases) {
+          Phrase stemmed(phrase.size());
+          for (size_t w = 0; w < phrase.size(); ++w) {
+            StemWord(v.stemmer, phrase[w], &stemmed[w]);
+            know(phrase[w]);
+          }
+          if (!stemmed.empty()) {
+            question.phrases_by_first_stem[stemmed.front()].emplace_back(
+                static_cast<int>(o),
+                static_cast<int>(option.stemmed_phrases.size()));
+          }
+          option.stemmed_phrases.push_back(std::move(stemmed));
+        }
+      }
+      if (question.value_kind != dv1::VALUE_KIND_UNSPECIFIED) {
+        for (const auto& [word, value] : v.numbers) know(word);
+        for (const auto& [word, days] : v.duration_units) know(word);
       }
     }
   }
@@ -662,8 +753,8 @@ absl::StatusOr<ParsedDialog> ParseDialogText(absl::string_view text,
                                              absl::string_view source_path) {
   constexpr size_t kMaxDialogBytes = 16 << 20;
   if (text.size() > kMaxDialogBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source_path, ": the dialog file is larger than 16 MiB"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_path, ": the dialog file is larger than 16 MiB"));
   }
   ParsedDialog parsed;
   parsed.path = std::string(source_path);

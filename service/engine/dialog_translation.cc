@@ -23,7 +23,8 @@ class Translator {
       : base_(base),
         tr_(translation.def),
         where_(translation.Locator()),
-        label_(absl::StrFormat("translation \"%s\"", translation.def.locale())) {}
+        label_(
+            absl::StrFormat("translation \"%s\"", translation.def.locale())) {}
 
   absl::StatusOr<dv1::Dialog> Apply() {
     out_ = base_;
@@ -55,8 +56,9 @@ class Translator {
   }
   void NotAText(std::initializer_list<FieldStep> at, absl::string_view what) {
     Error(where_.At(at),
-          absl::StrCat(what, " comes from the base dialog; a translation holds "
-                             "only ids and texts"));
+          absl::StrCat(what,
+                       " comes from the base dialog; a translation holds "
+                       "only ids and texts"));
   }
 
   // Index by id of the translation's elements; reports duplicate ids and
@@ -124,14 +126,16 @@ class Translator {
       const dv1::Option& option = tr_options.Get(i);
       index.emplace(option.id(), i);
       bool known = false;
-      for (const auto& base_option : *options) known |= base_option.id() == option.id();
+      for (const auto& base_option : *options)
+        known |= base_option.id() == option.id();
       if (!known) {
         Error(where_.At({at, {"options", i}, {"id"}}),
               absl::StrFormat("%s has no option \"%s\"", owner, option.id()));
       }
       if (option.exclusive() || option.has_range()) {
-        NotAText({at, {"options", i}}, absl::StrFormat(
-                     "option \"%s\" of %s: exclusive and range", option.id(), owner));
+        NotAText({at, {"options", i}},
+                 absl::StrFormat("option \"%s\" of %s: exclusive and range",
+                                 option.id(), owner));
       }
     }
     for (dv1::Option& option : *options) {
@@ -162,8 +166,8 @@ class Translator {
         Missing(owner);
         continue;
       }
-      Options(tr_.option_sets(it->second).options(), set.mutable_options(), owner,
-              {"option_sets", it->second});
+      Options(tr_.option_sets(it->second).options(), set.mutable_options(),
+              owner, {"option_sets", it->second});
     }
   }
 
@@ -181,11 +185,14 @@ class Translator {
       const dv1::Question& tr = tr_.questions(i);
       if (tr.kind() != 0 || !tr.option_set().empty() || tr.ask_if_size() > 0 ||
           tr.value_kind() != 0) {
-        NotAText({{"questions", i}, {"id"}},
-                 absl::StrCat(owner, ": kind, option_set, ask_if and value_kind"));
+        NotAText(
+            {{"questions", i}, {"id"}},
+            absl::StrCat(owner, ": kind, option_set, ask_if and value_kind"));
       }
-      Text(tr.text(), q.text(), absl::StrCat("text of ", owner), q.mutable_text());
-      Text(tr.help(), q.help(), absl::StrCat("help of ", owner), q.mutable_help());
+      Text(tr.text(), q.text(), absl::StrCat("text of ", owner),
+           q.mutable_text());
+      Text(tr.help(), q.help(), absl::StrCat("help of ", owner),
+           q.mutable_help());
       if (!q.option_set().empty()) {
         if (tr.options_size() > 0) {
           NotAText({{"questions", i}, {"options", 0}},
@@ -309,14 +316,18 @@ class Translator {
     const dv1::SelfCareAdvice& tr = tr_.self_care_advice();
     auto same_length = [&](int base_size, int tr_size, absl::string_view list) {
       if (base_size != tr_size) {
-        Error(where_.At({{"self_care_advice"}, {list}}),
-              absl::StrFormat("self_care_advice.%s has %d items; the base has %d",
-                              list, tr_size, base_size));
+        Error(
+            where_.At({{"self_care_advice"}, {list}}),
+            absl::StrFormat("self_care_advice.%s has %d items; the base has %d",
+                            list, tr_size, base_size));
       }
     };
-    same_length(base.before_session_size(), tr.before_session_size(), "before_session");
-    same_length(base.after_session_size(), tr.after_session_size(), "after_session");
-    same_length(base.self_massage_size(), tr.self_massage_size(), "self_massage");
+    same_length(base.before_session_size(), tr.before_session_size(),
+                "before_session");
+    same_length(base.after_session_size(), tr.after_session_size(),
+                "after_session");
+    same_length(base.self_massage_size(), tr.self_massage_size(),
+                "self_massage");
     same_length(base.watch_for_size(), tr.watch_for_size(), "watch_for");
     if (tr.session_length().empty()) Missing("self_care_advice.session_length");
     *out_.mutable_self_care_advice() = tr;
@@ -335,6 +346,18 @@ class Translator {
           "duration_phrases");
     needs(base.connectors_size() > 0, tr.connectors_size() > 0, "connectors");
     needs(base.uncertain_size() > 0, tr.uncertain_size() > 0, "uncertain");
+    needs(base.filler_size() > 0, tr.filler_size() > 0, "filler");
+    needs(base.negations_size() > 0, tr.negations_size() > 0, "negations");
+    needs(base.clause_breaks_size() > 0, tr.clause_breaks_size() > 0,
+          "clause_breaks");
+    needs(base.confirm_yes_size() > 0, tr.confirm_yes_size() > 0,
+          "confirm_yes");
+    needs(base.confirm_no_size() > 0, tr.confirm_no_size() > 0, "confirm_no");
+    needs(!base.stemmer().empty(), !tr.stemmer().empty(), "stemmer");
+    needs(base.probably_yes_size() > 0, tr.probably_yes_size() > 0,
+          "probably_yes");
+    needs(base.probably_no_size() > 0, tr.probably_no_size() > 0,
+          "probably_no");
     *out_.mutable_vocabulary() = tr;
   }
 
@@ -349,6 +372,20 @@ class Translator {
     Text(tr.exclusive_combined(), base.exclusive_combined(),
          "messages.exclusive_combined", out->mutable_exclusive_combined());
     Text(tr.unsure(), base.unsure(), "messages.unsure", out->mutable_unsure());
+    Text(tr.confirm_single(), base.confirm_single(), "messages.confirm_single",
+         out->mutable_confirm_single());
+    Text(tr.confirm_multiple(), base.confirm_multiple(),
+         "messages.confirm_multiple", out->mutable_confirm_multiple());
+    Text(tr.confirm_exclusive(), base.confirm_exclusive(),
+         "messages.confirm_exclusive", out->mutable_confirm_exclusive());
+    Text(tr.confirm_refused(), base.confirm_refused(),
+         "messages.confirm_refused", out->mutable_confirm_refused());
+    Text(tr.confirm_yes_label(), base.confirm_yes_label(),
+         "messages.confirm_yes_label", out->mutable_confirm_yes_label());
+    Text(tr.confirm_no_label(), base.confirm_no_label(),
+         "messages.confirm_no_label", out->mutable_confirm_no_label());
+    Text(tr.read_back(), base.read_back(), "messages.read_back",
+         out->mutable_read_back());
   }
 
   const dv1::Dialog& base_;

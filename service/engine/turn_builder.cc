@@ -52,7 +52,8 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
 
   triage::v1::SelfCarePlan* plan = out->mutable_self_care();
   if (step.technique_rule >= 0) {
-    const CompiledTechniqueRule& rule = dialog.technique_rules[step.technique_rule];
+    const CompiledTechniqueRule& rule =
+        dialog.technique_rules[step.technique_rule];
     const CompiledTechnique& technique = dialog.techniques[rule.technique];
     plan->mutable_technique()->set_id(technique.id);
     plan->mutable_technique()->set_name(technique.name);
@@ -60,7 +61,8 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
     plan->mutable_technique()->set_reason(rule.reason);
   }
   if (step.frequency_rule >= 0) {
-    const CompiledFrequencyRule& rule = dialog.frequency_rules[step.frequency_rule];
+    const CompiledFrequencyRule& rule =
+        dialog.frequency_rules[step.frequency_rule];
     plan->set_frequency(rule.frequency);
     plan->set_frequency_note(rule.note);
   }
@@ -72,7 +74,61 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
   plan->mutable_watch_for()->CopyFrom(advice.watch_for());
 }
 
+std::vector<absl::string_view> Labels(const CompiledQuestion& question,
+                                      OptionMask options) {
+  std::vector<absl::string_view> labels;
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if ((options >> o) & 1) labels.push_back(question.options[o].label);
+  }
+  return labels;
+}
+
+void AddOptions(const CompiledQuestion& question, OptionMask options,
+                google::protobuf::RepeatedPtrField<triage::v1::Option>* out) {
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if (((options >> o) & 1) == 0) continue;
+    triage::v1::Option* option = out->Add();
+    option->set_id(question.options[o].id);
+    option->set_label(question.options[o].label);
+    option->set_exclusive(question.options[o].exclusive);
+  }
+}
+
 }  // namespace
+
+void FillConfirmation(const CompiledDialog& dialog,
+                      const CompiledQuestion& question, OptionMask options,
+                      triage::v1::Turn* turn) {
+  triage::v1::Confirmation* c = turn->mutable_confirmation();
+  c->set_question_id(question.id);
+  AddOptions(question, options, c->mutable_options());
+  bool exclusive = false;
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    exclusive |= ((options >> o) & 1) && question.options[o].exclusive;
+  }
+  const dialog::v1::Messages& m = dialog.messages;
+  absl::string_view pattern = exclusive ? m.confirm_exclusive()
+                              : question.multiple_choice()
+                                  ? m.confirm_multiple()
+                                  : m.confirm_single();
+  c->set_text(absl::StrReplaceAll(
+      pattern,
+      {{"{options}", absl::StrJoin(Labels(question, options), "; ")},
+       {"{ruled_out}", absl::StrJoin(Labels(question, ~options), "; ")}}));
+  c->set_accept_label(m.confirm_yes_label());
+  c->set_refuse_label(m.confirm_no_label());
+}
+
+void FillReadBack(const CompiledDialog& dialog,
+                  const CompiledQuestion& question, OptionMask options,
+                  triage::v1::Turn* turn) {
+  triage::v1::ReadBack* r = turn->mutable_read_back();
+  r->set_question_id(question.id);
+  AddOptions(question, options, r->mutable_options());
+  r->set_text(absl::StrReplaceAll(
+      dialog.messages.read_back(),
+      {{"{options}", absl::StrJoin(Labels(question, options), "; ")}}));
+}
 
 void FillTurn(const CompiledDialog& dialog, const SessionState& state,
               const Step& step, triage::v1::Turn* turn) {
@@ -89,10 +145,8 @@ void FillTurn(const CompiledDialog& dialog, const SessionState& state,
 std::string NoticeFor(const CompiledDialog& dialog,
                       const CompiledQuestion& question,
                       const MatchResult& result, absl::string_view text) {
-  std::vector<absl::string_view> labels;
-  for (size_t o = 0; o < question.options.size(); ++o) {
-    if ((result.options >> o) & 1) labels.push_back(question.options[o].label);
-  }
+  const std::vector<absl::string_view> labels =
+      Labels(question, result.options);
   const std::string count = absl::StrCat(question.options.size());
   const std::string options = absl::StrJoin(labels, ", ");
   const dialog::v1::Messages& m = dialog.messages;

@@ -18,8 +18,20 @@ namespace backchat::engine {
 void FillTurn(const CompiledDialog& dialog, const SessionState& state,
               const Step& step, triage::v1::Turn* turn);
 
+// Sets turn->confirmation: `options` proposed as the answer to `question`,
+// with the dialog's confirm_* message (an exclusive option names what it
+// rules out).
+void FillConfirmation(const CompiledDialog& dialog,
+                      const CompiledQuestion& question, OptionMask options,
+                      triage::v1::Turn* turn);
+
+// Sets turn->read_back: `options` as the accepted answer to `question`.
+void FillReadBack(const CompiledDialog& dialog,
+                  const CompiledQuestion& question, OptionMask options,
+                  triage::v1::Turn* turn);
+
 // The sentence telling the person why `text` was not taken as an answer to
-// `question` (for any MatchResult other than kMatched).
+// `question` (for kNotUnderstood, kAmbiguous, kExclusiveCombined, kUnsure).
 std::string NoticeFor(const CompiledDialog& dialog,
                       const CompiledQuestion& question,
                       const MatchResult& result, absl::string_view text);

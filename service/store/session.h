@@ -23,6 +23,12 @@ struct Session {
   bool locale_fallback = false;
   triage::v1::Channel channel = triage::v1::CHANNEL_UNSPECIFIED;
   engine::SessionState state;
+  // A typed answer's reading that waits for the person's yes
+  // (Turn.confirmation): the question's index and the options; -1 and 0
+  // when none. Kept with the session so that any channel, and a reload,
+  // shows the same proposal.
+  int pending_question = -1;
+  engine::OptionMask pending_options = 0;
   absl::Time created;
   absl::Time updated;
   // Incremented by every successful SessionStore::Update.

@@ -66,7 +66,19 @@ class GrpcEndToEndTest : public ::testing::Test {
     return status;
   }
 
-  // Answers every question by typed text until the outcome; fails if a
+  tv1::Turn Confirm(const tv1::Turn& turn, tv1::ConfirmationReply reply) {
+    tv1::SubmitAnswerRequest request;
+    request.set_session_id(turn.session_id());
+    request.set_question_id(turn.question().id());
+    request.set_confirmation(reply);
+    tv1::SubmitAnswerResponse response;
+    const grpc::Status status = stub_->SubmitAnswer(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.turn();
+  }
+
+  // Answers every question by typed text until the outcome (accepting
+  // every proposed reading); fails if a
   // question is asked twice in a row (a text was not understood).
   tv1::Turn TalkUntilOutcome(const std::vector<std::string>& texts,
                              const std::string& locale = "") {
@@ -77,6 +89,7 @@ class GrpcEndToEndTest : public ::testing::Test {
       const grpc::Status status = Answer(turn, {}, text, &next);
       EXPECT_TRUE(status.ok()) << status.error_message();
       EXPECT_EQ(next.notice(), "") << "\"" << text << "\" for " << turn.question().id();
+      if (next.has_confirmation()) next = Confirm(next, tv1::CONFIRMATION_REPLY_ACCEPT);
       turn = next;
     }
     EXPECT_TRUE(turn.has_outcome()) << "still at " << turn.question().id();
@@ -104,12 +117,12 @@ class GrpcEndToEndTest : public ::testing::Test {
 };
 
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSelfCareScript = {
-    {"warning_signs", {"none"}},     {"injury", {"no_injury"}},
-    {"cancer_history", {"no"}},      {"pain_location", {"upper_back"}},
-    {"duration", {"chronic"}},       {"symptoms", {"none"}},
-    {"immune_bone", {"none"}},       {"medical_history", {"none"}},
-    {"age", {"age_20_to_54"}},       {"massage_history", {"massage_helped"}},
-    {"back_feel", {"pinpoint"}},     {"pressure", {"firm"}},
+    {"warning_signs", {"none"}}, {"injury", {"no_injury"}},
+    {"cancer_history", {"no"}},  {"pain_location", {"upper_back"}},
+    {"duration", {"chronic"}},   {"symptoms", {"none"}},
+    {"immune_bone", {"none"}},   {"medical_history", {"none"}},
+    {"age", {"age_20_to_54"}},   {"massage_history", {"massage_helped"}},
+    {"back_feel", {"pinpoint"}}, {"pressure", {"firm"}},
 };
 
 TEST_F(GrpcEndToEndTest, FirstTurnIsTheFirstQuestion) {
@@ -153,8 +166,7 @@ TEST_F(GrpcEndToEndTest, UrgentBySeveralOptionIds) {
 
 TEST_F(GrpcEndToEndTest, SeeDoctorByTypedWords) {
   const tv1::Turn turn = TalkUntilOutcome(
-      {"none", "no", "no", "lower back", "3 weeks", "none", "none", "I'm pregnant",
-       "(unused)"});
+      {"none", "no", "no", "lower back", "3 weeks", "none", "none", "I'm pregnant", "(unused)"});
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
   ASSERT_EQ(turn.outcome().red_flags_size(), 1);
   EXPECT_THAT(turn.outcome().red_flags(0).reason(), HasSubstr("Pregnancy"));
@@ -177,9 +189,8 @@ TEST_F(GrpcEndToEndTest, SelfCareByOptionIds) {
 }
 
 TEST_F(GrpcEndToEndTest, SelfCareByNumbersAndWords) {
-  const tv1::Turn turn = TalkUntilOutcome(
-      {"7", "1", "2", "Upper back", "since yesterday", "5", "5", "none", "33",
-       "new to massage", "knots", "4"});
+  const tv1::Turn turn = TalkUntilOutcome({"7", "1", "2", "Upper back", "since yesterday", "5", "5",
+                                           "none", "33", "new to massage", "knots", "4"});
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_EQ(turn.outcome().self_care().technique().id(), "swedish");
   EXPECT_THAT(turn.outcome().self_care().frequency(), HasSubstr("2-3 times per week"));
@@ -196,6 +207,83 @@ TEST_F(GrpcEndToEndTest, NotUnderstoodAsksAgainWithANotice) {
   ASSERT_TRUE(Answer(first, {}, "not sure", &unsure).ok());
   EXPECT_EQ(unsure.question().id(), "warning_signs");
   EXPECT_THAT(unsure.notice(), HasSubstr("safer"));
+}
+
+TEST_F(GrpcEndToEndTest, ATypedReadingIsProposedThenAcceptedOrRefused) {
+  const tv1::Turn first = Start();
+  tv1::Turn proposed;
+  ASSERT_TRUE(Answer(first, {}, "nothing like that", &proposed).ok());
+  ASSERT_TRUE(proposed.has_confirmation());
+  EXPECT_EQ(proposed.question().id(), "warning_signs");  // still the question
+  EXPECT_EQ(proposed.confirmation().options(0).id(), "none");
+  // "None of these" names what it rules out.
+  EXPECT_THAT(proposed.confirmation().text(), HasSubstr("both legs"));
+  EXPECT_EQ(proposed.confirmation().accept_label(), "Yes");
+
+  // A reload shows the same proposal.
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  tv1::GetSessionRequest get;
+  get.set_session_id(first.session_id());
+  tv1::GetSessionResponse got;
+  ASSERT_TRUE(stub_->GetSession(&context, get, &got).ok());
+  EXPECT_EQ(got.turn().confirmation().text(), proposed.confirmation().text());
+
+  // Typed "no": the question again, with the options and no proposal.
+  tv1::Turn refused;
+  ASSERT_TRUE(Answer(proposed, {}, "no", &refused).ok());
+  EXPECT_FALSE(refused.has_confirmation());
+  EXPECT_EQ(refused.question().id(), "warning_signs");
+  EXPECT_THAT(refused.notice(), HasSubstr("choose from the options"));
+  EXPECT_EQ(refused.question().progress().answered(), 0);
+
+  // Again, and this time yes (by the field): recorded, and read back.
+  ASSERT_TRUE(Answer(refused, {}, "nothing like that", &proposed).ok());
+  const tv1::Turn accepted = Confirm(proposed, tv1::CONFIRMATION_REPLY_ACCEPT);
+  EXPECT_EQ(accepted.question().id(), "injury");
+  EXPECT_EQ(accepted.read_back().options(0).id(), "none");
+  EXPECT_THAT(accepted.read_back().text(), HasSubstr("None of these"));
+
+  // Nothing waits now: a confirmation is refused, and names why.
+  tv1::SubmitAnswerRequest stray;
+  stray.set_session_id(accepted.session_id());
+  stray.set_confirmation(tv1::CONFIRMATION_REPLY_ACCEPT);
+  tv1::SubmitAnswerResponse response;
+  const grpc::Status status = stub_->SubmitAnswer(Context().get(), stray, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("confirm"));
+}
+
+TEST_F(GrpcEndToEndTest, ButtonsAnswerDirectlyWhileAProposalWaits) {
+  tv1::Turn proposed;
+  ASSERT_TRUE(Answer(Start(), {}, "my legs are weak", &proposed).ok());
+  ASSERT_TRUE(proposed.has_confirmation());
+  tv1::Turn answered;
+  ASSERT_TRUE(Answer(proposed, {"none"}, "", &answered).ok());
+  EXPECT_EQ(answered.question().id(), "injury");
+  EXPECT_FALSE(answered.has_confirmation());
+  EXPECT_FALSE(answered.has_read_back());  // buttons need no read back
+}
+
+TEST_F(GrpcEndToEndTest, NoImprovementIsNeverReadAsNewToMassage) {
+  // A conversation that reaches the massage question by buttons.
+  tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"none"}},
+                                      {"injury", {"no_injury"}},
+                                      {"cancer_history", {"no"}},
+                                      {"pain_location", {"upper_back"}},
+                                      {"duration", {"chronic"}},
+                                      {"symptoms", {"none"}},
+                                      {"immune_bone", {"none"}},
+                                      {"medical_history", {"none"}},
+                                      {"age", {"age_20_to_54"}}});
+  ASSERT_EQ(turn.question().id(), "massage_history");
+  tv1::Turn next;
+  ASSERT_TRUE(Answer(turn, {}, "weekly massage for 8 weeks and no improvement", &next).ok());
+  ASSERT_TRUE(next.has_confirmation());
+  EXPECT_EQ(next.confirmation().options(0).id(), "regular_no_relief");
+  const tv1::Turn outcome = Confirm(next, tv1::CONFIRMATION_REPLY_ACCEPT);
+  ASSERT_TRUE(outcome.has_outcome());
+  EXPECT_EQ(outcome.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
 }
 
 TEST_F(GrpcEndToEndTest, GetSessionResumesWhereItWas) {
@@ -318,22 +406,22 @@ TEST_F(GrpcEndToEndTest, SpanishReachesEveryLevel) {
   EXPECT_THAT(emergency.outcome().headline(), HasSubstr("emergencias"));
   EXPECT_THAT(emergency.outcome().red_flags(0).reason(), HasSubstr("dos piernas"));
 
-  const tv1::Turn urgent = TalkUntilOutcome(
-      {"ninguno", "no", "no", "espalda baja", "3 semanas", "fiebre"}, "es-MX");
+  const tv1::Turn urgent =
+      TalkUntilOutcome({"ninguno", "no", "no", "espalda baja", "3 semanas", "fiebre"}, "es-MX");
   EXPECT_EQ(urgent.outcome().level(), tv1::LEVEL_URGENT);
   EXPECT_THAT(urgent.outcome().red_flags(0).reason(), HasSubstr("Fiebre"));
 
-  const tv1::Turn see_doctor = TalkUntilOutcome(
-      {"ninguno", "no", "no", "espalda baja", "desde ayer", "ninguno", "ninguno",
-       "estoy embarazada"},
-      "es");
+  const tv1::Turn see_doctor =
+      TalkUntilOutcome({"ninguno", "no", "no", "espalda baja", "desde ayer", "ninguno", "ninguno",
+                        "estoy embarazada"},
+                       "es");
   EXPECT_EQ(see_doctor.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
   EXPECT_THAT(see_doctor.outcome().red_flags(0).reason(), HasSubstr("Embarazo"));
 
-  const tv1::Turn self_care = TalkUntilOutcome(
-      {"ninguno", "no", "no", "espalda baja", "dos meses", "ninguno", "ninguno",
-       "ninguno", "tengo 40 años", "sí, me ayudó", "nudos", "firme"},
-      "es");
+  const tv1::Turn self_care =
+      TalkUntilOutcome({"ninguno", "no", "no", "espalda baja", "dos meses", "ninguno", "ninguno",
+                        "ninguno", "tengo 40 años", "sí, me ayudó", "nudos", "firme"},
+                       "es");
   EXPECT_EQ(self_care.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_EQ(self_care.outcome().self_care().technique().id(), "deep_tissue");
   EXPECT_THAT(self_care.outcome().self_care().technique().name(), HasSubstr("tejido profundo"));
@@ -352,12 +440,11 @@ TEST_F(GrpcEndToEndTest, SpanishNoticesAreInSpanish) {
 
 TEST_F(GrpcEndToEndTest, HealthServiceReportsServing) {
   const grpc::internal::RpcMethod check("/grpc.health.v1.Health/Check",
-                                        grpc::internal::RpcMethod::NORMAL_RPC,
-                                        channel_);
+                                        grpc::internal::RpcMethod::NORMAL_RPC, channel_);
   testing::wire::HealthCheckRequest request;
   testing::wire::HealthCheckResponse response;
-  const grpc::Status status = grpc::internal::BlockingUnaryCall(
-      channel_.get(), check, Context().get(), request, &response);
+  const grpc::Status status =
+      grpc::internal::BlockingUnaryCall(channel_.get(), check, Context().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), testing::wire::HealthCheckResponse::SERVING);
 }
@@ -371,8 +458,7 @@ TEST_F(GrpcEndToEndTest, ReflectionListsTheTriageService) {
                                            testing::wire::ServerReflectionResponse>>
       stream(grpc::internal::ClientReaderWriterFactory<
              testing::wire::ServerReflectionRequest,
-             testing::wire::ServerReflectionResponse>::Create(channel_.get(), info,
-                                                              context.get()));
+             testing::wire::ServerReflectionResponse>::Create(channel_.get(), info, context.get()));
   testing::wire::ServerReflectionRequest request;
   request.set_list_services("");
   ASSERT_TRUE(stream->Write(request));

@@ -298,6 +298,17 @@ INSTANTIATE_TEST_SUITE_P(
                       "chronic_pain"}),
     [](const auto& info) { return info.param.name; });
 
+TEST(FrequencyTest, TheNeutralAnswerSetsNoFrequencyRowOfItsOwn) {
+  // A general ache with no current pain: no stress or desk row, so the
+  // general maintenance row.
+  Answers answers = kNoPain;
+  answers["back_feel"] = {"general_ache"};
+  answers["lifestyle"] = {"none_of_these"};
+  const PathResult path = Triage(answers);
+  ASSERT_EQ(path.outcome.level, LEVEL_SELF_CARE) << Transcript(BackPain(), path);
+  EXPECT_EQ(path.FrequencyId(BackPain()), "general_maintenance");
+}
+
 TEST(FrequencyTest, LifestyleIsNotAskedWhenThePainDecidesTheFrequency) {
   EXPECT_FALSE(Triage({{"duration", {"chronic"}}}).Asked("lifestyle"));
   EXPECT_TRUE(Triage(kNoPain).Asked("lifestyle"));
@@ -325,6 +336,7 @@ INSTANTIATE_TEST_SUITE_P(
     Rules, TechniqueTest,
     ::testing::Values(
         TechniqueCase{"stress_tension_swedish", {{"back_feel", {"tension_stress"}}}, "swedish"},
+        TechniqueCase{"general_ache_swedish", {{"back_feel", {"general_ache"}}}, "swedish"},
         TechniqueCase{"new_to_massage_swedish",
                       {{"massage_history", {"new_to_massage"}}, {"back_feel", {"deep_knots"}}},
                       "swedish"},

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "service/engine/answer_matcher.h"
 #include "service/engine/dialog_bundle.h"
@@ -44,8 +45,7 @@ class BadTranslationTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadTranslationTest, IsRefusedWithTheReason) {
   const BadCase& c = GetParam();
-  auto base = ParseDialogText(ReadSource("tests/dialogs/tiny_es/tiny.textproto"),
-                              "tiny.textproto");
+  auto base = ParseDialogText(ReadSource("tests/dialogs/tiny_es/tiny.textproto"), "tiny.textproto");
   ASSERT_TRUE(base.ok()) << base.status();
   std::string text = ReadSource(kTranslationPath);
   const size_t at = text.find(c.find);
@@ -65,8 +65,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"missing_question_text", "text: \"¿Es peligroso?\"", "",
                 "has no text of question \"danger\""},
-        BadCase{"missing_question", "questions { id: \"worry\" text: \"¿Está preocupado?\" }",
-                "", "has no question \"worry\""},
+        BadCase{"missing_question", "questions { id: \"worry\" text: \"¿Está preocupado?\" }", "",
+                "has no question \"worry\""},
         BadCase{"missing_option_label", "options { id: \"tea\" label: \"Té\" }",
                 "options { id: \"tea\" }", "has no label of option \"tea\" of question \"extras\""},
         BadCase{"missing_option", "options { id: \"music\" label: \"Música\" }", "",
@@ -75,9 +75,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "has no synonyms of option \"yes\" of option set \"yes_no\""},
         BadCase{"missing_flag_reason", "red_flags { id: \"danger\" reason: \"Es peligroso\" }",
                 "red_flags { id: \"danger\" }", "has no reason of red flag \"danger\""},
-        BadCase{"missing_rule_text", "technique_rules { id: \"default\" reason: \"Lo tranquilo sienta bien a casi todos\" }",
+        BadCase{"missing_rule_text",
+                "technique_rules { id: \"default\" reason: \"Lo tranquilo "
+                "sienta bien a casi todos\" }",
                 "", "has no technique rule \"default\""},
-        BadCase{"missing_level", "levels { level: LEVEL_URGENT headline: \"Actúe hoy\" next_steps: \"Llame hoy.\" }",
+        BadCase{"missing_level",
+                "levels { level: LEVEL_URGENT headline: \"Actúe hoy\" "
+                "next_steps: \"Llame hoy.\" }",
                 "", "has no levels entry for LEVEL_URGENT"},
         BadCase{"missing_disclaimer", "disclaimer: \"Un diálogo de prueba.\"", "",
                 "has no disclaimer"},
@@ -89,7 +93,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown_question", "questions { id: \"danger\"", "questions { id: \"dangerr\"",
                 "question \"dangerr\" is not in the base dialog"},
         BadCase{"structure_in_translation", "red_flags { id: \"danger\" reason: \"Es peligroso\" }",
-                "red_flags { id: \"danger\" reason: \"Es peligroso\" level: LEVEL_URGENT }",
+                "red_flags { id: \"danger\" reason: \"Es peligroso\" level: "
+                "LEVEL_URGENT }",
                 "red flag \"danger\": level and when comes from the base dialog"},
         BadCase{"another_dialog", "id: \"tiny\"", "id: \"huge\"",
                 "is for dialog \"huge\", not \"tiny\""},
@@ -123,8 +128,7 @@ TEST(DialogBundleTest, VersionCoversTranslations) {
 }
 
 TEST(DialogDirectoryTest, TranslationWithoutBaseIsRefused) {
-  const std::string dir =
-      absl::StrCat(::testing::TempDir(), "/orphan_translation_", getpid());
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/orphan_translation_", getpid());
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/lonely.es.textproto") << "id: \"lonely\" locale: \"es\"";
   auto set = LoadDialogDirectory(dir, "lonely");
@@ -148,12 +152,9 @@ class SpanishMatcherTest : public ::testing::Test {
     const CompiledQuestion& q = Spanish().questions[Spanish().QuestionIndex(question)];
     const MatchResult r = MatchAnswer(q, Spanish().vocabulary, text);
     if (r.kind == MatchResult::Kind::kUnsure) return "<unsure>";
-    if (r.kind != MatchResult::Kind::kMatched) return "<no>";
-    std::string ids;
-    for (size_t o = 0; o < q.options.size(); ++o) {
-      if ((r.options >> o) & 1) ids += (ids.empty() ? "" : "+") + q.options[o].id;
-    }
-    return ids;
+    const bool confirm = r.kind == MatchResult::Kind::kConfirm;
+    if (r.kind != MatchResult::Kind::kMatched && !confirm) return "<no>";
+    return (confirm ? "confirm:" : "") + absl::StrJoin(q.OptionIds(r.options), "+");
   }
 };
 
@@ -161,18 +162,27 @@ TEST_F(SpanishMatcherTest, ReadsSpanishAnswers) {
   EXPECT_EQ(Spanish().locale, "es");
   EXPECT_EQ(Read("cancer_history", "sí"), "yes");
   EXPECT_EQ(Read("cancer_history", "Si"), "yes");
-  EXPECT_EQ(Read("cancer_history", "no, nunca"), "no");
+  EXPECT_EQ(Read("cancer_history", "no, nunca"), "confirm:no");
   EXPECT_EQ(Read("cancer_history", "no sé"), "<unsure>");
-  EXPECT_EQ(Read("pain_location", "espalda baja"), "lower_back");
-  EXPECT_EQ(Read("pain_location", "en la zona lumbar"), "lower_back");
+  EXPECT_EQ(Read("cancer_history", "creo que no"), "confirm:no");
+  EXPECT_EQ(Read("pain_location", "espalda baja"), "confirm:lower_back");
+  EXPECT_EQ(Read("pain_location", "en la zona lumbar"), "confirm:lower_back");
   EXPECT_EQ(Read("duration", "3 semanas"), "acute");
+  EXPECT_EQ(Read("duration", "tres semanas"), "acute");
   EXPECT_EQ(Read("duration", "desde ayer"), "acute");
   EXPECT_EQ(Read("duration", "dos meses"), "subacute");
   EXPECT_EQ(Read("duration", "un año"), "chronic");
-  EXPECT_EQ(Read("symptoms", "fiebre y he perdido peso"), "fever+weight_loss");
+  EXPECT_EQ(Read("symptoms", "fiebre y he perdido peso"), "confirm:fever+weight_loss");
+  EXPECT_EQ(Read("symptoms", "sin fiebre"), "confirm:none");
+  EXPECT_EQ(Read("symptoms", "fiebre no, pero he adelgazado sin querer"), "confirm:weight_loss");
   EXPECT_EQ(Read("symptoms", "1 y 3"), "fever+night_or_rest_pain");
   EXPECT_EQ(Read("age", "tengo 72 años"), "age_70_plus");
-  EXPECT_EQ(Read("warning_signs", "ninguno"), "none");
+  EXPECT_EQ(Read("age", "sesenta y dos"), "age_55_to_69");
+  EXPECT_EQ(Read("warning_signs", "ninguno"), "confirm:none");
+  // "hormigueo" alone is not one limb: it names no limb at all.
+  EXPECT_NE(Read("warning_signs", "hormigueo en las dos piernas"), "confirm:both_legs+one_limb");
+  // "no se van" is not "no sé".
+  EXPECT_EQ(Read("back_feel", "nudos profundos que no se van"), "confirm:deep_knots");
 }
 
 }  // namespace
