@@ -61,8 +61,7 @@ absl::StatusOr<ChatReply> ChatConversations::Show(const std::string& chat_key,
   next.locale = turn->locale();
   if (turn->has_question()) {
     next.question_id = turn->question().id();
-    next.multiple_choice =
-        turn->question().kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
+    next.multiple_choice = turn->question().kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
   }
   // A new question keeps no ticks and no buttons of the old one.
   if (next.question_id == state.question_id && next.session_id == state.session_id) {
@@ -80,13 +79,18 @@ absl::StatusOr<ChatReply> ChatConversations::Show(const std::string& chat_key,
 absl::StatusOr<ChatReply> ChatConversations::Answer(const std::string& chat_key,
                                                     const ChatState& state,
                                                     const std::string& text) {
-  absl::StatusOr<tv1::Turn> turn = rpc_->Answer(state.session_id, state.question_id, text);
-  if (absl::IsFailedPrecondition(turn.status())) {
+  return ShowAnswered(chat_key, rpc_->Answer(state.session_id, state.question_id, text), state);
+}
+
+absl::StatusOr<ChatReply> ChatConversations::ShowAnswered(const std::string& chat_key,
+                                                          absl::StatusOr<tv1::Turn> answered,
+                                                          const ChatState& state) {
+  if (absl::IsFailedPrecondition(answered.status())) {
     // The answer was for a question that is no longer current (sent twice,
     // or the session moved on elsewhere): show where the session is.
-    turn = rpc_->Get(state.session_id);
+    answered = rpc_->Get(state.session_id);
   }
-  return Show(chat_key, std::move(turn), state);
+  return Show(chat_key, std::move(answered), state);
 }
 
 absl::StatusOr<ChatReply> ChatConversations::HandleMessage(
@@ -111,7 +115,8 @@ absl::StatusOr<ChatReply> ChatConversations::Handle(
   if (text.size() > options_.max_message_bytes) {
     return ChatReply{StringsFor(LocaleOf(state, language_hint)).too_long, {}};
   }
-  if (!IsValidUtf8(text)) return ChatReply{StringsFor(LocaleOf(state, language_hint)).text_only, {}};
+  if (!IsValidUtf8(text))
+    return ChatReply{StringsFor(LocaleOf(state, language_hint)).text_only, {}};
 
   const std::optional<ChatCommand> command = ParseChatCommand(text);
   // A command word answers in its own language ("ayuda" in Spanish).
@@ -169,6 +174,25 @@ absl::StatusOr<ChatReply> ChatConversations::HandleChoice(const std::string& cha
                                                           const std::string& question_id,
                                                           const std::string& numbers) {
   absl::MutexLock lock(&LockFor(chat_key));
+  absl::StatusOr<std::variant<ChatState, ChatReply>> state = StateForButton(chat_key, question_id);
+  if (!state.ok()) return state.status();
+  if (auto* reply = std::get_if<ChatReply>(&*state)) return std::move(*reply);
+  return Answer(chat_key, std::get<ChatState>(*state), numbers);
+}
+
+absl::StatusOr<ChatReply> ChatConversations::HandleConfirmation(const std::string& chat_key,
+                                                                const std::string& question_id,
+                                                                bool accept) {
+  absl::MutexLock lock(&LockFor(chat_key));
+  absl::StatusOr<std::variant<ChatState, ChatReply>> state = StateForButton(chat_key, question_id);
+  if (!state.ok()) return state.status();
+  if (auto* reply = std::get_if<ChatReply>(&*state)) return std::move(*reply);
+  const ChatState& chat = std::get<ChatState>(*state);
+  return ShowAnswered(chat_key, rpc_->Confirm(chat.session_id, question_id, accept), chat);
+}
+
+absl::StatusOr<std::variant<ChatState, ChatReply>> ChatConversations::StateForButton(
+    const std::string& chat_key, const std::string& question_id) {
   absl::StatusOr<std::optional<ChatState>> state = store_->Find(channel_name_, chat_key);
   if (!state.ok()) return state.status();
   if (!state->has_value()) {
@@ -177,7 +201,7 @@ absl::StatusOr<ChatReply> ChatConversations::HandleChoice(const std::string& cha
   if ((*state)->question_id.empty() || (*state)->question_id != question_id) {
     return ChatReply{StringsFor((*state)->locale).stale_button, {}};
   }
-  return Answer(chat_key, **state, numbers);
+  return **state;
 }
 
 absl::StatusOr<std::optional<tv1::Turn>> ChatConversations::CurrentTurn(

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -65,6 +66,12 @@ class ChatConversations {
                                          const std::string& question_id,
                                          const std::string& numbers);
 
+  // A press of the Yes or No button of a proposed reading
+  // (Turn.confirmation) of `question_id`; a question other than the
+  // chat's current one gets `stale_button` and no turn.
+  absl::StatusOr<ChatReply> HandleConfirmation(const std::string& chat_key,
+                                               const std::string& question_id, bool accept);
+
   // The chat's current turn, fetched again (nullopt if it has no session).
   absl::StatusOr<std::optional<triage::v1::Turn>> CurrentTurn(const std::string& chat_key);
 
@@ -86,15 +93,22 @@ class ChatConversations {
                                    const std::optional<std::string>& shown_question_id);
   // Starts a session in `locale` and shows its first question; `notice`
   // (if any) goes before it.
-  absl::StatusOr<ChatReply> StartCheck(const std::string& chat_key,
-                                       const std::string& locale,
+  absl::StatusOr<ChatReply> StartCheck(const std::string& chat_key, const std::string& locale,
                                        absl::string_view notice);
   // Saves where the chat is and renders `turn`; NOT_FOUND starts anew.
-  absl::StatusOr<ChatReply> Show(const std::string& chat_key,
-                                 absl::StatusOr<triage::v1::Turn> turn,
+  absl::StatusOr<ChatReply> Show(const std::string& chat_key, absl::StatusOr<triage::v1::Turn> turn,
                                  const ChatState& state);
   absl::StatusOr<ChatReply> Answer(const std::string& chat_key, const ChatState& state,
                                    const std::string& text);
+  // The chat's state if `question_id` is its current question; else the
+  // reply to send instead (no conversation, or a stale button).
+  absl::StatusOr<std::variant<ChatState, ChatReply>> StateForButton(const std::string& chat_key,
+                                                                    const std::string& question_id);
+  // Shows the turn `answered` returned; a FAILED_PRECONDITION (the answer
+  // was for a question no longer current) shows where the session is.
+  absl::StatusOr<ChatReply> ShowAnswered(const std::string& chat_key,
+                                         absl::StatusOr<triage::v1::Turn> answered,
+                                         const ChatState& state);
 
   const client::TriageRpc* rpc_;
   ChatStore* store_;

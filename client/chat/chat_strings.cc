@@ -15,7 +15,8 @@ constexpr ChatStrings kEnglish = {
     "Reply with a number, or in your own words.",
     "Reply with one or more numbers (e.g. 1 3), or in your own words.",
     "Tap an option, or reply with a number or in your own words.",
-    "Tap every option that applies, then Done. Or reply with numbers (e.g. 1 3).",
+    "Tap every option that applies, then Done. Or reply with numbers (e.g. 1 "
+    "3).",
     "Done",
     "EMERGENCY",
     "URGENT: see a doctor today",
@@ -39,7 +40,8 @@ constexpr ChatStrings kEnglish = {
     "back - change your last answer\n"
     "stop - end the check and forget it\n"
     "help - this message",
-    "Sorry, the back pain check is not reachable right now. Please try again in "
+    "Sorry, the back pain check is not reachable right now. Please try again "
+    "in "
     "a moment.",
     "Stopped. Your answers are no longer linked to this chat. Send \"start\" "
     "to begin again.",
@@ -52,6 +54,9 @@ constexpr ChatStrings kEnglish = {
     "That question has already been answered.",
     "Sorry, I do not recognise that button.",
     "Choose at least one option first.",
+    "Reply yes or no. Or type your answer again, or reply with option numbers.",
+    "Tap Yes or No. Or type your answer again.",
+    "If that is wrong, send \"back\".",
 };
 
 constexpr ChatStrings kSpanish = {
@@ -98,6 +103,10 @@ constexpr ChatStrings kSpanish = {
     "Esa pregunta ya está respondida.",
     "Lo sentimos, no reconozco ese botón.",
     "Elija antes al menos una opción.",
+    "Responda sí o no. O escriba su respuesta de nuevo, o responda con los "
+    "números de las opciones.",
+    "Toque Sí o No. O escriba su respuesta de nuevo.",
+    "Si no es así, envíe \"atrás\".",
 };
 
 }  // namespace

@@ -22,9 +22,19 @@ int Check(const std::string& path, std::ostream& out, std::ostream& err) {
   }
   for (const auto& bundle : set->bundles) {
     std::vector<std::string> locales;
-    for (const auto& language : bundle->Languages()) locales.push_back(language->locale);
-    out << bundle->check_report().Summary() << "  languages: "
-        << absl::StrJoin(locales, ", ") << " (every text translated)\n";
+    for (const auto& language : bundle->Languages())
+      locales.push_back(language->locale);
+    out << bundle->check_report().Summary()
+        << "  languages: " << absl::StrJoin(locales, ", ")
+        << " (every text translated)\n";
+    out << "  typed answers: every label and synonym reads as its option";
+    if (!bundle->typed_answer_warnings().empty()) {
+      out << "; " << bundle->typed_answer_warnings().size() << " warnings:";
+      for (const std::string& warning : bundle->typed_answer_warnings()) {
+        out << "\n    " << warning;
+      }
+    }
+    out << "\n";
   }
   out << "loaded and checked in " << absl::FormatDuration(took) << "\n";
   return kExitOutcome;
@@ -60,7 +70,8 @@ int Graph(const std::string& path, const std::string& svg_path,
     return kExitRpcError;
   }
   std::string dot;
-  for (const auto& bundle : set->bundles) dot += engine::DialogGraphDot(bundle->base());
+  for (const auto& bundle : set->bundles)
+    dot += engine::DialogGraphDot(bundle->base());
   if (svg_path.empty()) {
     out << dot;
     return kExitOutcome;
@@ -78,7 +89,8 @@ int RunDialogCommand(const std::vector<std::string>& args, std::ostream& out,
   if (args.size() >= 2 && args[0] == "graph" && args.size() <= 3) {
     return Graph(args[1], args.size() == 3 ? args[2] : "", out, err);
   }
-  err << "usage: backchat dialog check PATH | backchat dialog graph PATH [SVG_FILE]\n";
+  err << "usage: backchat dialog check PATH | backchat dialog graph PATH "
+         "[SVG_FILE]\n";
   return kExitUsage;
 }
 

@@ -19,13 +19,14 @@ void AppendList(const char* title,
                 std::string* out) {
   if (items.empty()) return;
   absl::StrAppend(out, title, "\n");
-  for (const std::string& item : items) absl::StrAppend(out, "  - ", item, "\n");
+  for (const std::string& item : items)
+    absl::StrAppend(out, "  - ", item, "\n");
 }
 
 std::string QuestionAsText(const tv1::Question& q) {
-  std::string out = absl::StrCat("\n[question ", q.progress().answered() + 1,
-                                 ", at most ", q.progress().remaining_at_most() - 1,
-                                 " more] ", q.text(), "\n");
+  std::string out = absl::StrCat(
+      "\n[question ", q.progress().answered() + 1, ", at most ",
+      q.progress().remaining_at_most() - 1, " more] ", q.text(), "\n");
   if (!q.help().empty()) absl::StrAppend(&out, "  (", q.help(), ")\n");
   for (int i = 0; i < q.options_size(); ++i) {
     absl::StrAppend(&out, "  ", i + 1, ". ", q.options(i).label(), "\n");
@@ -66,8 +67,18 @@ std::string OutcomeAsText(const tv1::Outcome& o) {
 
 std::string TurnAsText(const tv1::Turn& turn) {
   std::string out;
+  if (turn.has_read_back()) {
+    absl::StrAppend(&out, "\n", turn.read_back().text(),
+                    " (type back if that is wrong)\n");
+  }
   if (!turn.notice().empty()) absl::StrAppend(&out, "\n", turn.notice(), "\n");
-  if (turn.has_question()) absl::StrAppend(&out, QuestionAsText(turn.question()));
+  if (turn.has_question())
+    absl::StrAppend(&out, QuestionAsText(turn.question()));
+  if (turn.has_confirmation()) {
+    const tv1::Confirmation& c = turn.confirmation();
+    absl::StrAppend(&out, "? ", c.text(), " (", c.accept_label(), " / ",
+                    c.refuse_label(), ", or type your answer again)\n");
+  }
   if (turn.has_outcome()) absl::StrAppend(&out, OutcomeAsText(turn.outcome()));
   return out;
 }

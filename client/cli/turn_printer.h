@@ -8,8 +8,9 @@
 
 namespace backchat::cli {
 
-// The turn for a person: the notice, then the numbered question, or the
-// outcome with its level first.
+// The turn for a person: what the previous typed answer was read as, the
+// notice, then the numbered question and any reading proposed for
+// confirmation, or the outcome with its level first.
 std::string TurnAsText(const triage::v1::Turn& turn);
 
 // The turn as one line of JSON (protobuf's JSON mapping, camelCase names).

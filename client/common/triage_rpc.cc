@@ -22,14 +22,12 @@ absl::StatusOr<tv1::Turn> TriageRpc::Call(const Request& request, Method method)
   Response response;
   const grpc::Status status = (stub_.get()->*method)(&context, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return std::move(*response.mutable_turn());
 }
 
-absl::StatusOr<tv1::Turn> TriageRpc::Start(const std::string& dialog_id,
-                                           const std::string& locale,
+absl::StatusOr<tv1::Turn> TriageRpc::Start(const std::string& dialog_id, const std::string& locale,
                                            tv1::Channel channel) const {
   tv1::StartSessionRequest request;
   request.set_dialog_id(dialog_id);
@@ -50,11 +48,21 @@ absl::StatusOr<tv1::Turn> TriageRpc::Answer(const std::string& session_id,
       request, &tv1::TriageService::Stub::SubmitAnswer);
 }
 
+absl::StatusOr<tv1::Turn> TriageRpc::Confirm(const std::string& session_id,
+                                             const std::string& question_id, bool accept) const {
+  tv1::SubmitAnswerRequest request;
+  request.set_session_id(session_id);
+  request.set_question_id(question_id);
+  request.set_confirmation(accept ? tv1::CONFIRMATION_REPLY_ACCEPT
+                                  : tv1::CONFIRMATION_REPLY_REFUSE);
+  return Call<tv1::SubmitAnswerRequest, tv1::SubmitAnswerResponse>(
+      request, &tv1::TriageService::Stub::SubmitAnswer);
+}
+
 absl::StatusOr<tv1::Turn> TriageRpc::Back(const std::string& session_id) const {
   tv1::GoBackRequest request;
   request.set_session_id(session_id);
-  return Call<tv1::GoBackRequest, tv1::GoBackResponse>(
-      request, &tv1::TriageService::Stub::GoBack);
+  return Call<tv1::GoBackRequest, tv1::GoBackResponse>(request, &tv1::TriageService::Stub::GoBack);
 }
 
 absl::StatusOr<tv1::Turn> TriageRpc::Restart(const std::string& session_id) const {

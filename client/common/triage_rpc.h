@@ -21,8 +21,7 @@ class TriageRpc {
  public:
   TriageRpc(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
 
-  absl::StatusOr<triage::v1::Turn> Start(const std::string& dialog_id,
-                                         const std::string& locale,
+  absl::StatusOr<triage::v1::Turn> Start(const std::string& dialog_id, const std::string& locale,
                                          triage::v1::Channel channel) const;
   // `text`: the answer as typed (numbers, labels, synonyms, own words).
   // `question_id`: the question it answers, so that a stale answer is
@@ -30,6 +29,10 @@ class TriageRpc {
   absl::StatusOr<triage::v1::Turn> Answer(const std::string& session_id,
                                           const std::string& question_id,
                                           const std::string& text) const;
+  // The reply to Turn.confirmation on `question_id`: accept the proposed
+  // reading, or refuse it (the question is asked again).
+  absl::StatusOr<triage::v1::Turn> Confirm(const std::string& session_id,
+                                           const std::string& question_id, bool accept) const;
   absl::StatusOr<triage::v1::Turn> Back(const std::string& session_id) const;
   absl::StatusOr<triage::v1::Turn> Restart(const std::string& session_id) const;
   absl::StatusOr<triage::v1::Turn> Get(const std::string& session_id) const;

@@ -65,7 +65,9 @@ const tv1::Turn& ChatOracle::Answer(const Answers& answers) {
   tv1::SubmitAnswerRequest request;
   request.set_session_id(turn_.session_id());
   request.set_question_id(turn_.question().id());
-  for (const std::string& id : answers.at(turn_.question().id())) request.add_option_ids(id);
+  // By option numbers, as typed in a chat or sent by its buttons, so that
+  // the oracle's turn reads the answer back as the chat's does.
+  request.set_text(NumbersText(answers));
   tv1::SubmitAnswerResponse response;
   const grpc::Status status = stub_->SubmitAnswer(&context, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -31,6 +31,7 @@ class ChatOracle {
   std::vector<int> Numbers(const Answers& answers) const;
   // "1 3"
   std::string NumbersText(const Answers& answers) const;
+  // Answers by option numbers typed as text ("1 3"), as chats do.
   const triage::v1::Turn& Answer(const Answers& answers);
 
   const triage::v1::Turn& turn() const { return turn_; }

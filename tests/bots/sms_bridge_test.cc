@@ -65,11 +65,13 @@ class SmsBridgeTest : public BridgeTest {
   }
 
   void StartBridge(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {
-        BACKCHAT_SMS_BINARY, "--port=0", absl::StrCat("--public_url=", kPublicUrl),
-        "--twilio_auth_token_file=" + Path("twilio_token"),
-        "--phone_key_file=" + Path("phone_key"), "--state_db=" + Path("sms.db"),
-        absl::StrCat("--backchat_address=127.0.0.1:", backchat_port_)};
+    std::vector<std::string> args = {BACKCHAT_SMS_BINARY,
+                                     "--port=0",
+                                     absl::StrCat("--public_url=", kPublicUrl),
+                                     "--twilio_auth_token_file=" + Path("twilio_token"),
+                                     "--phone_key_file=" + Path("phone_key"),
+                                     "--state_db=" + Path("sms.db"),
+                                     absl::StrCat("--backchat_address=127.0.0.1:", backchat_port_)};
     args.insert(args.end(), extra.begin(), extra.end());
     auto bridge = ServerProcess::StartListening(args);
     ASSERT_TRUE(bridge.ok()) << bridge.status();
@@ -79,8 +81,8 @@ class SmsBridgeTest : public BridgeTest {
   // An SMS from `from`, signed as Twilio signs it.
   HttpReply Sms(const std::string& from, const std::string& body,
                 const std::string& signature_override = "-") {
-    http::FormFields fields = {{"AccountSid", "AC123"}, {"From", from},
-                               {"To", "+15557654321"}, {"Body", body}};
+    http::FormFields fields = {
+        {"AccountSid", "AC123"}, {"From", from}, {"To", "+15557654321"}, {"Body", body}};
     std::string form;
     for (const auto& [name, value] : fields) {
       absl::StrAppend(&form, form.empty() ? "" : "&", name, "=", FormEscape(value));
@@ -90,8 +92,8 @@ class SmsBridgeTest : public BridgeTest {
                                       : signature_override;
     std::vector<std::string> headers;
     if (!signature.empty()) headers.push_back("X-Twilio-Signature: " + signature);
-    auto reply = PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", form,
-                          headers);
+    auto reply =
+        PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", form, headers);
     EXPECT_TRUE(reply.ok()) << reply.status();
     return reply.ok() ? *reply : HttpReply{};
   }
@@ -126,16 +128,19 @@ TEST_F(SmsBridgeTest, WholeConversationsToEachLevelInEnglishAndSpanish) {
       const std::string from = absl::StrCat("+1555000", 1000 + ++phone);
       ChatOracle oracle(channel_, locale);
       oracle.Start();
-      ASSERT_EQ(Texts(from, locale == "es" ? "Empezar" : "start"), oracle.Expected(false, kSmsLength));
+      ASSERT_EQ(Texts(from, locale == "es" ? "Empezar" : "start"),
+                oracle.Expected(false, kSmsLength));
       AnswerUntil(from, oracle, path.answers, 20);
       ASSERT_TRUE(oracle.turn().has_outcome());
       EXPECT_EQ(oracle.turn().outcome().level(), path.level);
       const std::vector<std::string> last = oracle.Expected(false, kSmsLength);
-      EXPECT_THAT(last.front(), StartsWith(absl::StrCat(
-                                    chat::LevelHeading(chat::StringsFor(locale), path.level), ": ")));
+      EXPECT_THAT(
+          last.front(),
+          StartsWith(absl::StrCat(chat::LevelHeading(chat::StringsFor(locale), path.level), ": ")));
       if (path.level == tv1::LEVEL_EMERGENCY) {
-        EXPECT_THAT(last.front(), StartsWith(locale == "es" ? "EMERGENCIA: Llame ahora a emergencias"
-                                                            : "EMERGENCY: Call emergency services now"));
+        EXPECT_THAT(last.front(),
+                    StartsWith(locale == "es" ? "EMERGENCIA: Llame ahora a emergencias"
+                                              : "EMERGENCY: Call emergency services now"));
       }
       for (const std::string& message : last) EXPECT_LE(chat::MessageLength(message), kSmsLength);
     }
@@ -170,7 +175,8 @@ TEST_F(SmsBridgeTest, CommandsBackHelpRestartStop) {
   ASSERT_FALSE(help.empty());
   EXPECT_THAT(help.front(), HasSubstr("back - change your last answer"));
   EXPECT_THAT(help.front(), HasSubstr("Question 1 of at most"));
-  EXPECT_THAT(Texts(from, "/whatever"), ElementsAre(StartsWith("Sorry, I do not know that command.")));
+  EXPECT_THAT(Texts(from, "/whatever"),
+              ElementsAre(StartsWith("Sorry, I do not know that command.")));
   EXPECT_THAT(Texts(from, "restart"), ElementsAre(StartsWith("Question 1 of at most")));
   EXPECT_THAT(Texts(from, "stop"), ElementsAre(StartsWith("Stopped.")));
   EXPECT_THAT(Texts(from, "stop"), ElementsAre(StartsWith("There is no check in progress")));
@@ -221,11 +227,13 @@ TEST_F(SmsBridgeTest, MalformedRequestsGetClearErrors) {
       {"POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
        "Content-Length: 2\r\n\r\n{}",
        415, "x-www-form-urlencoded"},
-      {"POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      {"POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: "
+       "application/x-www-form-urlencoded\r\n"
        "Content-Length: 11\r\n\r\nBody=50%zz!",
        400, "hex digits"},
       {absl::StrCat("POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                    "application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"),
+                    "application/x-www-form-urlencoded\r\nContent-Length: "
+                    "100000\r\n\r\n"),
        413, ""},
   };
   for (const Case& c : cases) {
@@ -236,8 +244,9 @@ TEST_F(SmsBridgeTest, MalformedRequestsGetClearErrors) {
   }
   // Signed but without From.
   http::FormFields fields = {{"Body", "start"}};
-  auto reply = PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", "Body=start",
-                        {"X-Twilio-Signature: " + sms::TwilioSignature(kAuthToken, kPublicUrl, fields)});
+  auto reply =
+      PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", "Body=start",
+               {"X-Twilio-Signature: " + sms::TwilioSignature(kAuthToken, kPublicUrl, fields)});
   ASSERT_TRUE(reply.ok());
   EXPECT_EQ(reply->status, 400);
   EXPECT_THAT(reply->body, HasSubstr("From"));
@@ -278,10 +287,24 @@ TEST_F(SmsBridgeTest, StoresNoPhoneNumberAndLogsNoMessage) {
   EXPECT_EQ(bridge_->Log().find("secretword"), std::string::npos);
 }
 
+TEST_F(SmsBridgeTest, AProposedReadingIsAnsweredYesOrNo) {
+  const std::string from = "+15550007777";
+  ASSERT_THAT(Texts(from, "start"), ElementsAre(StartsWith("Question 1")));
+  ASSERT_THAT(Texts(from, "nothing like that"),
+              ElementsAre(::testing::AllOf(HasSubstr("I understood: None of these"),
+                                           HasSubstr("Reply yes or no"))));
+  ASSERT_THAT(Texts(from, "no"), ElementsAre(HasSubstr("choose from the options")));
+  ASSERT_THAT(Texts(from, "nothing like that"), ElementsAre(HasSubstr("I understood")));
+  ASSERT_THAT(Texts(from, "yes"),
+              ElementsAre(::testing::AllOf(StartsWith("You said: None of these"),
+                                           HasSubstr("Question 2"))));
+}
+
 TEST_F(SmsBridgeTest, ForgetsAChatOnRequest) {
   const std::string from = "+15550009999";
   ASSERT_THAT(Texts(from, "start"), ElementsAre(StartsWith("Question 1")));
-  ASSERT_THAT(Texts(from, "7"), ElementsAre(StartsWith("Question 2")));
+  ASSERT_THAT(Texts(from, "7"), ElementsAre(::testing::AllOf(StartsWith("You said: None of these"),
+                                                             HasSubstr("Question 2"))));
   auto forget = [&](const std::string& token, const std::string& body) {
     auto reply = PostHttp(bridge_->port(), "/admin/forget", "application/json", body,
                           {"Authorization: Bearer " + token});

@@ -16,6 +16,7 @@ namespace backchat::testing {
 namespace {
 
 namespace tv1 = ::backchat::triage::v1;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -42,10 +43,15 @@ class TelegramBridgeTest : public BridgeTest {
   }
 
   std::vector<std::string> BridgeArgs(const std::string& mode) {
-    return {BACKCHAT_TELEGRAM_BINARY, "--mode=" + mode, "--token_file=" + Path("token"),
-            "--api_base_url=" + api_->base_url(), "--state_db=" + Path("telegram.db"),
+    return {BACKCHAT_TELEGRAM_BINARY,
+            "--mode=" + mode,
+            "--token_file=" + Path("token"),
+            "--api_base_url=" + api_->base_url(),
+            "--state_db=" + Path("telegram.db"),
             absl::StrCat("--backchat_address=127.0.0.1:", backchat_port_),
-            "--poll_timeout=2s", "--max_backoff=300ms", "--port=0",
+            "--poll_timeout=2s",
+            "--max_backoff=300ms",
+            "--port=0",
             "--public_url=https://clinic.example/telegram",
             "--webhook_secret_file=" + Path("secret")};
   }
@@ -62,7 +68,8 @@ class TelegramBridgeTest : public BridgeTest {
     bridge_ = *std::move(bridge);
   }
 
-  // Waits for `count` more messages to `chat` than `before`; returns the new ones.
+  // Waits for `count` more messages to `chat` than `before`; returns the new
+  // ones.
   std::vector<std::string> NewTexts(int64_t chat, size_t before, size_t count) {
     return TextsOf(api_->WaitForCount(chat, before + count), before);
   }
@@ -197,6 +204,30 @@ TEST_F(TelegramBridgeTest, ContinuesAfterARestartWithNothingHandledTwiceOrSkippe
   EXPECT_EQ(api_->Calls("answerCallbackQuery"), static_cast<int>(api_->CallbackAnswers().size()));
 }
 
+TEST_F(TelegramBridgeTest, AProposedReadingHasYesAndNoButtons) {
+  StartPolling();
+  const int64_t chat = 7101;
+  api_->SendText(chat, "/start");
+  ASSERT_THAT(NewTexts(chat, 0, 1), ElementsAre(StartsWith("Question 1")));
+  api_->SendText(chat, "nothing like that");
+  ASSERT_THAT(NewTexts(chat, 1, 1), ElementsAre(AllOf(HasSubstr("I understood: None of these"),
+                                                      HasSubstr("Tap Yes or No"))));
+  const FakeMessage proposal = Keyboard(chat);
+  ASSERT_EQ(proposal.buttons.size(), 2u);
+  EXPECT_EQ(proposal.buttons[0].text, "Yes");
+  EXPECT_EQ(proposal.buttons[1].text, "No");
+  // No: the question again, with its options as buttons.
+  api_->PressButton(chat, proposal.message_id, "n");
+  ASSERT_THAT(NewTexts(chat, 2, 1), ElementsAre(HasSubstr("choose from the options")));
+  EXPECT_EQ(Keyboard(chat).buttons.size(), 8u);  // 7 options and Done
+  api_->SendText(chat, "nothing like that");
+  ASSERT_THAT(NewTexts(chat, 3, 1), ElementsAre(HasSubstr("I understood")));
+  // Yes: recorded, read back, and the next question.
+  api_->PressButton(chat, Keyboard(chat).message_id, "y");
+  ASSERT_THAT(NewTexts(chat, 4, 1),
+              ElementsAre(AllOf(StartsWith("You said: None of these"), HasSubstr("Question 2"))));
+}
+
 TEST_F(TelegramBridgeTest, FloodControlAndServerErrorsNeverDuplicateAMessage) {
   StartPolling();
   const int64_t chat = 7001;
@@ -210,7 +241,9 @@ TEST_F(TelegramBridgeTest, FloodControlAndServerErrorsNeverDuplicateAMessage) {
   api_->FailNext("sendMessage", 2, 502);
   api_->FailNext("getUpdates", 1, 500);
   api_->SendText(chat, "7");
-  ASSERT_THAT(NewTexts(chat, 1, 1), ElementsAre(StartsWith("Question 2 of at most")))
+  ASSERT_THAT(NewTexts(chat, 1, 1),
+              ElementsAre(::testing::AllOf(StartsWith("You said: None of these"),
+                                           HasSubstr("Question 2 of at most"))))
       << bridge_->Log();
   EXPECT_EQ(api_->Calls("sendMessage"), 5);
   absl::SleepFor(absl::Milliseconds(500));
@@ -241,7 +274,8 @@ TEST_F(TelegramBridgeTest, BadInputIsAnsweredAndNothingGetsStuck) {
                                                    "Choose at least one option first."));
   // Answer by typing; the first keyboard is now stale.
   api_->SendText(chat, "7");
-  ASSERT_THAT(NewTexts(chat, 4, 1), ElementsAre(StartsWith("Question 2")));
+  ASSERT_THAT(NewTexts(chat, 4, 1),
+              ElementsAre(::testing::AllOf(StartsWith("You said:"), HasSubstr("Question 2"))));
   api_->PressButton(chat, first.message_id, "t:1");
   ASSERT_TRUE(api_->WaitForCallbackAnswers(3));
   EXPECT_EQ(api_->CallbackAnswers().back(), "That question has already been answered.");
@@ -271,13 +305,16 @@ TEST_F(TelegramBridgeTest, UnreachableBackchatSaysTryAgainAndKeepsTheMessage) {
 TEST_F(TelegramBridgeTest, WebhookModeChecksTheSecretAndHandlesEachUpdateOnce) {
   StartWebhook();
   // The bridge registered its webhook with the secret.
-  for (int i = 0; i < 100 && api_->webhook_url().empty(); ++i) absl::SleepFor(absl::Milliseconds(20));
+  for (int i = 0; i < 100 && api_->webhook_url().empty(); ++i)
+    absl::SleepFor(absl::Milliseconds(20));
   EXPECT_EQ(api_->webhook_url(), "https://clinic.example/telegram");
   EXPECT_EQ(api_->webhook_secret(), kSecret);
 
   const std::string update =
-      "{\"update_id\":500,\"message\":{\"message_id\":1,\"from\":{\"id\":42,\"is_bot\":false,"
-      "\"first_name\":\"Pat\",\"language_code\":\"es\"},\"chat\":{\"id\":42,\"type\":\"private\"},"
+      "{\"update_id\":500,\"message\":{\"message_id\":1,\"from\":{\"id\":42,"
+      "\"is_bot\":false,"
+      "\"first_name\":\"Pat\",\"language_code\":\"es\"},\"chat\":{\"id\":42,"
+      "\"type\":\"private\"},"
       "\"date\":1700000000,\"text\":\"/start\"}}";
   auto post = [&](const std::string& body, const std::vector<std::string>& headers) {
     auto reply = PostHttp(bridge_->port(), "/telegram", "application/json", body, headers);

@@ -107,6 +107,19 @@ TEST_F(WebhookBridgeTest, WholeConversationsToEachLevelInEnglishAndSpanish) {
   }
 }
 
+TEST_F(WebhookBridgeTest, AProposedReadingComesWithItsTwoReplies) {
+  Say("w-confirm", "empezar", "es");
+  const cv1::ChatWebhookResponse proposed = Say("w-confirm", "nada de eso", "es");
+  ASSERT_EQ(proposed.messages_size(), 1);
+  EXPECT_THAT(proposed.messages(0), ::testing::HasSubstr("He entendido: Ninguno de estos"));
+  EXPECT_EQ(proposed.confirmation().accept_label(), "Sí");
+  EXPECT_EQ(proposed.confirmation().refuse_label(), "No");
+  // The integrator posts the label the person picked.
+  const cv1::ChatWebhookResponse next = Say("w-confirm", "Sí", "es");
+  EXPECT_FALSE(next.has_confirmation());
+  EXPECT_THAT(next.messages(0), ::testing::StartsWith("Ha dicho: Ninguno de estos"));
+}
+
 TEST_F(WebhookBridgeTest, ContinuesWhereItWasAfterARestart) {
   ChatOracle oracle(channel_, "es");
   oracle.Start();

@@ -45,21 +45,30 @@ cli run 7 1 2 3 1 5 5 5 2 2 2 3 >"$work/self_care.txt"
 check "self care by numbers" grep -q "=== SELF_CARE ===" "$work/self_care.txt"
 check "self care has a technique" grep -q "Technique: Deep tissue massage" "$work/self_care.txt"
 
-# Scripted, by words, answers from stdin.
-printf '%s\n' "none of these" "no" "no" "lower back" "since yesterday" "none" \
-  "none" "none" "I'm 40" "it helped" "stiff" "gentle" | cli run - >"$work/words.txt"
+# Scripted, by words, answers from stdin. Exact labels, option numbers and
+# plain values are taken as they stand; other words on a question that can
+# raise a red flag are proposed first, and "yes" accepts.
+printf '%s\n' "none of these" "no" "yes" "no" "lower back" "since yesterday" "none" "yes" \
+  "none" "yes" "none" "yes" "I'm 40" "it helped" "yes" "stiff" "gentle" | cli run - >"$work/words.txt"
 check "self care by words" grep -q "=== SELF_CARE ===" "$work/words.txt"
 check "gentle and stuck gets myofascial" grep -q "Technique: Myofascial release" "$work/words.txt"
+check "a proposed reading is shown" grep -q "? I understood: None of these" "$work/words.txt"
+check "an accepted typed answer is read back" grep -q "You said: Lower back" "$work/words.txt"
 
-printf '%s\n' "no" "a car crash" | cli run - >"$work/accident.txt"
+printf '%s\n' "no" "yes" "a car crash" "yes" | cli run - >"$work/accident.txt"
 check "emergency by words" grep -q "=== EMERGENCY ===" "$work/accident.txt"
 
-printf '%s\n' "nothing" "no" "yes" "it wakes me at night" | cli run - >"$work/cancer.txt"
+printf '%s\n' "nothing" "yes" "no" "yes" "yes" "it wakes me at night" "yes" | cli run - >"$work/cancer.txt"
 check "urgent by words" grep -q "=== URGENT ===" "$work/cancer.txt"
 
-printf '%s\n' "pins and needles in my left leg" "no" "no" "2 months" "none" "no" \
-  "none" | cli run - >"$work/one_leg.txt"
+printf '%s\n' "pins and needles in my left leg" "yes" "no" "yes" "no" "2 months" "none" "yes" \
+  "no" "none" "yes" | cli run - >"$work/one_leg.txt"
 check "see doctor by words" grep -q "=== SEE_DOCTOR ===" "$work/one_leg.txt"
+
+# A refused proposal asks the question again, with its options.
+printf '%s\n' "my legs feel weak" "no" "1" | cli run - >"$work/refused.txt"
+check "no asks again" grep -q "Then please choose from the options" "$work/refused.txt"
+check "then numbers answer" grep -q "=== EMERGENCY ===" "$work/refused.txt"
 
 # Interactive: a misunderstood answer, back, restart, quit.
 printf '%s\n' "purple" "7" "back" "1" "restart" "quit" | cli chat \
@@ -70,7 +79,7 @@ check "interactive reaches an outcome after back" grep -q "=== EMERGENCY ===" "$
 check "interactive prompts" grep -q "> " "$work/chat.err"
 
 # Spanish.
-printf '%s\n' "ninguno" "un accidente de coche" | cli --locale=es run - >"$work/es.txt"
+printf '%s\n' "ninguno" "sí" "un accidente de coche" "sí" | cli --locale=es run - >"$work/es.txt"
 check "spanish emergency" grep -q "Llame ahora a emergencias" "$work/es.txt"
 
 # JSON output: one object per turn.

@@ -23,9 +23,14 @@ check "start returns a session id" test ${#session} -eq 32
 curl -sS -X POST "$base/SubmitAnswer" -H 'Content-Type: application/json' \
   -d "{\"sessionId\": \"$session\", \"text\": \"none of these\"}" >"$work/answer.json"
 check "a typed answer moves on" grep -q '"id":"injury"' "$work/answer.json"
+check "and is read back" grep -q '"readBack"' "$work/answer.json"
 
 curl -sS -X POST "$base/SubmitAnswer" -H 'Content-Type: application/json' \
-  -d "{\"sessionId\": \"$session\", \"text\": \"a serious accident\"}" >"$work/outcome.json"
+  -d "{\"sessionId\": \"$session\", \"text\": \"a serious accident\"}" >"$work/proposed.json"
+check "words are proposed for confirmation" grep -q '"confirmation"' "$work/proposed.json"
+
+curl -sS -X POST "$base/SubmitAnswer" -H 'Content-Type: application/json' \
+  -d "{\"sessionId\": \"$session\", \"confirmation\": \"CONFIRMATION_REPLY_ACCEPT\"}" >"$work/outcome.json"
 check "an emergency outcome" grep -q '"level":"LEVEL_EMERGENCY"' "$work/outcome.json"
 
 status=$(curl -sS -o "$work/error.json" -w '%{http_code}' -X POST "$base/StartSession" \

@@ -84,8 +84,22 @@ test("typed answers are understood, and unclear ones are asked again", async () 
   await w.input.fill("none of these");
   await w.input.press("Enter");
   assert.equal(await currentQuestion(page), "injury");
+  // The exact label was taken as it stands, and is read back.
+  assert.match(await page.locator(".msg.notice").last().textContent(), /You said: None of these/);
+  // Other words on a red-flag question are proposed first: Yes and No
+  // above the options. No asks again; Yes records it.
   await w.input.fill("a serious accident");
   await w.input.press("Enter");
+  assert.equal(await currentQuestion(page), "injury");
+  const confirm = page.locator(".confirm button");
+  assert.equal(await confirm.count(), 2);
+  assert.match(await page.locator(".msg.bot").last().textContent(), /I understood: A serious accident/);
+  await page.locator('.confirm button[data-confirm="no"]').click();
+  assert.equal(await currentQuestion(page), "injury");
+  assert.equal(await page.locator(".confirm").count(), 0);
+  await w.input.fill("a serious accident");
+  await w.input.press("Enter");
+  await page.locator('.confirm button[data-confirm="yes"]').click();
   assert.equal(await currentQuestion(page), null);
   assert.equal(await w.outcome.getAttribute("data-level"), "emergency");
   await context.close();

@@ -10,8 +10,8 @@
 #include "client/chat/secrets.h"
 #include "client/common/triage_rpc.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/proto_json.h"
 #include "service/common/log_line.h"
+#include "service/http/proto_json.h"
 
 namespace backchat::telegram {
 
@@ -80,8 +80,8 @@ absl::Duration TelegramBridge::NextBackoff(int* failures) const {
   return wait;
 }
 
-absl::Status TelegramBridge::Receive(
-    const std::vector<std::pair<int64_t, std::string>>& updates, int64_t next_offset) {
+absl::Status TelegramBridge::Receive(const std::vector<std::pair<int64_t, std::string>>& updates,
+                                     int64_t next_offset) {
   std::vector<InboxUpdate> inbox;
   for (const auto& [update_id, json] : updates) {
     InboxUpdate update;
@@ -120,10 +120,9 @@ void TelegramBridge::PollLoop() {
       Sleep(NextBackoff(&failures));
       continue;
     }
-    const std::string request =
-        absl::StrCat("{\"offset\":", *offset, ",\"timeout\":",
-                     absl::ToInt64Seconds(options_.poll_timeout),
-                     ",\"allowed_updates\":", kAllowedUpdates, "}");
+    const std::string request = absl::StrCat(
+        "{\"offset\":", *offset, ",\"timeout\":", absl::ToInt64Seconds(options_.poll_timeout),
+        ",\"allowed_updates\":", kAllowedUpdates, "}");
     absl::StatusOr<BotApiReply> reply =
         api.Call("getUpdates", request, options_.poll_timeout + absl::Seconds(10));
     if (stop_) break;
@@ -132,8 +131,7 @@ void TelegramBridge::PollLoop() {
       Log(absl::StrCat("getUpdates failed: ",
                        reply.ok() ? absl::StrCat(reply->http_status, " ", reply->description)
                                   : reply.status().message()));
-      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff)
-                  : NextBackoff(&failures));
+      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff) : NextBackoff(&failures));
       continue;
     }
     failures = 0;
@@ -175,8 +173,7 @@ absl::Status TelegramBridge::RegisterWebhook(const std::string& public_url) {
   request += ",\"secret_token\":";
   http::AppendJsonString(options_.webhook_secret, &request);
   // One delivery at a time keeps updates in order (see TelegramQueue).
-  absl::StrAppend(&request, ",\"max_connections\":1,\"allowed_updates\":", kAllowedUpdates,
-                  "}");
+  absl::StrAppend(&request, ",\"max_connections\":1,\"allowed_updates\":", kAllowedUpdates, "}");
   int failures = 0;
   while (!stop_) {
     absl::StatusOr<BotApiReply> reply = api.Call("setWebhook", request, absl::Seconds(30));
@@ -187,14 +184,12 @@ absl::Status TelegramBridge::RegisterWebhook(const std::string& public_url) {
     }
     Log(absl::StrCat("setWebhook failed, retrying: ",
                      reply.ok() ? reply->description : reply.status().message()));
-    Sleep(reply.ok() && reply->http_status == 429 ? reply->retry_after
-                                                  : NextBackoff(&failures));
+    Sleep(reply.ok() && reply->http_status == 429 ? reply->retry_after : NextBackoff(&failures));
   }
   return absl::CancelledError("stopped before setWebhook succeeded");
 }
 
-void TelegramBridge::HandleWebhook(const http::HttpRequest& request,
-                                   http::HttpResponse* response) {
+void TelegramBridge::HandleWebhook(const http::HttpRequest& request, http::HttpResponse* response) {
   if (request.path != options_.webhook_path) {
     *response = http::PlainTextResponse(404, "not found");
     return;
@@ -227,8 +222,7 @@ void TelegramBridge::HandleWebhook(const http::HttpRequest& request,
   *response = http::PlainTextResponse(200, "ok");
 }
 
-std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id,
-                                                   const chat::ChatReply& reply) {
+std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id, const chat::ChatReply& reply) {
   std::vector<OutboxCall> calls;
   const std::vector<std::string> parts = chat::SplitMessage(reply.text, kMaxMessageLength);
   const bool question = reply.turn.has_value() && reply.turn->has_question();
@@ -242,8 +236,10 @@ std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id,
     const bool last = i + 1 == parts.size();
     std::string keyboard;
     if (last && question) {
-      keyboard = QuestionKeyboard(reply.turn->question(), ticked,
-                                  chat::StringsFor(reply.turn->locale()).done_button);
+      keyboard = reply.turn->has_confirmation()
+                     ? ConfirmationKeyboard(reply.turn->confirmation())
+                     : QuestionKeyboard(reply.turn->question(), ticked,
+                                        chat::StringsFor(reply.turn->locale()).done_button);
     }
     OutboxCall call = Call(chat_id, "sendMessage", SendMessageJson(chat_id, parts[i], keyboard));
     if (!keyboard.empty()) call.question_id = reply.turn->question().id();
@@ -255,8 +251,8 @@ std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id,
 TelegramBridge::Handled TelegramBridge::HandleUpdate(const InboxUpdate& inbox) {
   Update update;
   if (const absl::Status parsed = ParseJson(inbox.json, &update); !parsed.ok()) {
-    Log(absl::StrCat("update ", inbox.update_id, " is not one the bridge reads; skipped: ",
-                     parsed.message()));
+    Log(absl::StrCat("update ", inbox.update_id,
+                     " is not one the bridge reads; skipped: ", parsed.message()));
     return {};
   }
   if (update.has_callback_query()) {
@@ -276,15 +272,15 @@ TelegramBridge::Handled TelegramBridge::HandleUpdate(const InboxUpdate& inbox) {
             {Call(chat_id, "sendMessage",
                   SendMessageJson(chat_id, chat::StringsFor(locale).text_only, ""))}};
   }
-  absl::StatusOr<chat::ChatReply> reply = conversations_->HandleMessage(
-      chat_key, message.text(), language, inbox.shown_question_id);
+  absl::StatusOr<chat::ChatReply> reply =
+      conversations_->HandleMessage(chat_key, message.text(), language, inbox.shown_question_id);
   if (!reply.ok()) return {reply.status(), {}};
   Handled handled;
   // A new message with buttons replaces the old one's buttons.
   if (reply->turn.has_value() && before->has_value() && (*before)->keyboard_message_id != 0) {
-    handled.calls.push_back(Call(chat_id, "editMessageReplyMarkup",
-                                 EditKeyboardJson(chat_id, (*before)->keyboard_message_id,
-                                                  NoKeyboard())));
+    handled.calls.push_back(
+        Call(chat_id, "editMessageReplyMarkup",
+             EditKeyboardJson(chat_id, (*before)->keyboard_message_id, NoKeyboard())));
   }
   for (OutboxCall& call : ReplyCalls(chat_id, *reply)) handled.calls.push_back(std::move(call));
   return handled;
@@ -308,10 +304,16 @@ TelegramBridge::Handled TelegramBridge::HandleCallback(int64_t chat_id,
   if (!state.has_value() || state->question_id.empty() ||
       message_id != state->keyboard_message_id) {
     // Buttons of an earlier question: answer, and take them away.
-    return {absl::OkStatus(),
-            {answer(strings.stale_button),
-             Call(chat_id, "editMessageReplyMarkup",
-                  EditKeyboardJson(chat_id, message_id, NoKeyboard()))}};
+    return {
+        absl::OkStatus(),
+        {answer(strings.stale_button), Call(chat_id, "editMessageReplyMarkup",
+                                            EditKeyboardJson(chat_id, message_id, NoKeyboard()))}};
+  }
+  if (press->kind == ButtonPress::Kind::kAccept || press->kind == ButtonPress::Kind::kRefuse) {
+    absl::StatusOr<chat::ChatReply> reply = conversations_->HandleConfirmation(
+        chat_key, state->question_id, press->kind == ButtonPress::Kind::kAccept);
+    if (!reply.ok()) return {reply.status(), {}};
+    return ButtonReply(chat_id, message_id, answer(""), *reply);
   }
   std::set<int> ticked = ParseTicked(state->ticked);
   std::string numbers;
@@ -346,11 +348,17 @@ TelegramBridge::Handled TelegramBridge::HandleCallback(int64_t chat_id,
   absl::StatusOr<chat::ChatReply> reply =
       conversations_->HandleChoice(chat_key, state->question_id, numbers);
   if (!reply.ok()) return {reply.status(), {}};
+  return ButtonReply(chat_id, message_id, answer(""), *reply);
+}
+
+TelegramBridge::Handled TelegramBridge::ButtonReply(int64_t chat_id, int64_t message_id,
+                                                    OutboxCall answered,
+                                                    const chat::ChatReply& reply) {
   Handled handled;
-  handled.calls.push_back(answer(""));
-  handled.calls.push_back(Call(chat_id, "editMessageReplyMarkup",
-                               EditKeyboardJson(chat_id, message_id, NoKeyboard())));
-  for (OutboxCall& call : ReplyCalls(chat_id, *reply)) handled.calls.push_back(std::move(call));
+  handled.calls.push_back(std::move(answered));
+  handled.calls.push_back(
+      Call(chat_id, "editMessageReplyMarkup", EditKeyboardJson(chat_id, message_id, NoKeyboard())));
+  for (OutboxCall& call : ReplyCalls(chat_id, reply)) handled.calls.push_back(std::move(call));
   return handled;
 }
 
@@ -371,8 +379,7 @@ bool TelegramBridge::SendOutbox(BotApiClient& api) {
       Log(absl::StrCat(call.method, " failed, will retry: ",
                        reply.ok() ? absl::StrCat(reply->http_status, " ", reply->description)
                                   : reply.status().message()));
-      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff)
-                  : NextBackoff(&failures));
+      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff) : NextBackoff(&failures));
       continue;
     }
     failures = 0;
@@ -420,13 +427,11 @@ void TelegramBridge::WorkLoop() {
     }
     if (!update->has_value()) {
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(
-          absl::Condition(
-              +[](TelegramBridge* bridge) ABSL_EXCLUSIVE_LOCKS_REQUIRED(bridge->mu_) {
-                return bridge->work_ || bridge->stop_.load();
-              },
-              this),
-          absl::Seconds(1));
+      mu_.AwaitWithTimeout(absl::Condition(
+                               +[](TelegramBridge* bridge) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                    bridge->mu_) { return bridge->work_ || bridge->stop_.load(); },
+                               this),
+                           absl::Seconds(1));
       work_ = false;
       continue;
     }
@@ -446,11 +451,10 @@ void TelegramBridge::WorkLoop() {
         const std::string& language = parsed.has_callback_query()
                                           ? parsed.callback_query().from().language_code()
                                           : parsed.message().from().language_code();
-        calls.push_back(Call(chat_id, "sendMessage",
-                             SendMessageJson(chat_id,
-                                             conversations_->TryAgainText(
-                                                 absl::StrCat(chat_id), language),
-                                             "")));
+        calls.push_back(
+            Call(chat_id, "sendMessage",
+                 SendMessageJson(
+                     chat_id, conversations_->TryAgainText(absl::StrCat(chat_id), language), "")));
       }
       done = queue_->PostponeUpdate((*update)->update_id, calls);
       if (done.ok()) {

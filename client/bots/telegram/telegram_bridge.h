@@ -70,6 +70,10 @@ class TelegramBridge {
   Handled HandleUpdate(const InboxUpdate& update);
   Handled HandleCallback(int64_t chat_id, const CallbackQuery& query);
   std::vector<OutboxCall> ReplyCalls(int64_t chat_id, const chat::ChatReply& reply);
+  // After a button press: `answered` (answerCallbackQuery), the pressed
+  // message's buttons taken away, then `reply`.
+  Handled ButtonReply(int64_t chat_id, int64_t message_id, OutboxCall answered,
+                      const chat::ChatReply& reply);
   // Waits `duration` or until Stop(); false if stopping.
   bool Sleep(absl::Duration duration);
   absl::Duration NextBackoff(int* failures) const;

@@ -13,18 +13,28 @@ namespace tv1 = ::backchat::triage::v1;
 
 namespace {
 
-void AppendButton(absl::string_view text, absl::string_view data, std::string* out) {
-  out->append("[{\"text\":");
+// One button object: {"text":..., "callback_data":...}.
+void AppendButtonInRow(absl::string_view text, absl::string_view data, std::string* out) {
+  out->append("{\"text\":");
   http::AppendJsonString(text, out);
   out->append(",\"callback_data\":");
   http::AppendJsonString(data, out);
-  out->append("}]");
+  out->push_back('}');
+}
+
+// A row holding one button.
+void AppendButton(absl::string_view text, absl::string_view data, std::string* out) {
+  out->push_back('[');
+  AppendButtonInRow(text, data, out);
+  out->push_back(']');
 }
 
 }  // namespace
 
 std::optional<ButtonPress> ParseButtonData(absl::string_view data) {
   if (data == "d") return ButtonPress{ButtonPress::Kind::kDone, 0};
+  if (data == "y") return ButtonPress{ButtonPress::Kind::kAccept, 0};
+  if (data == "n") return ButtonPress{ButtonPress::Kind::kRefuse, 0};
   ButtonPress press{ButtonPress::Kind::kAnswer, 0};
   if (absl::ConsumePrefix(&data, "t:")) {
     press.kind = ButtonPress::Kind::kTick;
@@ -60,6 +70,16 @@ std::string QuestionKeyboard(const tv1::Question& question, const std::set<int>&
   return out;
 }
 
+std::string ConfirmationKeyboard(const tv1::Confirmation& confirmation) {
+  // One row of two: Telegram's inline_keyboard is an array of rows.
+  std::string out = "{\"inline_keyboard\":[[";
+  AppendButtonInRow(confirmation.accept_label(), "y", &out);
+  out.push_back(',');
+  AppendButtonInRow(confirmation.refuse_label(), "n", &out);
+  out.append("]]}");
+  return out;
+}
+
 std::string NoKeyboard() { return "{\"inline_keyboard\":[]}"; }
 
 std::string SendMessageJson(int64_t chat_id, absl::string_view text,
@@ -71,8 +91,7 @@ std::string SendMessageJson(int64_t chat_id, absl::string_view text,
   return out;
 }
 
-std::string EditKeyboardJson(int64_t chat_id, int64_t message_id,
-                             absl::string_view keyboard_json) {
+std::string EditKeyboardJson(int64_t chat_id, int64_t message_id, absl::string_view keyboard_json) {
   return absl::StrCat("{\"chat_id\":", chat_id, ",\"message_id\":", message_id,
                       ",\"reply_markup\":", keyboard_json, "}");
 }

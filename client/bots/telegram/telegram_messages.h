@@ -18,7 +18,8 @@ inline constexpr size_t kMaxMessageLength = 4096;
 
 // What a button press means. Data is at most 64 bytes; these are a few.
 struct ButtonPress {
-  enum class Kind { kAnswer, kTick, kDone } kind;
+  // kAccept and kRefuse reply to a proposed reading ("y", "n").
+  enum class Kind { kAnswer, kTick, kDone, kAccept, kRefuse } kind;
   int number = 0;  // the option, from 1 (kAnswer, kTick)
 };
 std::optional<ButtonPress> ParseButtonData(absl::string_view data);
@@ -27,7 +28,11 @@ std::optional<ButtonPress> ParseButtonData(absl::string_view data);
 // single choice answers at once ("a:N"); multiple choice ticks ("t:N",
 // a tick mark on the ticked numbers) and ends with a Done button ("d").
 std::string QuestionKeyboard(const triage::v1::Question& question,
-                             const std::set<int>& ticked, absl::string_view done_label);
+                             const std::set<int>& ticked,
+                             absl::string_view done_label);
+
+// Yes and No, in one row, for a proposed reading (Turn.confirmation).
+std::string ConfirmationKeyboard(const triage::v1::Confirmation& confirmation);
 
 // {"inline_keyboard": []}: removes a message's buttons.
 std::string NoKeyboard();
@@ -36,7 +41,8 @@ std::string SendMessageJson(int64_t chat_id, absl::string_view text,
                             absl::string_view keyboard_json);
 std::string EditKeyboardJson(int64_t chat_id, int64_t message_id,
                              absl::string_view keyboard_json);
-std::string AnswerCallbackJson(absl::string_view callback_query_id, absl::string_view text);
+std::string AnswerCallbackJson(absl::string_view callback_query_id,
+                               absl::string_view text);
 
 // "1 3" <-> {1, 3}; unreadable parts are skipped.
 std::set<int> ParseTicked(absl::string_view ticked);

@@ -100,6 +100,10 @@ void ChatWebhook::Handle(const http::HttpRequest& request, http::HttpResponse* r
       option->set_label(question.options(i).label());
     }
     out.set_multiple_choice(question.kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE);
+    if (reply->turn->has_confirmation()) {
+      out.mutable_confirmation()->set_accept_label(reply->turn->confirmation().accept_label());
+      out.mutable_confirmation()->set_refuse_label(reply->turn->confirmation().refuse_label());
+    }
   }
   if (reply->turn.has_value() && reply->turn->has_outcome()) {
     out.set_level(reply->turn->outcome().level());

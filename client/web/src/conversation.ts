@@ -7,7 +7,7 @@
 
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import type { Transport } from "@connectrpc/connect";
-import { TriageService } from "../gen/backchat/triage/v1/triage_pb.js";
+import { type ConfirmationReply, TriageService } from "../gen/backchat/triage/v1/triage_pb.js";
 import { Channel, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
 
 /** Where the session id lives between page loads. */
@@ -33,8 +33,9 @@ export function sessionStorageStore(key: string): SessionIdStore {
   };
 }
 
-/** An answer: chosen option ids, or typed text. */
-export type Answer = { optionIds: string[] } | { text: string };
+/** An answer: chosen option ids, typed text, or the reply to a reading of
+ *  typed text that BackChat proposed (Turn.confirmation). */
+export type Answer = { optionIds: string[] } | { text: string } | { confirmation: ConfirmationReply };
 
 /** Thrown when the service could not be reached; the action can be retried. */
 export class Unreachable extends Error {}

@@ -5,7 +5,8 @@
 
 import { ConnectError } from "@connectrpc/connect";
 import { Level, QuestionKind, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
-import { Conversation, Unreachable, type Answer } from "./conversation";
+import { ConfirmationReply } from "../gen/backchat/triage/v1/triage_pb.js";
+import { Conversation, Unreachable, sameStep, type Answer } from "./conversation";
 import type { UiStrings } from "./strings";
 
 type Action = () => Promise<Turn>;
@@ -180,10 +181,15 @@ export class Panel {
   }
 
   private show(turn: Turn): void {
+    const previous = this.turn;
     this.turn = turn;
+    // What a typed answer was read as, so that a misreading can be undone.
+    if (turn.readBack) this.say("notice", turn.readBack.text);
     if (turn.notice) this.say("notice", turn.notice);
     this.backButton.disabled = !turn.canGoBack;
-    if (turn.step.case === "question") {
+    if (turn.step.case === "question" && turn.confirmation) {
+      this.showConfirmation(turn.step.value, previous !== null && sameStep(previous, turn));
+    } else if (turn.step.case === "question") {
       this.showQuestion(turn.step.value);
     } else if (turn.step.case === "outcome") {
       this.showOutcome(turn.step.value);
@@ -210,6 +216,29 @@ export class Panel {
         return button;
       }),
     );
+  }
+
+  // A reading of a typed answer waits for the person's yes: Yes and No
+  // first, the options below them (choosing one answers directly).
+  private showConfirmation(question: Question, questionShown: boolean): void {
+    const confirmation = this.turn!.confirmation!;
+    if (!questionShown) this.showQuestion(question);
+    else this.form.hidden = false;
+    this.say("bot", confirmation.text);
+    const reply = (value: ConfirmationReply, label: string) => {
+      const button = el("button", { type: "button", class: "primary", "data-confirm": value === ConfirmationReply.ACCEPT ? "yes" : "no" }, label);
+      button.addEventListener("click", () => this.answer({ confirmation: value }, label));
+      return button;
+    };
+    const group = el(
+      "div",
+      { class: "confirm", role: "group", "aria-label": confirmation.text },
+      reply(ConfirmationReply.ACCEPT, confirmation.acceptLabel),
+      reply(ConfirmationReply.REFUSE, confirmation.refuseLabel),
+    );
+    if (questionShown && this.choices.dataset.question !== question.id) this.showQuestion(question);
+    this.choices.querySelector(".confirm")?.remove();
+    this.choices.prepend(group);
   }
 
   // A multiple-choice question: checkboxes, where an exclusive option

@@ -41,6 +41,7 @@ header h2 { flex: 1; margin: 0; font-size: 1.05rem; }
 .choices { padding: 4px 12px; display: flex; flex-wrap: wrap; gap: 6px; flex: 0 0 auto;
   max-height: 55%; overflow-y: auto; }
 .choices:empty { display: none; }
+.confirm { display: flex; gap: 6px; width: 100%; }
 .choice { border: 2px solid var(--accent); background: #fff; color: #1a1a1a;
   border-radius: 18px; padding: 6px 12px; cursor: pointer; text-align: left; }
 .choice:hover { background: #f4f4f4; }
