@@ -99,6 +99,21 @@ TEST_P(SessionStoreContractTest, KeepsAnswersLocaleAndChannel) {
   EXPECT_EQ(again->version, 1u);
 }
 
+TEST_P(SessionStoreContractTest, KeepsAReadingThatWaitsForConfirmation) {
+  auto store = Open();
+  ASSERT_TRUE(store->Create(NewSession(Id(1))).ok());
+  auto loaded = store->Load(Id(1));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->pending_question, -1);
+  loaded->pending_question = 0;         // warning_signs
+  loaded->pending_options = 0b0000011;  // both_legs + saddle_numbness
+  ASSERT_TRUE(store->Update(&*loaded).ok());
+  auto again = store->Load(Id(1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->pending_question, 0);
+  EXPECT_EQ(again->pending_options, 0b0000011u);
+}
+
 TEST_P(SessionStoreContractTest, UnknownSessionIsNotFound) {
   auto store = Open();
   EXPECT_EQ(store->Load(Id(9)).status().code(), absl::StatusCode::kNotFound);
