@@ -61,7 +61,8 @@ absl::StatusOr<ChatReply> ChatConversations::Show(const std::string& chat_key,
   next.locale = turn->locale();
   if (turn->has_question()) {
     next.question_id = turn->question().id();
-    next.multiple_choice = turn->question().kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
+    next.multiple_choice =
+        turn->question().kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
   }
   // A new question keeps no ticks and no buttons of the old one.
   if (next.question_id == state.question_id && next.session_id == state.session_id) {
@@ -115,8 +116,7 @@ absl::StatusOr<ChatReply> ChatConversations::Handle(
   if (text.size() > options_.max_message_bytes) {
     return ChatReply{StringsFor(LocaleOf(state, language_hint)).too_long, {}};
   }
-  if (!IsValidUtf8(text))
-    return ChatReply{StringsFor(LocaleOf(state, language_hint)).text_only, {}};
+  if (!IsValidUtf8(text)) return ChatReply{StringsFor(LocaleOf(state, language_hint)).text_only, {}};
 
   const std::optional<ChatCommand> command = ParseChatCommand(text);
   // A command word answers in its own language ("ayuda" in Spanish).

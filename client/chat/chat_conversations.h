@@ -93,10 +93,12 @@ class ChatConversations {
                                    const std::optional<std::string>& shown_question_id);
   // Starts a session in `locale` and shows its first question; `notice`
   // (if any) goes before it.
-  absl::StatusOr<ChatReply> StartCheck(const std::string& chat_key, const std::string& locale,
+  absl::StatusOr<ChatReply> StartCheck(const std::string& chat_key,
+                                       const std::string& locale,
                                        absl::string_view notice);
   // Saves where the chat is and renders `turn`; NOT_FOUND starts anew.
-  absl::StatusOr<ChatReply> Show(const std::string& chat_key, absl::StatusOr<triage::v1::Turn> turn,
+  absl::StatusOr<ChatReply> Show(const std::string& chat_key,
+                                 absl::StatusOr<triage::v1::Turn> turn,
                                  const ChatState& state);
   absl::StatusOr<ChatReply> Answer(const std::string& chat_key, const ChatState& state,
                                    const std::string& text);

@@ -15,11 +15,11 @@ struct ChatStrings {
   const char* locale;  // "en", "es"
   // "Question $0 of at most $1" (absl::Substitute: the number, the most).
   const char* progress;
-  const char* hint_single;  // how to answer, numbers only
+  const char* hint_single;           // how to answer, numbers only
   const char* hint_multiple;
-  const char* hint_single_buttons;  // where options are buttons too
+  const char* hint_single_buttons;   // where options are buttons too
   const char* hint_multiple_buttons;
-  const char* done_button;  // ends a multiple choice on buttons
+  const char* done_button;           // ends a multiple choice on buttons
   const char* level_emergency;
   const char* level_urgent;
   const char* level_see_doctor;
@@ -32,17 +32,17 @@ struct ChatStrings {
   const char* after_session;
   const char* self_massage;
   const char* watch_for;
-  const char* after_outcome;  // what to send to begin again
-  const char* help;           // the commands, one per line
-  const char* try_again;      // BackChat is unreachable
-  const char* stopped;        // after "stop"
+  const char* after_outcome;    // what to send to begin again
+  const char* help;             // the commands, one per line
+  const char* try_again;        // BackChat is unreachable
+  const char* stopped;          // after "stop"
   const char* nothing_to_stop;
   const char* no_conversation;  // "back" with no conversation
   const char* expired;          // the session expired; a new one began
   const char* unknown_command;
-  const char* too_long;      // a message over the answer size limit
-  const char* text_only;     // a photo, a sticker...
-  const char* stale_button;  // a button of an earlier question
+  const char* too_long;         // a message over the answer size limit
+  const char* text_only;        // a photo, a sticker...
+  const char* stale_button;     // a button of an earlier question
   const char* unknown_button;
   const char* pick_first;    // "Done" with nothing chosen
   const char* confirm_hint;  // how to answer a proposed reading

@@ -45,10 +45,9 @@ std::string QuestionText(const tv1::Turn& turn, const ChatStrings& strings,
     absl::StrAppend(&out, "\n", i + 1, ". ", q.options(i).label());
   }
   const bool multiple = q.kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
-  const char* hint =
-      buttons ? (multiple ? strings.hint_multiple_buttons
-                          : strings.hint_single_buttons)
-              : (multiple ? strings.hint_multiple : strings.hint_single);
+  const char* hint = buttons ? (multiple ? strings.hint_multiple_buttons
+                                         : strings.hint_single_buttons)
+                             : (multiple ? strings.hint_multiple : strings.hint_single);
   absl::StrAppend(&out, "\n\n", hint);
   return out;
 }
@@ -65,14 +64,12 @@ std::string OutcomeText(const tv1::Turn& turn, const ChatStrings& strings) {
   }
   if (o.has_self_care()) {
     const tv1::SelfCarePlan& plan = o.self_care();
-    absl::StrAppend(
-        &out, "\n\n", strings.technique, ": ", plan.technique().name(), "\n",
-        plan.technique().description(), "\n", plan.technique().reason());
+    absl::StrAppend(&out, "\n\n", strings.technique, ": ", plan.technique().name(),
+                    "\n", plan.technique().description(), "\n",
+                    plan.technique().reason());
     absl::StrAppend(&out, "\n\n", strings.frequency, ": ", plan.frequency());
-    if (!plan.frequency_note().empty())
-      absl::StrAppend(&out, ". ", plan.frequency_note());
-    absl::StrAppend(&out, "\n", strings.session_length, ": ",
-                    plan.session_length());
+    if (!plan.frequency_note().empty()) absl::StrAppend(&out, ". ", plan.frequency_note());
+    absl::StrAppend(&out, "\n", strings.session_length, ": ", plan.session_length());
     AppendList(strings.before_session, plan.before_session(), &out);
     AppendList(strings.after_session, plan.after_session(), &out);
     AppendList(strings.self_massage, plan.self_massage(), &out);

@@ -70,8 +70,7 @@ int Graph(const std::string& path, const std::string& svg_path,
     return kExitRpcError;
   }
   std::string dot;
-  for (const auto& bundle : set->bundles)
-    dot += engine::DialogGraphDot(bundle->base());
+  for (const auto& bundle : set->bundles) dot += engine::DialogGraphDot(bundle->base());
   if (svg_path.empty()) {
     out << dot;
     return kExitOutcome;

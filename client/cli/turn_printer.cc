@@ -19,14 +19,13 @@ void AppendList(const char* title,
                 std::string* out) {
   if (items.empty()) return;
   absl::StrAppend(out, title, "\n");
-  for (const std::string& item : items)
-    absl::StrAppend(out, "  - ", item, "\n");
+  for (const std::string& item : items) absl::StrAppend(out, "  - ", item, "\n");
 }
 
 std::string QuestionAsText(const tv1::Question& q) {
-  std::string out = absl::StrCat(
-      "\n[question ", q.progress().answered() + 1, ", at most ",
-      q.progress().remaining_at_most() - 1, " more] ", q.text(), "\n");
+  std::string out = absl::StrCat("\n[question ", q.progress().answered() + 1,
+                                 ", at most ", q.progress().remaining_at_most() - 1,
+                                 " more] ", q.text(), "\n");
   if (!q.help().empty()) absl::StrAppend(&out, "  (", q.help(), ")\n");
   for (int i = 0; i < q.options_size(); ++i) {
     absl::StrAppend(&out, "  ", i + 1, ". ", q.options(i).label(), "\n");

@@ -22,12 +22,14 @@ absl::StatusOr<tv1::Turn> TriageRpc::Call(const Request& request, Method method)
   Response response;
   const grpc::Status status = (stub_.get()->*method)(&context, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
   }
   return std::move(*response.mutable_turn());
 }
 
-absl::StatusOr<tv1::Turn> TriageRpc::Start(const std::string& dialog_id, const std::string& locale,
+absl::StatusOr<tv1::Turn> TriageRpc::Start(const std::string& dialog_id,
+                                           const std::string& locale,
                                            tv1::Channel channel) const {
   tv1::StartSessionRequest request;
   request.set_dialog_id(dialog_id);
@@ -62,7 +64,8 @@ absl::StatusOr<tv1::Turn> TriageRpc::Confirm(const std::string& session_id,
 absl::StatusOr<tv1::Turn> TriageRpc::Back(const std::string& session_id) const {
   tv1::GoBackRequest request;
   request.set_session_id(session_id);
-  return Call<tv1::GoBackRequest, tv1::GoBackResponse>(request, &tv1::TriageService::Stub::GoBack);
+  return Call<tv1::GoBackRequest, tv1::GoBackResponse>(
+      request, &tv1::TriageService::Stub::GoBack);
 }
 
 absl::StatusOr<tv1::Turn> TriageRpc::Restart(const std::string& session_id) const {

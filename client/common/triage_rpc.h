@@ -21,7 +21,8 @@ class TriageRpc {
  public:
   TriageRpc(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
 
-  absl::StatusOr<triage::v1::Turn> Start(const std::string& dialog_id, const std::string& locale,
+  absl::StatusOr<triage::v1::Turn> Start(const std::string& dialog_id,
+                                         const std::string& locale,
                                          triage::v1::Channel channel) const;
   // `text`: the answer as typed (numbers, labels, synonyms, own words).
   // `question_id`: the question it answers, so that a stale answer is

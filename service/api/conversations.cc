@@ -7,12 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "service/common/log_line.h"
 #include "service/common/status_macros.h"
 #include "service/engine/answer_matcher.h"
 #include "service/engine/engine.h"
 #include "service/engine/turn_builder.h"
 #include "service/store/session_id.h"
+#include "service/common/log_line.h"
 
 namespace backchat::api {
 
@@ -90,13 +90,9 @@ Conversations::Conversations(const engine::DialogRegistry* dialogs,
                              store::SessionStore* sessions,
                              records::RecordStore* records,
                              std::function<absl::Time()> clock)
-    : dialogs_(dialogs),
-      sessions_(sessions),
-      records_(records),
-      clock_(std::move(clock)) {}
+    : dialogs_(dialogs), sessions_(sessions), records_(records), clock_(std::move(clock)) {}
 
-void Conversations::Record(const Session& session,
-                           const engine::Step& outcome) {
+void Conversations::Record(const Session& session, const engine::Step& outcome) {
   if (records_ == nullptr) return;
   const CompiledDialog& dialog = *session.dialog;
   records::TriageRecord record;
@@ -107,8 +103,7 @@ void Conversations::Record(const Session& session,
   record.set_dialog_version(dialog.version);
   record.set_locale(dialog.locale);
   record.set_channel(session.channel);
-  for (const engine::AnswerIds& answer :
-       engine::AnswersAsIds(dialog, session.state)) {
+  for (const engine::AnswerIds& answer : engine::AnswersAsIds(dialog, session.state)) {
     auto* recorded = record.add_answers();
     recorded->set_question_id(std::string(answer.question));
     for (absl::string_view option : answer.options) {
@@ -116,33 +111,26 @@ void Conversations::Record(const Session& session,
     }
   }
   record.set_level(outcome.level);
-  for (int flag : outcome.fired_flags)
-    record.add_red_flag_ids(dialog.red_flags[flag].id);
+  for (int flag : outcome.fired_flags) record.add_red_flag_ids(dialog.red_flags[flag].id);
   if (outcome.technique_rule >= 0) {
     record.set_technique_id(
-        dialog
-            .techniques[dialog.technique_rules[outcome.technique_rule]
-                            .technique]
-            .id);
+        dialog.techniques[dialog.technique_rules[outcome.technique_rule].technique].id);
   }
   if (outcome.frequency_rule >= 0) {
-    record.set_frequency_rule_id(
-        dialog.frequency_rules[outcome.frequency_rule].id);
+    record.set_frequency_rule_id(dialog.frequency_rules[outcome.frequency_rule].id);
   }
   record.set_started_unix_micros(absl::ToUnixMicros(session.created));
   record.set_finished_unix_micros(absl::ToUnixMicros(session.updated));
   const absl::Status written = records_->Append(record);
   if (!written.ok()) {
-    LogLine("backchat_server", absl::StrCat("a triage record was not written: ",
-                                            written.ToString()));
+    LogLine("backchat_server", absl::StrCat("a triage record was not written: ", written.ToString()));
   }
 }
 
 absl::Status Conversations::CountStoreError(absl::Status status) {
   if (metrics_ != nullptr &&
-      (absl::IsUnavailable(status) || absl::IsInternal(status) ||
-       absl::IsDataLoss(status) || absl::IsDeadlineExceeded(status) ||
-       absl::IsUnknown(status))) {
+      (absl::IsUnavailable(status) || absl::IsInternal(status) || absl::IsDataLoss(status) ||
+       absl::IsDeadlineExceeded(status) || absl::IsUnknown(status))) {
     metrics_->StoreError();
   }
   return status;
@@ -208,9 +196,9 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
         "CONFIRMATION_REPLY_REFUSE");
   }
   if (request.text().size() > kMaxAnswerTextBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("text: longer than %d bytes; please answer briefly",
-                        kMaxAnswerTextBytes));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "text: longer than %d bytes; please answer briefly",
+        kMaxAnswerTextBytes));
   }
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
   const CompiledDialog& dialog = *session.dialog;

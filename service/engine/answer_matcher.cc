@@ -61,18 +61,6 @@ std::optional<OptionMask> OptionNumbers(const CompiledQuestion& question,
   return options;
 }
 
-// The option whose label is exactly the text, or -1.
-int ExactLabel(const CompiledQuestion& question, const Words& words) {
-  for (size_t o = 0; o < question.options.size(); ++o) {
-    const Phrase& label = question.options[o].phrases.front();
-    if (label.size() != words.size()) continue;
-    bool same = true;
-    for (size_t k = 0; k < label.size() && same; ++k) same = label[k] == words[k].typed;
-    if (same) return static_cast<int>(o);
-  }
-  return -1;
-}
-
 bool StemsAt(const Words& words, size_t start, const Phrase& stems) {
   if (stems.empty() || start + stems.size() > words.size()) return false;
   for (size_t k = 0; k < stems.size(); ++k) {
@@ -88,6 +76,15 @@ bool TypedAt(const Words& words, size_t start, const Phrase& phrase) {
     if (words[start + k].typed != phrase[k]) return false;
   }
   return true;
+}
+
+// The option whose label is exactly the text, or -1.
+int ExactLabel(const CompiledQuestion& question, const Words& words) {
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    const Phrase& label = question.options[o].phrases.front();
+    if (label.size() == words.size() && TypedAt(words, 0, label)) return static_cast<int>(o);
+  }
+  return -1;
 }
 
 // Marks the words of every hedge of `phrases` found in `words`; true if any.
@@ -115,17 +112,15 @@ std::vector<Span> PhraseSpans(const CompiledQuestion& question,
     for (const auto& [o, p] : found->second) {
       const CompiledOption& option = question.options[o];
       const Phrase& stems = option.stemmed_phrases[p];
-      {
-        if (!StemsAt(words, s, stems)) continue;
-        Span span{s, s + stems.size(), o};
-        span.exact = TypedAt(words, s, option.phrases[p]);
-        span.negation_only = true;
-        for (size_t k = span.start; k < span.end; ++k) {
-          span.corrected |= words[k].corrected;
-          span.negation_only &= vocabulary.negations.contains(words[k].typed);
-        }
-        spans.push_back(span);
+      if (!StemsAt(words, s, stems)) continue;
+      Span span{s, s + stems.size(), o};
+      span.exact = TypedAt(words, s, option.phrases[p]);
+      span.negation_only = true;
+      for (size_t k = span.start; k < span.end; ++k) {
+        span.corrected |= words[k].corrected;
+        span.negation_only &= vocabulary.negations.contains(words[k].typed);
       }
+      spans.push_back(span);
     }
   }
   // A phrase inside a longer phrase of another option does not count, nor
@@ -159,12 +154,18 @@ bool StartsWithOneOf(const Phrase& label, const std::vector<Phrase>& words) {
   return false;
 }
 
-// The option a "no" answers with: the exclusive option ("none of these"),
-// else one whose label starts with a no word ("No, it came on by itself").
-int NoOption(const CompiledQuestion& question, const CompiledVocabulary& v) {
+// The exclusive option ("none of these"), or -1.
+int ExclusiveOption(const CompiledQuestion& question) {
   for (size_t o = 0; o < question.options.size(); ++o) {
     if (question.options[o].exclusive) return static_cast<int>(o);
   }
+  return -1;
+}
+
+// The option a "no" answers with: the exclusive option ("none of these"),
+// else one whose label starts with a no word ("No, it came on by itself").
+int NoOption(const CompiledQuestion& question, const CompiledVocabulary& v) {
+  if (const int exclusive = ExclusiveOption(question); exclusive >= 0) return exclusive;
   for (size_t o = 0; o < question.options.size(); ++o) {
     if (StartsWithOneOf(question.options[o].phrases.front(), v.confirm_no)) {
       return static_cast<int>(o);
@@ -185,6 +186,84 @@ int YesOption(const CompiledQuestion& question, const CompiledVocabulary& v) {
 bool IsContent(const CompiledVocabulary& v, const TypedWord& w) {
   return !v.filler.contains(w.typed) && !v.connectors.contains(w.typed) &&
          !v.negations.contains(w.typed);
+}
+
+// What MarkNegations found.
+struct Negations {
+  bool any = false;  // some option's words are negated
+  // in_phrase[k]: words[k] belongs to an answer's phrase (so a negation
+  // word there is part of the answer, "no pain", not a negation).
+  std::vector<bool> in_phrase;
+};
+
+// Marks negated spans and bare "no"s that negate (see MatchAnswer's
+// contract), and marks the negation words that did so in `covered`.
+Negations MarkNegations(const CompiledQuestion& question, const CompiledVocabulary& vocabulary,
+                        const Words& words, const std::vector<bool>& hedge,
+                        std::vector<Span>* spans, std::vector<bool>* covered) {
+  Negations result;
+  // The option that means "no" is never negated: "no, about the same",
+  // "nah, never tried it" say no twice.
+  const int no_option = NoOption(question, vocabulary);
+  std::vector<bool> in_no_option(words.size(), false);
+  for (const Span& span : *spans) {
+    if (span.option != no_option) continue;
+    for (size_t k = span.start; k < span.end; ++k) in_no_option[k] = true;
+  }
+  // A bare "no" followed by other words in its clause negates them.
+  for (Span& span : *spans) {
+    if (!span.negation_only) continue;
+    for (size_t k = span.end; k < words.size() && words[k].clause == words[span.start].clause;
+         ++k) {
+      if (IsContent(vocabulary, words[k]) && !in_no_option[k]) {
+        span.negator = true;
+        break;
+      }
+    }
+  }
+  // A bare "no" right after an option's words, ending its clause, negates
+  // them ("fiebre no, pero...", "peso tampoco").
+  for (Span& negation : *spans) {
+    if (!negation.negation_only || negation.negator || negation.start == 0) continue;
+    bool ends_clause = true;
+    for (size_t k = negation.end;
+         k < words.size() && words[k].clause == words[negation.start].clause; ++k) {
+      ends_clause &= !IsContent(vocabulary, words[k]);
+    }
+    if (!ends_clause) continue;
+    for (Span& span : *spans) {
+      if (span.negation_only || span.option == no_option || span.end != negation.start ||
+          words[span.start].clause != words[negation.start].clause) {
+        continue;
+      }
+      span.negated = true;
+      negation.negator = true;
+      result.any = true;
+      for (size_t k = negation.start; k < negation.end; ++k) (*covered)[k] = true;
+    }
+  }
+  // Negation words outside any answer phrase ("not", "without", or a bare
+  // "no" used as one) negate the options after them in their clause.
+  result.in_phrase.assign(words.size(), false);
+  for (const Span& span : *spans) {
+    if (span.negator) continue;
+    for (size_t k = span.start; k < span.end; ++k) result.in_phrase[k] = true;
+  }
+  for (size_t n = 0; n < words.size(); ++n) {
+    if (result.in_phrase[n] || hedge[n] || !vocabulary.negations.contains(words[n].typed)) {
+      continue;
+    }
+    for (Span& span : *spans) {
+      if (span.negator || span.option == no_option || span.start <= n ||
+          span.start - n > kNegationReach || words[span.start].clause != words[n].clause) {
+        continue;
+      }
+      span.negated = true;
+      (*covered)[n] = true;
+      result.any = true;
+    }
+  }
+  return result;
 }
 
 }  // namespace
@@ -250,68 +329,9 @@ MatchResult MatchAnswer(const CompiledQuestion& question, const CompiledVocabula
     }
   }
 
-  bool any_negated = false;
-  // The option that means "no" is never negated: "no, about the same",
-  // "nah, never tried it" say no twice.
-  const int no_option = NoOption(question, vocabulary);
-  std::vector<bool> in_no_option(words.size(), false);
-  for (const Span& span : spans) {
-    if (span.option != no_option) continue;
-    for (size_t k = span.start; k < span.end; ++k) in_no_option[k] = true;
-  }
-  // A bare "no" followed by other words in its clause negates them.
-  for (Span& span : spans) {
-    if (!span.negation_only) continue;
-    for (size_t k = span.end; k < words.size() && words[k].clause == words[span.start].clause;
-         ++k) {
-      if (IsContent(vocabulary, words[k]) && !in_no_option[k]) {
-        span.negator = true;
-        break;
-      }
-    }
-  }
-  // A bare "no" right after an option's words, ending its clause, negates
-  // them ("fiebre no, pero...", "peso tampoco").
-  for (Span& negation : spans) {
-    if (!negation.negation_only || negation.negator || negation.start == 0) continue;
-    bool ends_clause = true;
-    for (size_t k = negation.end;
-         k < words.size() && words[k].clause == words[negation.start].clause; ++k) {
-      ends_clause &= !IsContent(vocabulary, words[k]);
-    }
-    if (!ends_clause) continue;
-    for (Span& span : spans) {
-      if (span.negation_only || span.option == no_option || span.end != negation.start ||
-          words[span.start].clause != words[negation.start].clause) {
-        continue;
-      }
-      span.negated = true;
-      negation.negator = true;
-      any_negated = true;
-      for (size_t k = negation.start; k < negation.end; ++k) covered[k] = true;
-    }
-  }
-  // Negation words outside any answer phrase ("not", "without", or a bare
-  // "no" used as one) negate the options after them in their clause.
-  std::vector<bool> in_phrase(words.size(), false);
-  for (const Span& span : spans) {
-    if (span.negator) continue;
-    for (size_t k = span.start; k < span.end; ++k) in_phrase[k] = true;
-  }
-  for (size_t n = 0; n < words.size(); ++n) {
-    if (in_phrase[n] || hedge[n] || !vocabulary.negations.contains(words[n].typed)) {
-      continue;
-    }
-    for (Span& span : spans) {
-      if (span.negator || span.option == no_option || span.start <= n ||
-          span.start - n > kNegationReach || words[span.start].clause != words[n].clause) {
-        continue;
-      }
-      span.negated = true;
-      covered[n] = true;
-      any_negated = true;
-    }
-  }
+  const Negations negations = MarkNegations(question, vocabulary, words, hedge, &spans, &covered);
+  const bool any_negated = negations.any;
+  const std::vector<bool>& in_phrase = negations.in_phrase;
 
   OptionMask options = 0;
   OptionMask negated_options = 0;
@@ -335,9 +355,6 @@ MatchResult MatchAnswer(const CompiledQuestion& question, const CompiledVocabula
     }
     only_values &= within_value;
     for (size_t k = span.start; k < span.end; ++k) covered[k] = true;
-    if (span.value) {
-      for (size_t k = span.start; k < span.end; ++k) covered[k] = covered[k] || value->used[k];
-    }
   }
   size_t uncovered = 0;
   for (size_t k = 0; k < words.size(); ++k) {
@@ -356,14 +373,10 @@ MatchResult MatchAnswer(const CompiledQuestion& question, const CompiledVocabula
       if (option >= 0) return {Kind::kConfirm, OptionMask{1} << option};
     }
     if (hedged) return {Kind::kUnsure, 0};
-    if (negated_options != 0) {
-      // The person denied some of the listed options: propose "none of
-      // these", which names everything it rules out.
-      for (size_t o = 0; o < question.options.size(); ++o) {
-        if (question.options[o].exclusive) {
-          return {Kind::kConfirm, OptionMask{1} << o};
-        }
-      }
+    // The person denied some of the listed options: propose "none of
+    // these", which names everything it rules out.
+    if (const int exclusive = ExclusiveOption(question); negated_options != 0 && exclusive >= 0) {
+      return {Kind::kConfirm, OptionMask{1} << exclusive};
     }
     return {Kind::kNotUnderstood, 0};
   }

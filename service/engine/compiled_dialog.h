@@ -151,9 +151,9 @@ struct LevelText {
 
 // The words the free-text matcher reads numbers and durations with.
 struct CompiledVocabulary {
-  absl::flat_hash_map<std::string, double> numbers;         // word -> value
-  absl::flat_hash_map<std::string, double> duration_units;  // word -> days
-  std::vector<std::pair<Phrase, double>> duration_phrases;  // phrase -> days
+  absl::flat_hash_map<std::string, double> numbers;          // word -> value
+  absl::flat_hash_map<std::string, double> duration_units;   // word -> days
+  std::vector<std::pair<Phrase, double>> duration_phrases;   // phrase -> days
   absl::flat_hash_set<std::string> connectors;
   std::vector<Phrase> uncertain;
   absl::flat_hash_set<std::string> filler;

@@ -23,7 +23,8 @@ std::string PrimaryLanguage(absl::string_view locale) {
 }
 
 absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
-    const std::string& base_path, const std::vector<std::string>& translation_paths) {
+    const std::string& base_path,
+    const std::vector<std::string>& translation_paths) {
   auto base = ReadDialogFile(base_path);
   if (!base.ok()) return base.status();
   std::vector<std::string> problems;
@@ -36,9 +37,10 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
       translations.push_back(*std::move(parsed));
     }
   }
-  std::sort(
-      translations.begin(), translations.end(),
-      [](const ParsedDialog& a, const ParsedDialog& b) { return a.def.locale() < b.def.locale(); });
+  std::sort(translations.begin(), translations.end(),
+            [](const ParsedDialog& a, const ParsedDialog& b) {
+              return a.def.locale() < b.def.locale();
+            });
   std::vector<const dialog::v1::Dialog*> all = {&base->def};
   for (const ParsedDialog& t : translations) all.push_back(&t.def);
   const std::string version = DialogContentHash(all);
@@ -53,8 +55,8 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
   bundle->check_report_ = CheckDialog(**compiled);
   if (!bundle->check_report_.ok()) {
     problems.push_back(absl::StrCat(base_path, ": the dialog check failed:\n",
-                                    absl::StrJoin(bundle->check_report_.problems, "\n"), "\n",
-                                    bundle->check_report_.Summary()));
+                                    absl::StrJoin(bundle->check_report_.problems, "\n"),
+                                    "\n", bundle->check_report_.Summary()));
   }
 
   for (const ParsedDialog& t : translations) {
@@ -73,7 +75,8 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogBundle::Load(
     bundle->CheckTyped(**language, t.path, &problems);
     const std::string key = PrimaryLanguage(t.def.locale());
     if (!bundle->by_language_.emplace(key, *language).second) {
-      problems.push_back(absl::StrCat(t.path, ": a second translation for language \"", key, "\""));
+      problems.push_back(absl::StrCat(t.path, ": a second translation for language \"",
+                                      key, "\""));
     }
   }
   if (!problems.empty()) {

@@ -26,7 +26,8 @@ class DialogBundle {
   // option's label or synonym that, typed alone, does not read as that
   // option (typed_answer_check.h).
   static absl::StatusOr<std::shared_ptr<const DialogBundle>> Load(
-      const std::string& base_path, const std::vector<std::string>& translation_paths);
+      const std::string& base_path,
+      const std::vector<std::string>& translation_paths);
 
   struct Choice {
     std::shared_ptr<const CompiledDialog> dialog;

@@ -41,8 +41,8 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
     if (lines_.size() < kMaxErrors) {
-      lines_.push_back(
-          absl::StrCat(path_, ":", line + 1, ":", column + 1, ": ", message));
+      lines_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1,
+                                    ": ", message));
     }
   }
   std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
@@ -113,11 +113,10 @@ class DialogCompiler {
   void CheckId(absl::string_view what, const std::string& id,
                const std::string& location, bool is_new) {
     if (!IsValidId(id)) {
-      Error(location,
-            absl::StrFormat("%s id \"%s\" must be lower-case letters, "
-                            "digits and underscores, starting with a "
-                            "letter (at most 64)",
-                            what, id));
+      Error(location, absl::StrFormat("%s id \"%s\" must be lower-case letters, "
+                                      "digits and underscores, starting with a "
+                                      "letter (at most 64)",
+                                      what, id));
     } else if (!is_new) {
       Error(location, absl::StrFormat("%s id \"%s\" is used twice", what, id));
     }
@@ -262,8 +261,8 @@ class DialogCompiler {
     } else {
       CompileOptions(def.options(), owner, {"questions", i}, &q.options);
     }
-    if (q.options.size() < 2 &&
-        (def.option_set().empty() || option_sets_.contains(def.option_set()))) {
+    if (q.options.size() < 2 && (def.option_set().empty() ||
+                                 option_sets_.contains(def.option_set()))) {
       Error(where_.At({{"questions", i}, {"id"}}),
             absl::StrFormat("%s needs at least two options", owner));
     }
@@ -295,8 +294,10 @@ class DialogCompiler {
       q.ask_if.any.push_back(CompileCondition(
           def.ask_if(c), owner, /*before_question=*/i,
           [&](int clause, absl::string_view field) {
-            return where_.At(
-                {{"questions", i}, {"ask_if", c}, {"answer", clause}, {field}});
+            return where_.At({{"questions", i},
+                              {"ask_if", c},
+                              {"answer", clause},
+                              {field}});
           }));
     }
     FinishRule(&q.ask_if);
@@ -313,8 +314,7 @@ class DialogCompiler {
         const ValueRange& ra = q.options[a].range;
         const ValueRange& rb = q.options[b].range;
         if (ra.at_least < rb.less_than && rb.at_least < ra.less_than) {
-          Error(where_.At({{"questions", i},
-                           {"options", static_cast<int>(b)},
+          Error(where_.At({{"questions", i}, {"options", static_cast<int>(b)},
                            {"range"}}),
                 absl::StrFormat("options \"%s\" and \"%s\" of %s have "
                                 "overlapping ranges",
@@ -423,10 +423,9 @@ class DialogCompiler {
       if (def.level() == triage::v1::LEVEL_UNSPECIFIED ||
           def.level() == triage::v1::LEVEL_SELF_CARE) {
         // A missing level has no place of its own: point at the flag's id.
-        Error(where_.At(
-                  {{"red_flags", i},
-                   {def.level() == triage::v1::LEVEL_UNSPECIFIED ? "id"
-                                                                 : "level"}}),
+        Error(where_.At({{"red_flags", i},
+                         {def.level() == triage::v1::LEVEL_UNSPECIFIED ? "id"
+                                                                       : "level"}}),
               absl::StrFormat("%s needs a level of LEVEL_EMERGENCY, "
                               "LEVEL_URGENT or LEVEL_SEE_DOCTOR",
                               owner));
@@ -550,8 +549,7 @@ class DialogCompiler {
       const dv1::LevelText& def = def_.levels(i);
       const int level = def.level();
       if (level <= 0 || level >= static_cast<int>(seen.size())) {
-        Error(where_.At({{"levels", i}, {"level"}}),
-              "levels entry needs a level");
+        Error(where_.At({{"levels", i}, {"level"}}), "levels entry needs a level");
         continue;
       }
       if (seen[level]) {
@@ -612,8 +610,8 @@ class DialogCompiler {
           Phrase phrase = NormalizedWords(word);
           if (phrase.size() != 1) {
             Error(where_.At({{"vocabulary"}, {list, i}}),
-                  absl::StrFormat("vocabulary %s \"%s\" must be one word", list,
-                                  word));
+                  absl::StrFormat("vocabulary %s \"%s\" must be one word",
+                                  list, word));
             continue;
           }
           (*out)[phrase[0]] = entries.Get(i).value();
@@ -625,8 +623,7 @@ class DialogCompiler {
     for (const auto& entry : def.duration_phrases()) {
       for (const std::string& words : entry.words()) {
         Phrase phrase = NormalizedWords(words);
-        if (!phrase.empty())
-          v.duration_phrases.emplace_back(phrase, entry.value());
+        if (!phrase.empty()) v.duration_phrases.emplace_back(phrase, entry.value());
       }
     }
     for (const std::string& word : def.connectors()) {
@@ -753,8 +750,8 @@ absl::StatusOr<ParsedDialog> ParseDialogText(absl::string_view text,
                                              absl::string_view source_path) {
   constexpr size_t kMaxDialogBytes = 16 << 20;
   if (text.size() > kMaxDialogBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_path, ": the dialog file is larger than 16 MiB"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        source_path, ": the dialog file is larger than 16 MiB"));
   }
   ParsedDialog parsed;
   parsed.path = std::string(source_path);

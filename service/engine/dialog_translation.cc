@@ -23,8 +23,7 @@ class Translator {
       : base_(base),
         tr_(translation.def),
         where_(translation.Locator()),
-        label_(
-            absl::StrFormat("translation \"%s\"", translation.def.locale())) {}
+        label_(absl::StrFormat("translation \"%s\"", translation.def.locale())) {}
 
   absl::StatusOr<dv1::Dialog> Apply() {
     out_ = base_;
@@ -56,9 +55,8 @@ class Translator {
   }
   void NotAText(std::initializer_list<FieldStep> at, absl::string_view what) {
     Error(where_.At(at),
-          absl::StrCat(what,
-                       " comes from the base dialog; a translation holds "
-                       "only ids and texts"));
+          absl::StrCat(what, " comes from the base dialog; a translation holds "
+                             "only ids and texts"));
   }
 
   // Index by id of the translation's elements; reports duplicate ids and
@@ -126,16 +124,14 @@ class Translator {
       const dv1::Option& option = tr_options.Get(i);
       index.emplace(option.id(), i);
       bool known = false;
-      for (const auto& base_option : *options)
-        known |= base_option.id() == option.id();
+      for (const auto& base_option : *options) known |= base_option.id() == option.id();
       if (!known) {
         Error(where_.At({at, {"options", i}, {"id"}}),
               absl::StrFormat("%s has no option \"%s\"", owner, option.id()));
       }
       if (option.exclusive() || option.has_range()) {
-        NotAText({at, {"options", i}},
-                 absl::StrFormat("option \"%s\" of %s: exclusive and range",
-                                 option.id(), owner));
+        NotAText({at, {"options", i}}, absl::StrFormat(
+                     "option \"%s\" of %s: exclusive and range", option.id(), owner));
       }
     }
     for (dv1::Option& option : *options) {
@@ -166,8 +162,8 @@ class Translator {
         Missing(owner);
         continue;
       }
-      Options(tr_.option_sets(it->second).options(), set.mutable_options(),
-              owner, {"option_sets", it->second});
+      Options(tr_.option_sets(it->second).options(), set.mutable_options(), owner,
+              {"option_sets", it->second});
     }
   }
 
@@ -185,14 +181,11 @@ class Translator {
       const dv1::Question& tr = tr_.questions(i);
       if (tr.kind() != 0 || !tr.option_set().empty() || tr.ask_if_size() > 0 ||
           tr.value_kind() != 0) {
-        NotAText(
-            {{"questions", i}, {"id"}},
-            absl::StrCat(owner, ": kind, option_set, ask_if and value_kind"));
+        NotAText({{"questions", i}, {"id"}},
+                 absl::StrCat(owner, ": kind, option_set, ask_if and value_kind"));
       }
-      Text(tr.text(), q.text(), absl::StrCat("text of ", owner),
-           q.mutable_text());
-      Text(tr.help(), q.help(), absl::StrCat("help of ", owner),
-           q.mutable_help());
+      Text(tr.text(), q.text(), absl::StrCat("text of ", owner), q.mutable_text());
+      Text(tr.help(), q.help(), absl::StrCat("help of ", owner), q.mutable_help());
       if (!q.option_set().empty()) {
         if (tr.options_size() > 0) {
           NotAText({{"questions", i}, {"options", 0}},
@@ -316,18 +309,14 @@ class Translator {
     const dv1::SelfCareAdvice& tr = tr_.self_care_advice();
     auto same_length = [&](int base_size, int tr_size, absl::string_view list) {
       if (base_size != tr_size) {
-        Error(
-            where_.At({{"self_care_advice"}, {list}}),
-            absl::StrFormat("self_care_advice.%s has %d items; the base has %d",
-                            list, tr_size, base_size));
+        Error(where_.At({{"self_care_advice"}, {list}}),
+              absl::StrFormat("self_care_advice.%s has %d items; the base has %d",
+                              list, tr_size, base_size));
       }
     };
-    same_length(base.before_session_size(), tr.before_session_size(),
-                "before_session");
-    same_length(base.after_session_size(), tr.after_session_size(),
-                "after_session");
-    same_length(base.self_massage_size(), tr.self_massage_size(),
-                "self_massage");
+    same_length(base.before_session_size(), tr.before_session_size(), "before_session");
+    same_length(base.after_session_size(), tr.after_session_size(), "after_session");
+    same_length(base.self_massage_size(), tr.self_massage_size(), "self_massage");
     same_length(base.watch_for_size(), tr.watch_for_size(), "watch_for");
     if (tr.session_length().empty()) Missing("self_care_advice.session_length");
     *out_.mutable_self_care_advice() = tr;

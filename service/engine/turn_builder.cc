@@ -17,6 +17,28 @@ absl::string_view Shortened(absl::string_view text, size_t max_bytes) {
   return text.substr(0, end);
 }
 
+// The labels of the options in `options`, in order.
+std::vector<absl::string_view> Labels(const CompiledQuestion& question,
+                                      OptionMask options) {
+  std::vector<absl::string_view> labels;
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if ((options >> o) & 1) labels.push_back(question.options[o].label);
+  }
+  return labels;
+}
+
+// Appends the options in `options` (id, label, exclusive), in order.
+void AddOptions(const CompiledQuestion& question, OptionMask options,
+                google::protobuf::RepeatedPtrField<triage::v1::Option>* out) {
+  for (size_t o = 0; o < question.options.size(); ++o) {
+    if (((options >> o) & 1) == 0) continue;
+    triage::v1::Option* option = out->Add();
+    option->set_id(question.options[o].id);
+    option->set_label(question.options[o].label);
+    option->set_exclusive(question.options[o].exclusive);
+  }
+}
+
 void FillQuestion(const CompiledDialog& dialog, const Step& step,
                   triage::v1::Question* out) {
   const CompiledQuestion& question = dialog.questions[step.question];
@@ -24,12 +46,7 @@ void FillQuestion(const CompiledDialog& dialog, const Step& step,
   out->set_text(question.text);
   out->set_help(question.help);
   out->set_kind(question.kind);
-  for (const CompiledOption& option : question.options) {
-    triage::v1::Option* o = out->add_options();
-    o->set_id(option.id);
-    o->set_label(option.label);
-    o->set_exclusive(option.exclusive);
-  }
+  AddOptions(question, ~OptionMask{0}, out->mutable_options());
   out->mutable_progress()->set_answered(step.answered);
   out->mutable_progress()->set_remaining_at_most(step.remaining_at_most);
 }
@@ -52,8 +69,7 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
 
   triage::v1::SelfCarePlan* plan = out->mutable_self_care();
   if (step.technique_rule >= 0) {
-    const CompiledTechniqueRule& rule =
-        dialog.technique_rules[step.technique_rule];
+    const CompiledTechniqueRule& rule = dialog.technique_rules[step.technique_rule];
     const CompiledTechnique& technique = dialog.techniques[rule.technique];
     plan->mutable_technique()->set_id(technique.id);
     plan->mutable_technique()->set_name(technique.name);
@@ -61,8 +77,7 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
     plan->mutable_technique()->set_reason(rule.reason);
   }
   if (step.frequency_rule >= 0) {
-    const CompiledFrequencyRule& rule =
-        dialog.frequency_rules[step.frequency_rule];
+    const CompiledFrequencyRule& rule = dialog.frequency_rules[step.frequency_rule];
     plan->set_frequency(rule.frequency);
     plan->set_frequency_note(rule.note);
   }
@@ -72,26 +87,6 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
   plan->mutable_after_session()->CopyFrom(advice.after_session());
   plan->mutable_self_massage()->CopyFrom(advice.self_massage());
   plan->mutable_watch_for()->CopyFrom(advice.watch_for());
-}
-
-std::vector<absl::string_view> Labels(const CompiledQuestion& question,
-                                      OptionMask options) {
-  std::vector<absl::string_view> labels;
-  for (size_t o = 0; o < question.options.size(); ++o) {
-    if ((options >> o) & 1) labels.push_back(question.options[o].label);
-  }
-  return labels;
-}
-
-void AddOptions(const CompiledQuestion& question, OptionMask options,
-                google::protobuf::RepeatedPtrField<triage::v1::Option>* out) {
-  for (size_t o = 0; o < question.options.size(); ++o) {
-    if (((options >> o) & 1) == 0) continue;
-    triage::v1::Option* option = out->Add();
-    option->set_id(question.options[o].id);
-    option->set_label(question.options[o].label);
-    option->set_exclusive(question.options[o].exclusive);
-  }
 }
 
 }  // namespace

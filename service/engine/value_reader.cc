@@ -84,6 +84,7 @@ struct Sum {
   double unit = 0;  // days of the last pair's unit; 0 before the first
   int clause = 0;
   bool any = false;  // a sum was finished into the reading before
+  bool Started() const { return any || unit > 0; }
   // Finishes this sum into `reading` (widening its range) and starts anew.
   void Restart(ValueReading* reading) {
     if (unit > 0) {
@@ -101,7 +102,6 @@ std::optional<ValueReading> ReadDuration(const Words& words,
                                          const CompiledVocabulary& v) {
   ValueReading reading;
   reading.used.assign(words.size(), false);
-  bool found = false;
   // Pairs add up while their units get smaller in one clause ("1 year 2
   // months"); a pair that starts again ("2 months, like 9 weeks") is
   // another reading of the same duration, and the result spans them all.
@@ -126,7 +126,6 @@ std::optional<ValueReading> ReadDuration(const Words& words,
         add(1.5 * unit->second, 1.5 * unit->second, unit->second,
             words[i].clause);
         for (size_t k = i; k <= i + half; ++k) reading.used[k] = true;
-        found = true;
         i += half + 1;
         continue;
       }
@@ -140,17 +139,17 @@ std::optional<ValueReading> ReadDuration(const Words& words,
       j += h;
       low->end = j;
     }
-    Number high = *low;
+    Number upper = *low;
     if (j < words.size() && (v.connectors.contains(words[j].word) ||
                              v.filler.contains(words[j].word))) {
       ++j;  // "2 or 3", "2 to 3"
     }
     if (j < words.size()) {
       if (auto second = NumberAt(words, j, v); second && !second->article) {
-        high = *second;
+        upper = *second;
       }
     }
-    j = high.end;
+    j = upper.end;
     // One filler word may stand before the unit: "a couple of weeks".
     if (j < words.size() && !v.duration_units.contains(words[j].word) &&
         v.filler.contains(words[j].word)) {
@@ -170,13 +169,12 @@ std::optional<ValueReading> ReadDuration(const Words& words,
       end += h;
     }
     add((low->value + half) * unit->second,
-        (std::max(low->value, high.value) + half) * unit->second, unit->second,
+        (std::max(low->value, upper.value) + half) * unit->second, unit->second,
         words[j].clause);
     for (size_t k = i; k < end; ++k) reading.used[k] = true;
-    found = true;
     i = end;
   }
-  if (found) {
+  if (sum.Started()) {
     sum.Restart(&reading);
     return reading;
   }

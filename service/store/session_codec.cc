@@ -7,6 +7,41 @@ namespace backchat::store {
 
 namespace sv1 = ::backchat::store::v1;
 
+namespace {
+
+// `question_id` and the options in `options`, as StoredAnswer keeps them.
+void SetStoredAnswer(absl::string_view question_id,
+                     const std::vector<absl::string_view>& option_ids, sv1::StoredAnswer* out) {
+  out->set_question_id(std::string(question_id));
+  for (absl::string_view option : option_ids) out->add_option_ids(std::string(option));
+}
+
+// A stored answer as (question index, options) of `dialog`.
+// FAILED_PRECONDITION naming what the dialog no longer has; DATA_LOSS if the
+// options are not a valid answer to the question.
+absl::StatusOr<std::pair<int, engine::OptionMask>> ReadStoredAnswer(
+    const engine::CompiledDialog& dialog, const sv1::StoredAnswer& answer) {
+  auto changed = [&](const std::string& what) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the dialog has changed since this conversation began (", what,
+        " is gone); please start a new session"));
+  };
+  const int q = dialog.QuestionIndex(answer.question_id());
+  if (q < 0) return changed(absl::StrCat("question \"", answer.question_id(), "\""));
+  engine::OptionMask mask = 0;
+  for (const std::string& option_id : answer.option_ids()) {
+    const int o = dialog.questions[q].OptionIndex(option_id);
+    if (o < 0) return changed(absl::StrCat("option \"", option_id, "\""));
+    mask |= engine::OptionMask{1} << o;
+  }
+  if (!engine::ValidateOptions(dialog.questions[q], mask).ok()) {
+    return absl::DataLossError("a stored answer is not valid for its question");
+  }
+  return std::make_pair(q, mask);
+}
+
+}  // namespace
+
 std::string SessionCodec::Encode(const Session& session) const {
   sv1::StoredSession stored;
   stored.set_id(session.id);
@@ -15,25 +50,22 @@ std::string SessionCodec::Encode(const Session& session) const {
   stored.set_locale(session.dialog->locale);
   stored.set_locale_fallback(session.locale_fallback);
   stored.set_channel(session.channel);
-  for (const engine::AnswerIds& answer : engine::AnswersAsIds(*session.dialog, session.state)) {
-    sv1::StoredAnswer* a = stored.add_answers();
-    a->set_question_id(std::string(answer.question));
-    for (absl::string_view option : answer.options) a->add_option_ids(std::string(option));
+  for (const engine::AnswerIds& answer :
+       engine::AnswersAsIds(*session.dialog, session.state)) {
+    SetStoredAnswer(answer.question, answer.options, stored.add_answers());
   }
   if (session.pending_question >= 0) {
     const engine::CompiledQuestion& question = session.dialog->questions[session.pending_question];
-    sv1::StoredAnswer* pending = stored.mutable_pending_reading();
-    pending->set_question_id(question.id);
-    for (size_t o = 0; o < question.options.size(); ++o) {
-      if ((session.pending_options >> o) & 1) pending->add_option_ids(question.options[o].id);
-    }
+    SetStoredAnswer(question.id, question.OptionIds(session.pending_options),
+                    stored.mutable_pending_reading());
   }
   stored.set_created_unix_micros(absl::ToUnixMicros(session.created));
   stored.set_updated_unix_micros(absl::ToUnixMicros(session.updated));
   return stored.SerializeAsString();
 }
 
-absl::StatusOr<Session> SessionCodec::Decode(absl::string_view bytes, uint64_t version) const {
+absl::StatusOr<Session> SessionCodec::Decode(absl::string_view bytes,
+                                             uint64_t version) const {
   sv1::StoredSession stored;
   if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError("a stored session could not be read");
@@ -41,9 +73,9 @@ absl::StatusOr<Session> SessionCodec::Decode(absl::string_view bytes, uint64_t v
   auto bundle = dialogs_->FindVersion(stored.dialog_id(), stored.dialog_version());
   if (!bundle.ok()) bundle = dialogs_->Find(stored.dialog_id());
   if (!bundle.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("this conversation's dialog \"", stored.dialog_id(),
-                     "\" is no longer served; please start a new session"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this conversation's dialog \"", stored.dialog_id(),
+        "\" is no longer served; please start a new session"));
   }
   Session session;
   session.id = stored.id();
@@ -55,41 +87,17 @@ absl::StatusOr<Session> SessionCodec::Decode(absl::string_view bytes, uint64_t v
   session.version = version;
   session.state = engine::NewSessionState(*session.dialog);
   const engine::CompiledDialog& dialog = *session.dialog;
-  auto changed = [&](const std::string& what) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the dialog has changed since this conversation began (", what,
-                     " is gone); please start a new session"));
-  };
   for (const sv1::StoredAnswer& answer : stored.answers()) {
-    const int q = dialog.QuestionIndex(answer.question_id());
-    if (q < 0) return changed(absl::StrCat("question \"", answer.question_id(), "\""));
-    engine::OptionMask mask = 0;
-    for (const std::string& option_id : answer.option_ids()) {
-      const int o = dialog.questions[q].OptionIndex(option_id);
-      if (o < 0) return changed(absl::StrCat("option \"", option_id, "\""));
-      mask |= engine::OptionMask{1} << o;
-    }
-    if (!engine::ValidateOptions(dialog.questions[q], mask).ok()) {
-      return absl::DataLossError("a stored answer is not valid for its question");
-    }
-    session.state.answers[q] = mask;
+    auto read = ReadStoredAnswer(dialog, answer);
+    if (!read.ok()) return read.status();
+    session.state.answers[read->first] = read->second;
   }
   // A pending reading the dialog can no longer read is dropped: the
   // question is simply asked again.
   if (stored.has_pending_reading()) {
-    const int q = dialog.QuestionIndex(stored.pending_reading().question_id());
-    engine::OptionMask mask = 0;
-    bool known = q >= 0;
-    for (const std::string& option_id : stored.pending_reading().option_ids()) {
-      const int o = known ? dialog.questions[q].OptionIndex(option_id) : -1;
-      if (o < 0)
-        known = false;
-      else
-        mask |= engine::OptionMask{1} << o;
-    }
-    if (known && engine::ValidateOptions(dialog.questions[q], mask).ok()) {
-      session.pending_question = q;
-      session.pending_options = mask;
+    if (auto read = ReadStoredAnswer(dialog, stored.pending_reading()); read.ok()) {
+      session.pending_question = read->first;
+      session.pending_options = read->second;
     }
   }
   return session;

@@ -117,12 +117,12 @@ class GrpcEndToEndTest : public ::testing::Test {
 };
 
 const std::vector<std::pair<std::string, std::vector<std::string>>> kSelfCareScript = {
-    {"warning_signs", {"none"}}, {"injury", {"no_injury"}},
-    {"cancer_history", {"no"}},  {"pain_location", {"upper_back"}},
-    {"duration", {"chronic"}},   {"symptoms", {"none"}},
-    {"immune_bone", {"none"}},   {"medical_history", {"none"}},
-    {"age", {"age_20_to_54"}},   {"massage_history", {"massage_helped"}},
-    {"back_feel", {"pinpoint"}}, {"pressure", {"firm"}},
+    {"warning_signs", {"none"}},     {"injury", {"no_injury"}},
+    {"cancer_history", {"no"}},      {"pain_location", {"upper_back"}},
+    {"duration", {"chronic"}},       {"symptoms", {"none"}},
+    {"immune_bone", {"none"}},       {"medical_history", {"none"}},
+    {"age", {"age_20_to_54"}},       {"massage_history", {"massage_helped"}},
+    {"back_feel", {"pinpoint"}},     {"pressure", {"firm"}},
 };
 
 TEST_F(GrpcEndToEndTest, FirstTurnIsTheFirstQuestion) {
@@ -166,7 +166,8 @@ TEST_F(GrpcEndToEndTest, UrgentBySeveralOptionIds) {
 
 TEST_F(GrpcEndToEndTest, SeeDoctorByTypedWords) {
   const tv1::Turn turn = TalkUntilOutcome(
-      {"none", "no", "no", "lower back", "3 weeks", "none", "none", "I'm pregnant", "(unused)"});
+      {"none", "no", "no", "lower back", "3 weeks", "none", "none", "I'm pregnant",
+       "(unused)"});
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
   ASSERT_EQ(turn.outcome().red_flags_size(), 1);
   EXPECT_THAT(turn.outcome().red_flags(0).reason(), HasSubstr("Pregnancy"));
@@ -189,8 +190,9 @@ TEST_F(GrpcEndToEndTest, SelfCareByOptionIds) {
 }
 
 TEST_F(GrpcEndToEndTest, SelfCareByNumbersAndWords) {
-  const tv1::Turn turn = TalkUntilOutcome({"7", "1", "2", "Upper back", "since yesterday", "5", "5",
-                                           "none", "33", "new to massage", "knots", "4"});
+  const tv1::Turn turn = TalkUntilOutcome(
+      {"7", "1", "2", "Upper back", "since yesterday", "5", "5", "none", "33",
+       "new to massage", "knots", "4"});
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_EQ(turn.outcome().self_care().technique().id(), "swedish");
   EXPECT_THAT(turn.outcome().self_care().frequency(), HasSubstr("2-3 times per week"));
@@ -406,22 +408,22 @@ TEST_F(GrpcEndToEndTest, SpanishReachesEveryLevel) {
   EXPECT_THAT(emergency.outcome().headline(), HasSubstr("emergencias"));
   EXPECT_THAT(emergency.outcome().red_flags(0).reason(), HasSubstr("dos piernas"));
 
-  const tv1::Turn urgent =
-      TalkUntilOutcome({"ninguno", "no", "no", "espalda baja", "3 semanas", "fiebre"}, "es-MX");
+  const tv1::Turn urgent = TalkUntilOutcome(
+      {"ninguno", "no", "no", "espalda baja", "3 semanas", "fiebre"}, "es-MX");
   EXPECT_EQ(urgent.outcome().level(), tv1::LEVEL_URGENT);
   EXPECT_THAT(urgent.outcome().red_flags(0).reason(), HasSubstr("Fiebre"));
 
-  const tv1::Turn see_doctor =
-      TalkUntilOutcome({"ninguno", "no", "no", "espalda baja", "desde ayer", "ninguno", "ninguno",
-                        "estoy embarazada"},
-                       "es");
+  const tv1::Turn see_doctor = TalkUntilOutcome(
+      {"ninguno", "no", "no", "espalda baja", "desde ayer", "ninguno", "ninguno",
+       "estoy embarazada"},
+      "es");
   EXPECT_EQ(see_doctor.outcome().level(), tv1::LEVEL_SEE_DOCTOR);
   EXPECT_THAT(see_doctor.outcome().red_flags(0).reason(), HasSubstr("Embarazo"));
 
-  const tv1::Turn self_care =
-      TalkUntilOutcome({"ninguno", "no", "no", "espalda baja", "dos meses", "ninguno", "ninguno",
-                        "ninguno", "tengo 40 años", "sí, me ayudó", "nudos", "firme"},
-                       "es");
+  const tv1::Turn self_care = TalkUntilOutcome(
+      {"ninguno", "no", "no", "espalda baja", "dos meses", "ninguno", "ninguno",
+       "ninguno", "tengo 40 años", "sí, me ayudó", "nudos", "firme"},
+      "es");
   EXPECT_EQ(self_care.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_EQ(self_care.outcome().self_care().technique().id(), "deep_tissue");
   EXPECT_THAT(self_care.outcome().self_care().technique().name(), HasSubstr("tejido profundo"));
@@ -440,11 +442,12 @@ TEST_F(GrpcEndToEndTest, SpanishNoticesAreInSpanish) {
 
 TEST_F(GrpcEndToEndTest, HealthServiceReportsServing) {
   const grpc::internal::RpcMethod check("/grpc.health.v1.Health/Check",
-                                        grpc::internal::RpcMethod::NORMAL_RPC, channel_);
+                                        grpc::internal::RpcMethod::NORMAL_RPC,
+                                        channel_);
   testing::wire::HealthCheckRequest request;
   testing::wire::HealthCheckResponse response;
-  const grpc::Status status =
-      grpc::internal::BlockingUnaryCall(channel_.get(), check, Context().get(), request, &response);
+  const grpc::Status status = grpc::internal::BlockingUnaryCall(
+      channel_.get(), check, Context().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), testing::wire::HealthCheckResponse::SERVING);
 }
@@ -458,7 +461,8 @@ TEST_F(GrpcEndToEndTest, ReflectionListsTheTriageService) {
                                            testing::wire::ServerReflectionResponse>>
       stream(grpc::internal::ClientReaderWriterFactory<
              testing::wire::ServerReflectionRequest,
-             testing::wire::ServerReflectionResponse>::Create(channel_.get(), info, context.get()));
+             testing::wire::ServerReflectionResponse>::Create(channel_.get(), info,
+                                                              context.get()));
   testing::wire::ServerReflectionRequest request;
   request.set_list_services("");
   ASSERT_TRUE(stream->Write(request));

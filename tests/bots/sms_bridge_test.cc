@@ -65,13 +65,11 @@ class SmsBridgeTest : public BridgeTest {
   }
 
   void StartBridge(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {BACKCHAT_SMS_BINARY,
-                                     "--port=0",
-                                     absl::StrCat("--public_url=", kPublicUrl),
-                                     "--twilio_auth_token_file=" + Path("twilio_token"),
-                                     "--phone_key_file=" + Path("phone_key"),
-                                     "--state_db=" + Path("sms.db"),
-                                     absl::StrCat("--backchat_address=127.0.0.1:", backchat_port_)};
+    std::vector<std::string> args = {
+        BACKCHAT_SMS_BINARY, "--port=0", absl::StrCat("--public_url=", kPublicUrl),
+        "--twilio_auth_token_file=" + Path("twilio_token"),
+        "--phone_key_file=" + Path("phone_key"), "--state_db=" + Path("sms.db"),
+        absl::StrCat("--backchat_address=127.0.0.1:", backchat_port_)};
     args.insert(args.end(), extra.begin(), extra.end());
     auto bridge = ServerProcess::StartListening(args);
     ASSERT_TRUE(bridge.ok()) << bridge.status();
@@ -81,8 +79,8 @@ class SmsBridgeTest : public BridgeTest {
   // An SMS from `from`, signed as Twilio signs it.
   HttpReply Sms(const std::string& from, const std::string& body,
                 const std::string& signature_override = "-") {
-    http::FormFields fields = {
-        {"AccountSid", "AC123"}, {"From", from}, {"To", "+15557654321"}, {"Body", body}};
+    http::FormFields fields = {{"AccountSid", "AC123"}, {"From", from},
+                               {"To", "+15557654321"}, {"Body", body}};
     std::string form;
     for (const auto& [name, value] : fields) {
       absl::StrAppend(&form, form.empty() ? "" : "&", name, "=", FormEscape(value));
@@ -92,8 +90,8 @@ class SmsBridgeTest : public BridgeTest {
                                       : signature_override;
     std::vector<std::string> headers;
     if (!signature.empty()) headers.push_back("X-Twilio-Signature: " + signature);
-    auto reply =
-        PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", form, headers);
+    auto reply = PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", form,
+                          headers);
     EXPECT_TRUE(reply.ok()) << reply.status();
     return reply.ok() ? *reply : HttpReply{};
   }
@@ -128,19 +126,16 @@ TEST_F(SmsBridgeTest, WholeConversationsToEachLevelInEnglishAndSpanish) {
       const std::string from = absl::StrCat("+1555000", 1000 + ++phone);
       ChatOracle oracle(channel_, locale);
       oracle.Start();
-      ASSERT_EQ(Texts(from, locale == "es" ? "Empezar" : "start"),
-                oracle.Expected(false, kSmsLength));
+      ASSERT_EQ(Texts(from, locale == "es" ? "Empezar" : "start"), oracle.Expected(false, kSmsLength));
       AnswerUntil(from, oracle, path.answers, 20);
       ASSERT_TRUE(oracle.turn().has_outcome());
       EXPECT_EQ(oracle.turn().outcome().level(), path.level);
       const std::vector<std::string> last = oracle.Expected(false, kSmsLength);
-      EXPECT_THAT(
-          last.front(),
-          StartsWith(absl::StrCat(chat::LevelHeading(chat::StringsFor(locale), path.level), ": ")));
+      EXPECT_THAT(last.front(), StartsWith(absl::StrCat(
+                                    chat::LevelHeading(chat::StringsFor(locale), path.level), ": ")));
       if (path.level == tv1::LEVEL_EMERGENCY) {
-        EXPECT_THAT(last.front(),
-                    StartsWith(locale == "es" ? "EMERGENCIA: Llame ahora a emergencias"
-                                              : "EMERGENCY: Call emergency services now"));
+        EXPECT_THAT(last.front(), StartsWith(locale == "es" ? "EMERGENCIA: Llame ahora a emergencias"
+                                                            : "EMERGENCY: Call emergency services now"));
       }
       for (const std::string& message : last) EXPECT_LE(chat::MessageLength(message), kSmsLength);
     }
@@ -175,8 +170,7 @@ TEST_F(SmsBridgeTest, CommandsBackHelpRestartStop) {
   ASSERT_FALSE(help.empty());
   EXPECT_THAT(help.front(), HasSubstr("back - change your last answer"));
   EXPECT_THAT(help.front(), HasSubstr("Question 1 of at most"));
-  EXPECT_THAT(Texts(from, "/whatever"),
-              ElementsAre(StartsWith("Sorry, I do not know that command.")));
+  EXPECT_THAT(Texts(from, "/whatever"), ElementsAre(StartsWith("Sorry, I do not know that command.")));
   EXPECT_THAT(Texts(from, "restart"), ElementsAre(StartsWith("Question 1 of at most")));
   EXPECT_THAT(Texts(from, "stop"), ElementsAre(StartsWith("Stopped.")));
   EXPECT_THAT(Texts(from, "stop"), ElementsAre(StartsWith("There is no check in progress")));
@@ -244,9 +238,8 @@ TEST_F(SmsBridgeTest, MalformedRequestsGetClearErrors) {
   }
   // Signed but without From.
   http::FormFields fields = {{"Body", "start"}};
-  auto reply =
-      PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", "Body=start",
-               {"X-Twilio-Signature: " + sms::TwilioSignature(kAuthToken, kPublicUrl, fields)});
+  auto reply = PostHttp(bridge_->port(), "/sms", "application/x-www-form-urlencoded", "Body=start",
+                        {"X-Twilio-Signature: " + sms::TwilioSignature(kAuthToken, kPublicUrl, fields)});
   ASSERT_TRUE(reply.ok());
   EXPECT_EQ(reply->status, 400);
   EXPECT_THAT(reply->body, HasSubstr("From"));

@@ -43,15 +43,10 @@ class TelegramBridgeTest : public BridgeTest {
   }
 
   std::vector<std::string> BridgeArgs(const std::string& mode) {
-    return {BACKCHAT_TELEGRAM_BINARY,
-            "--mode=" + mode,
-            "--token_file=" + Path("token"),
-            "--api_base_url=" + api_->base_url(),
-            "--state_db=" + Path("telegram.db"),
+    return {BACKCHAT_TELEGRAM_BINARY, "--mode=" + mode, "--token_file=" + Path("token"),
+            "--api_base_url=" + api_->base_url(), "--state_db=" + Path("telegram.db"),
             absl::StrCat("--backchat_address=127.0.0.1:", backchat_port_),
-            "--poll_timeout=2s",
-            "--max_backoff=300ms",
-            "--port=0",
+            "--poll_timeout=2s", "--max_backoff=300ms", "--port=0",
             "--public_url=https://clinic.example/telegram",
             "--webhook_secret_file=" + Path("secret")};
   }
@@ -305,8 +300,7 @@ TEST_F(TelegramBridgeTest, UnreachableBackchatSaysTryAgainAndKeepsTheMessage) {
 TEST_F(TelegramBridgeTest, WebhookModeChecksTheSecretAndHandlesEachUpdateOnce) {
   StartWebhook();
   // The bridge registered its webhook with the secret.
-  for (int i = 0; i < 100 && api_->webhook_url().empty(); ++i)
-    absl::SleepFor(absl::Milliseconds(20));
+  for (int i = 0; i < 100 && api_->webhook_url().empty(); ++i) absl::SleepFor(absl::Milliseconds(20));
   EXPECT_EQ(api_->webhook_url(), "https://clinic.example/telegram");
   EXPECT_EQ(api_->webhook_secret(), kSecret);
 

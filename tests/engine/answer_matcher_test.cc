@@ -15,7 +15,8 @@ using Kind = MatchResult::Kind;
 class AnswerMatcherTest : public ::testing::Test {
  protected:
   static const CompiledDialog& Dialog() {
-    static const auto dialog = testing::LoadSourceDialog("dialogs/back_pain.textproto");
+    static const auto dialog =
+        testing::LoadSourceDialog("dialogs/back_pain.textproto");
     return *dialog;
   }
   static const CompiledQuestion& Question(const std::string& id) {

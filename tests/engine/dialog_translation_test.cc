@@ -45,7 +45,8 @@ class BadTranslationTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadTranslationTest, IsRefusedWithTheReason) {
   const BadCase& c = GetParam();
-  auto base = ParseDialogText(ReadSource("tests/dialogs/tiny_es/tiny.textproto"), "tiny.textproto");
+  auto base = ParseDialogText(ReadSource("tests/dialogs/tiny_es/tiny.textproto"),
+                              "tiny.textproto");
   ASSERT_TRUE(base.ok()) << base.status();
   std::string text = ReadSource(kTranslationPath);
   const size_t at = text.find(c.find);
@@ -65,8 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"missing_question_text", "text: \"¿Es peligroso?\"", "",
                 "has no text of question \"danger\""},
-        BadCase{"missing_question", "questions { id: \"worry\" text: \"¿Está preocupado?\" }", "",
-                "has no question \"worry\""},
+        BadCase{"missing_question", "questions { id: \"worry\" text: \"¿Está preocupado?\" }",
+                "", "has no question \"worry\""},
         BadCase{"missing_option_label", "options { id: \"tea\" label: \"Té\" }",
                 "options { id: \"tea\" }", "has no label of option \"tea\" of question \"extras\""},
         BadCase{"missing_option", "options { id: \"music\" label: \"Música\" }", "",
@@ -128,7 +129,8 @@ TEST(DialogBundleTest, VersionCoversTranslations) {
 }
 
 TEST(DialogDirectoryTest, TranslationWithoutBaseIsRefused) {
-  const std::string dir = absl::StrCat(::testing::TempDir(), "/orphan_translation_", getpid());
+  const std::string dir =
+      absl::StrCat(::testing::TempDir(), "/orphan_translation_", getpid());
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/lonely.es.textproto") << "id: \"lonely\" locale: \"es\"";
   auto set = LoadDialogDirectory(dir, "lonely");

@@ -80,8 +80,8 @@ absl::Duration TelegramBridge::NextBackoff(int* failures) const {
   return wait;
 }
 
-absl::Status TelegramBridge::Receive(const std::vector<std::pair<int64_t, std::string>>& updates,
-                                     int64_t next_offset) {
+absl::Status TelegramBridge::Receive(
+    const std::vector<std::pair<int64_t, std::string>>& updates, int64_t next_offset) {
   std::vector<InboxUpdate> inbox;
   for (const auto& [update_id, json] : updates) {
     InboxUpdate update;
@@ -120,9 +120,10 @@ void TelegramBridge::PollLoop() {
       Sleep(NextBackoff(&failures));
       continue;
     }
-    const std::string request = absl::StrCat(
-        "{\"offset\":", *offset, ",\"timeout\":", absl::ToInt64Seconds(options_.poll_timeout),
-        ",\"allowed_updates\":", kAllowedUpdates, "}");
+    const std::string request =
+        absl::StrCat("{\"offset\":", *offset, ",\"timeout\":",
+                     absl::ToInt64Seconds(options_.poll_timeout),
+                     ",\"allowed_updates\":", kAllowedUpdates, "}");
     absl::StatusOr<BotApiReply> reply =
         api.Call("getUpdates", request, options_.poll_timeout + absl::Seconds(10));
     if (stop_) break;
@@ -131,7 +132,8 @@ void TelegramBridge::PollLoop() {
       Log(absl::StrCat("getUpdates failed: ",
                        reply.ok() ? absl::StrCat(reply->http_status, " ", reply->description)
                                   : reply.status().message()));
-      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff) : NextBackoff(&failures));
+      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff)
+                  : NextBackoff(&failures));
       continue;
     }
     failures = 0;
@@ -173,7 +175,8 @@ absl::Status TelegramBridge::RegisterWebhook(const std::string& public_url) {
   request += ",\"secret_token\":";
   http::AppendJsonString(options_.webhook_secret, &request);
   // One delivery at a time keeps updates in order (see TelegramQueue).
-  absl::StrAppend(&request, ",\"max_connections\":1,\"allowed_updates\":", kAllowedUpdates, "}");
+  absl::StrAppend(&request, ",\"max_connections\":1,\"allowed_updates\":", kAllowedUpdates,
+                  "}");
   int failures = 0;
   while (!stop_) {
     absl::StatusOr<BotApiReply> reply = api.Call("setWebhook", request, absl::Seconds(30));
@@ -184,12 +187,14 @@ absl::Status TelegramBridge::RegisterWebhook(const std::string& public_url) {
     }
     Log(absl::StrCat("setWebhook failed, retrying: ",
                      reply.ok() ? reply->description : reply.status().message()));
-    Sleep(reply.ok() && reply->http_status == 429 ? reply->retry_after : NextBackoff(&failures));
+    Sleep(reply.ok() && reply->http_status == 429 ? reply->retry_after
+                                                  : NextBackoff(&failures));
   }
   return absl::CancelledError("stopped before setWebhook succeeded");
 }
 
-void TelegramBridge::HandleWebhook(const http::HttpRequest& request, http::HttpResponse* response) {
+void TelegramBridge::HandleWebhook(const http::HttpRequest& request,
+                                   http::HttpResponse* response) {
   if (request.path != options_.webhook_path) {
     *response = http::PlainTextResponse(404, "not found");
     return;
@@ -222,7 +227,8 @@ void TelegramBridge::HandleWebhook(const http::HttpRequest& request, http::HttpR
   *response = http::PlainTextResponse(200, "ok");
 }
 
-std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id, const chat::ChatReply& reply) {
+std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id,
+                                                   const chat::ChatReply& reply) {
   std::vector<OutboxCall> calls;
   const std::vector<std::string> parts = chat::SplitMessage(reply.text, kMaxMessageLength);
   const bool question = reply.turn.has_value() && reply.turn->has_question();
@@ -251,8 +257,8 @@ std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id, const chat::
 TelegramBridge::Handled TelegramBridge::HandleUpdate(const InboxUpdate& inbox) {
   Update update;
   if (const absl::Status parsed = ParseJson(inbox.json, &update); !parsed.ok()) {
-    Log(absl::StrCat("update ", inbox.update_id,
-                     " is not one the bridge reads; skipped: ", parsed.message()));
+    Log(absl::StrCat("update ", inbox.update_id, " is not one the bridge reads; skipped: ",
+                     parsed.message()));
     return {};
   }
   if (update.has_callback_query()) {
@@ -272,15 +278,15 @@ TelegramBridge::Handled TelegramBridge::HandleUpdate(const InboxUpdate& inbox) {
             {Call(chat_id, "sendMessage",
                   SendMessageJson(chat_id, chat::StringsFor(locale).text_only, ""))}};
   }
-  absl::StatusOr<chat::ChatReply> reply =
-      conversations_->HandleMessage(chat_key, message.text(), language, inbox.shown_question_id);
+  absl::StatusOr<chat::ChatReply> reply = conversations_->HandleMessage(
+      chat_key, message.text(), language, inbox.shown_question_id);
   if (!reply.ok()) return {reply.status(), {}};
   Handled handled;
   // A new message with buttons replaces the old one's buttons.
   if (reply->turn.has_value() && before->has_value() && (*before)->keyboard_message_id != 0) {
-    handled.calls.push_back(
-        Call(chat_id, "editMessageReplyMarkup",
-             EditKeyboardJson(chat_id, (*before)->keyboard_message_id, NoKeyboard())));
+    handled.calls.push_back(Call(chat_id, "editMessageReplyMarkup",
+                                 EditKeyboardJson(chat_id, (*before)->keyboard_message_id,
+                                                  NoKeyboard())));
   }
   for (OutboxCall& call : ReplyCalls(chat_id, *reply)) handled.calls.push_back(std::move(call));
   return handled;
@@ -379,7 +385,8 @@ bool TelegramBridge::SendOutbox(BotApiClient& api) {
       Log(absl::StrCat(call.method, " failed, will retry: ",
                        reply.ok() ? absl::StrCat(reply->http_status, " ", reply->description)
                                   : reply.status().message()));
-      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff) : NextBackoff(&failures));
+      Sleep(flood ? std::max(reply->retry_after, options_.first_backoff)
+                  : NextBackoff(&failures));
       continue;
     }
     failures = 0;
@@ -427,11 +434,13 @@ void TelegramBridge::WorkLoop() {
     }
     if (!update->has_value()) {
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(
-                               +[](TelegramBridge* bridge) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
-                                    bridge->mu_) { return bridge->work_ || bridge->stop_.load(); },
-                               this),
-                           absl::Seconds(1));
+      mu_.AwaitWithTimeout(
+          absl::Condition(
+              +[](TelegramBridge* bridge) ABSL_EXCLUSIVE_LOCKS_REQUIRED(bridge->mu_) {
+                return bridge->work_ || bridge->stop_.load();
+              },
+              this),
+          absl::Seconds(1));
       work_ = false;
       continue;
     }
@@ -451,10 +460,11 @@ void TelegramBridge::WorkLoop() {
         const std::string& language = parsed.has_callback_query()
                                           ? parsed.callback_query().from().language_code()
                                           : parsed.message().from().language_code();
-        calls.push_back(
-            Call(chat_id, "sendMessage",
-                 SendMessageJson(
-                     chat_id, conversations_->TryAgainText(absl::StrCat(chat_id), language), "")));
+        calls.push_back(Call(chat_id, "sendMessage",
+                             SendMessageJson(chat_id,
+                                             conversations_->TryAgainText(
+                                                 absl::StrCat(chat_id), language),
+                                             "")));
       }
       done = queue_->PostponeUpdate((*update)->update_id, calls);
       if (done.ok()) {

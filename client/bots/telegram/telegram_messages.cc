@@ -91,7 +91,8 @@ std::string SendMessageJson(int64_t chat_id, absl::string_view text,
   return out;
 }
 
-std::string EditKeyboardJson(int64_t chat_id, int64_t message_id, absl::string_view keyboard_json) {
+std::string EditKeyboardJson(int64_t chat_id, int64_t message_id,
+                             absl::string_view keyboard_json) {
   return absl::StrCat("{\"chat_id\":", chat_id, ",\"message_id\":", message_id,
                       ",\"reply_markup\":", keyboard_json, "}");
 }

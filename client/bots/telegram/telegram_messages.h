@@ -41,8 +41,7 @@ std::string SendMessageJson(int64_t chat_id, absl::string_view text,
                             absl::string_view keyboard_json);
 std::string EditKeyboardJson(int64_t chat_id, int64_t message_id,
                              absl::string_view keyboard_json);
-std::string AnswerCallbackJson(absl::string_view callback_query_id,
-                               absl::string_view text);
+std::string AnswerCallbackJson(absl::string_view callback_query_id, absl::string_view text);
 
 // "1 3" <-> {1, 3}; unreadable parts are skipped.
 std::set<int> ParseTicked(absl::string_view ticked);

@@ -4,7 +4,7 @@
 // twice; a failed answer stays on screen with a retry button).
 
 import { ConnectError } from "@connectrpc/connect";
-import { Level, QuestionKind, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
+import { Level, QuestionKind, type Confirmation, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
 import { ConfirmationReply } from "../gen/backchat/triage/v1/triage_pb.js";
 import { Conversation, Unreachable, sameStep, type Answer } from "./conversation";
 import type { UiStrings } from "./strings";
@@ -188,7 +188,7 @@ export class Panel {
     if (turn.notice) this.say("notice", turn.notice);
     this.backButton.disabled = !turn.canGoBack;
     if (turn.step.case === "question" && turn.confirmation) {
-      this.showConfirmation(turn.step.value, previous !== null && sameStep(previous, turn));
+      this.showConfirmation(turn.step.value, turn.confirmation, previous !== null && sameStep(previous, turn));
     } else if (turn.step.case === "question") {
       this.showQuestion(turn.step.value);
     } else if (turn.step.case === "outcome") {
@@ -220,10 +220,9 @@ export class Panel {
 
   // A reading of a typed answer waits for the person's yes: Yes and No
   // first, the options below them (choosing one answers directly).
-  private showConfirmation(question: Question, questionShown: boolean): void {
-    const confirmation = this.turn!.confirmation!;
-    if (!questionShown) this.showQuestion(question);
-    else this.form.hidden = false;
+  private showConfirmation(question: Question, confirmation: Confirmation, questionShown: boolean): void {
+    // The question is on screen already unless this turn is the first to show it.
+    if (!questionShown || this.choices.dataset.question !== question.id) this.showQuestion(question);
     this.say("bot", confirmation.text);
     const reply = (value: ConfirmationReply, label: string) => {
       const button = el("button", { type: "button", class: "primary", "data-confirm": value === ConfirmationReply.ACCEPT ? "yes" : "no" }, label);
@@ -236,7 +235,6 @@ export class Panel {
       reply(ConfirmationReply.ACCEPT, confirmation.acceptLabel),
       reply(ConfirmationReply.REFUSE, confirmation.refuseLabel),
     );
-    if (questionShown && this.choices.dataset.question !== question.id) this.showQuestion(question);
     this.choices.querySelector(".confirm")?.remove();
     this.choices.prepend(group);
   }
