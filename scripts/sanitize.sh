@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-BUILD_DIR=build-asan SANITIZE=address,undefined scripts/test.sh "$@"
+BUILD_DIR=build-asan BUILD_TYPE=Sanitize SANITIZE=address,undefined scripts/test.sh "$@"

@@ -32,7 +32,7 @@ if [ ! -f "$absl_dir/lib/libabsl_synchronization.so.20220623" ]; then
      && dpkg-source -x --no-check ./*.dsc abseil >/dev/null)
   rm -rf "$list"
   cmake -S "$absl_dir/src/abseil" -B "$absl_dir/build" -DCMAKE_CXX_STANDARD=17 \
-    -DBUILD_SHARED_LIBS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DBUILD_SHARED_LIBS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
     -DCMAKE_CXX_FLAGS=-fsanitize=thread -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread >/dev/null
   cmake --build "$absl_dir/build" -j"$(nproc)" >/dev/null
   mkdir -p "$absl_dir/lib"
@@ -41,7 +41,7 @@ fi
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(store_tests http_tests api_tests fault_tests security_tests bots_tests)
-BUILD_DIR=build-tsan SANITIZE=thread scripts/setup.sh >/dev/null
+BUILD_DIR=build-tsan BUILD_TYPE=Sanitize SANITIZE=thread scripts/setup.sh >/dev/null
 export LD_LIBRARY_PATH="$absl_dir/lib"
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp"
 for test in "${tests[@]}"; do
