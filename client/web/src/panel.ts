@@ -1,38 +1,35 @@
 // The chat panel inside the widget's shadow root: renders Turns, sends what
 // the patient chooses or types through a Conversation, and keeps the
 // controls honest (disabled while a call is in flight, so nothing is sent
-// twice; a failed answer stays on screen with a retry button).
+// twice; a failed answer stays on screen with a retry button until it is
+// sent or replaced by another answer).
+//
+// Layout (see widget.css): a title bar, the progress, one scroll area (the
+// transcript, the question on screen and its options), then the primary
+// action (Continue, or Yes / No for a proposed reading), the text box and
+// Back / Start over, which always stay in view.
 
 import { ConnectError } from "@connectrpc/connect";
-import { Level, QuestionKind, type Confirmation, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
 import { ConfirmationReply } from "../gen/backchat/triage/v1/triage_pb.js";
+import { QuestionKind, type AnsweredQuestion, type Confirmation, type Outcome, type Question, type Turn } from "../gen/backchat/triage/v1/types_pb.js";
 import { Conversation, Unreachable, sameStep, type Answer } from "./conversation";
+import { el } from "./dom";
+import { renderOutcome } from "./outcome_card";
 import type { UiStrings } from "./strings";
 
 type Action = () => Promise<Turn>;
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "class") node.className = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
-
 export class Panel {
   private readonly launcher: HTMLButtonElement;
   private readonly panel: HTMLElement;
+  private readonly progress: HTMLElement;
   private readonly progressText: HTMLElement;
   private readonly progressFill: HTMLElement;
+  private readonly body: HTMLElement;
   private readonly log: HTMLElement;
   private readonly status: HTMLElement;
   private readonly choices: HTMLElement;
+  private readonly actions: HTMLElement;
   private readonly form: HTMLFormElement;
   private readonly input: HTMLInputElement;
   private readonly backButton: HTMLButtonElement;
@@ -42,17 +39,22 @@ export class Panel {
   private opened = false;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly conversation: Conversation,
     private readonly t: UiStrings,
     title: string,
+    private readonly serverOrigin: string,
   ) {
     this.launcher = el("button", { class: "launcher", "aria-expanded": "false", "aria-controls": "bc-panel" }, t.launcher);
-    this.progressText = el("span");
+    this.progressText = el("span", { class: "progress-text" });
     this.progressFill = el("div", { class: "fill" });
+    this.progress = el("div", { class: "progress" }, this.progressText, el("div", { class: "bar", "aria-hidden": "true" }, this.progressFill));
     this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions" });
     this.status = el("div", { class: "status", role: "status" });
     this.choices = el("div", { class: "choices" });
+    // Focusable, so that keyboard users can scroll it too.
+    this.body = el("div", { class: "body", tabindex: "0", "aria-label": t.conversation }, this.log, this.status, this.choices);
+    this.actions = el("div", { class: "actions" });
     this.input = el("input", {
       id: "bc-input",
       type: "text",
@@ -64,24 +66,25 @@ export class Panel {
     this.form = el(
       "form",
       {},
-      el("label", { for: "bc-input", class: "hint" }, t.typeHere),
-      el("span", { id: "bc-hint", class: "hint" }, t.typeHint),
+      el("label", { for: "bc-input", class: "sr-only" }, t.typeHere),
+      el("span", { id: "bc-hint", class: "sr-only" }, t.typeHint),
       this.input,
       el("button", { type: "submit", class: "primary" }, t.send),
     );
     this.backButton = el("button", { type: "button", class: "secondary" }, t.back);
     this.restartButton = el("button", { type: "button", class: "secondary" }, t.startOver);
     const close = el("button", { type: "button", class: "close", "aria-label": t.close }, "×");
+    // One labelled dialog; no <header> or <footer>, which would be page
+    // landmarks (banner, contentinfo) beside the page's own.
     this.panel = el(
       "section",
       { class: "panel", id: "bc-panel", role: "dialog", "aria-labelledby": "bc-title", hidden: "" },
-      el("header", {}, el("h2", { id: "bc-title" }, title), close),
-      el("div", { class: "progress" }, this.progressText, el("div", { class: "bar", "aria-hidden": "true" }, this.progressFill)),
-      this.log,
-      this.status,
-      this.choices,
+      el("div", { class: "top" }, el("h2", { id: "bc-title" }, title), close),
+      this.progress,
+      this.body,
+      this.actions,
       this.form,
-      el("footer", {}, this.backButton, this.restartButton),
+      el("div", { class: "bottom" }, this.backButton, this.restartButton),
     );
     root.append(this.launcher, this.panel);
 
@@ -131,6 +134,8 @@ export class Panel {
   private answer(answer: Answer, shownText: string): void {
     const shown = this.turn;
     if (!shown || this.busy) return;
+    // An answer that failed earlier is replaced by this one, not kept.
+    for (const unsent of this.log.querySelectorAll(".user.unsent")) unsent.remove();
     const bubble = this.say("user", shownText);
     bubble.classList.add("unsent");
     this.run(() => this.conversation.answer(shown, answer), () => bubble.classList.remove("unsent"));
@@ -159,6 +164,7 @@ export class Panel {
         } else {
           this.status.replaceChildren(el("p", {}, `${this.t.failed} ${ConnectError.from(error).rawMessage}`));
         }
+        this.status.scrollIntoView({ block: "nearest" });
       },
     );
   }
@@ -176,17 +182,19 @@ export class Panel {
     const message = el("div", { class: `msg ${kind}` }, text);
     if (help) message.append(el("span", { class: "help" }, help));
     this.log.append(message);
-    this.log.scrollTop = this.log.scrollHeight;
     return message;
   }
 
   private show(turn: Turn): void {
     const previous = this.turn;
     this.turn = turn;
+    // After a reload the transcript is rebuilt from the answers so far.
+    if (this.log.childElementCount === 0) this.replay(turn.answers);
     // What a typed answer was read as, so that a misreading can be undone.
     if (turn.readBack) this.say("notice", turn.readBack.text);
     if (turn.notice) this.say("notice", turn.notice);
     this.backButton.disabled = !turn.canGoBack;
+    this.actions.replaceChildren();
     if (turn.step.case === "question" && turn.confirmation) {
       this.showConfirmation(turn.step.value, turn.confirmation, previous !== null && sameStep(previous, turn));
     } else if (turn.step.case === "question") {
@@ -197,59 +205,72 @@ export class Panel {
     this.focusCurrent();
   }
 
+  private replay(answers: AnsweredQuestion[]): void {
+    for (const answered of answers) {
+      this.say("bot", answered.questionText);
+      this.say("user", answered.chosen.map((option) => option.label).join("; "));
+    }
+  }
+
   private showQuestion(question: Question): void {
     const answered = question.progress?.answered ?? 0;
     const total = answered + (question.progress?.remainingAtMost ?? 0);
+    this.progress.hidden = false;
     this.progressText.textContent = this.t.progress(answered, total);
     this.progressFill.style.width = `${total ? Math.round((100 * answered) / total) : 0}%`;
-    this.say("bot", question.text, question.help);
+    const bubble = this.say("bot", question.text, question.help);
+    bubble.classList.add("question");
     this.form.hidden = false;
     this.choices.dataset.question = question.id;
     if (question.kind === QuestionKind.MULTIPLE_CHOICE) {
       this.showChecklist(question);
-      return;
+    } else {
+      this.choices.replaceChildren(
+        ...question.options.map((option) => {
+          const button = el("button", { type: "button", class: "choice", "data-option": option.id }, option.label);
+          button.addEventListener("click", () => this.answer({ optionIds: [option.id] }, option.label));
+          return button;
+        }),
+      );
     }
-    this.choices.replaceChildren(
-      ...question.options.map((option) => {
-        const button = el("button", { type: "button", class: "choice", "data-option": option.id }, option.label);
-        button.addEventListener("click", () => this.answer({ optionIds: [option.id] }, option.label));
-        return button;
-      }),
-    );
+    this.scrollToTop(bubble);
   }
 
-  // A reading of a typed answer waits for the person's yes: Yes and No
-  // first, the options below them (choosing one answers directly).
+  // A reading of a typed answer waits for the person's yes: Yes and No in
+  // the action bar, the options still there (choosing one answers directly).
   private showConfirmation(question: Question, confirmation: Confirmation, questionShown: boolean): void {
     // The question is on screen already unless this turn is the first to show it.
     if (!questionShown || this.choices.dataset.question !== question.id) this.showQuestion(question);
-    this.say("bot", confirmation.text);
+    this.actions.replaceChildren();
+    // The question stays at the top if the proposal fits below it.
+    this.say("bot", confirmation.text).scrollIntoView({ block: "nearest" });
     const reply = (value: ConfirmationReply, label: string) => {
       const button = el("button", { type: "button", class: "primary", "data-confirm": value === ConfirmationReply.ACCEPT ? "yes" : "no" }, label);
       button.addEventListener("click", () => this.answer({ confirmation: value }, label));
       return button;
     };
-    const group = el(
-      "div",
-      { class: "confirm", role: "group", "aria-label": confirmation.text },
-      reply(ConfirmationReply.ACCEPT, confirmation.acceptLabel),
-      reply(ConfirmationReply.REFUSE, confirmation.refuseLabel),
+    this.actions.replaceChildren(
+      el(
+        "div",
+        { class: "confirm", role: "group", "aria-label": confirmation.text },
+        reply(ConfirmationReply.ACCEPT, confirmation.acceptLabel),
+        reply(ConfirmationReply.REFUSE, confirmation.refuseLabel),
+      ),
     );
-    this.choices.querySelector(".confirm")?.remove();
-    this.choices.prepend(group);
   }
 
   // A multiple-choice question: checkboxes, where an exclusive option
-  // ("None of these") clears the others and is cleared by them.
+  // ("None of these") clears the others and is cleared by them. Continue
+  // stays in the action bar, in view however long the list.
   private showChecklist(question: Question): void {
     const boxes: { input: HTMLInputElement; id: string; label: string; exclusive: boolean }[] = [];
     const proceed = el("button", { type: "button", class: "primary", disabled: "" }, this.t.continueMulti);
     const fieldset = el("fieldset", {}, el("legend", {}, question.text));
     for (const option of question.options) {
       const input = el("input", { type: "checkbox", value: option.id });
-      boxes.push({ input, id: option.id, label: option.label, exclusive: option.exclusive });
+      const box = { input, id: option.id, label: option.label, exclusive: option.exclusive };
+      boxes.push(box);
       input.addEventListener("change", () => {
-        const box = boxes.find((b) => b.input === input)!;
         if (input.checked) {
           for (const other of boxes) {
             if (other !== box && (box.exclusive || other.exclusive)) other.input.checked = false;
@@ -264,85 +285,49 @@ export class Panel {
       if (chosen.length === 0) return;
       this.answer({ optionIds: chosen.map((b) => b.id) }, chosen.map((b) => b.label).join("; "));
     });
-    this.choices.replaceChildren(fieldset, proceed);
+    this.choices.replaceChildren(fieldset);
+    this.actions.replaceChildren(proceed);
   }
 
+  // The outcome: no progress, no text box; Back and Start over stay as the
+  // only ways on (one restart control).
   private showOutcome(outcome: Outcome): void {
-    this.progressText.textContent = "";
-    this.progressFill.style.width = "100%";
+    this.progress.hidden = true;
     this.choices.replaceChildren();
     delete this.choices.dataset.question;
     this.form.hidden = true;
-    const card = renderOutcome(outcome, this.t);
+    const summary = el(
+      "a",
+      {
+        class: "secondary print",
+        href: `${this.serverOrigin}/summary/#session=${encodeURIComponent(this.turn?.sessionId ?? "")}`,
+        target: "_blank",
+        rel: "noopener",
+      },
+      this.t.printSummary,
+    );
+    const card = renderOutcome(outcome, this.t, summary);
     this.log.append(card);
     // The top of the card matters most (for EMERGENCY, the call for help).
-    this.log.scrollTop = card.offsetTop - this.log.offsetTop;
-    const again = el("button", { type: "button", class: "primary" }, this.t.newConversation);
-    again.addEventListener("click", () => this.restart());
-    this.choices.replaceChildren(again);
+    this.scrollToTop(card);
   }
 
-  // Keyboard users land on what they can do next.
+  // Scrolls the conversation so that `element` (the newest question or the
+  // outcome) starts at the top, with what follows it (its options) below.
+  private scrollToTop(element: HTMLElement): void {
+    this.body.scrollTop = element.offsetTop - this.body.offsetTop - 8;
+  }
+
+  // Keyboard users land on what they can do next. The text box is never
+  // focused by itself: on a phone that would open the keyboard.
   private focusCurrent(): void {
     if (this.panel.hidden) return;
     const target =
+      this.actions.querySelector<HTMLElement>(".confirm button") ??
       this.choices.querySelector<HTMLElement>("button:not([disabled]), input") ??
-      (this.form.hidden ? this.restartButton : this.input);
-    target.focus();
+      this.actions.querySelector<HTMLElement>("button:not([disabled])") ??
+      this.log.querySelector<HTMLElement>(".outcome:last-child .action") ??
+      this.restartButton;
+    target.focus({ preventScroll: true });
   }
-}
-
-const levelClass: Record<number, [string, keyof UiStrings["levels"]]> = {
-  [Level.EMERGENCY]: ["level-emergency", "emergency"],
-  [Level.URGENT]: ["level-urgent", "urgent"],
-  [Level.SEE_DOCTOR]: ["level-see-doctor", "seeDoctor"],
-  [Level.SELF_CARE]: ["level-self-care", "selfCare"],
-};
-
-/** The outcome card. EMERGENCY puts the call-for-help headline first and
- *  carries no massage content; its card is an alert, read out at once. */
-export function renderOutcome(outcome: Outcome, t: UiStrings): HTMLElement {
-  const [cssClass, levelKey] = levelClass[outcome.level] ?? ["level-urgent", "urgent"];
-  const emergency = outcome.level === Level.EMERGENCY;
-  const card = el("article", { class: `outcome ${cssClass}`, "data-level": levelKey });
-  if (emergency) {
-    card.setAttribute("role", "alert");
-    card.append(el("p", { class: "call" }, outcome.headline));
-    card.append(el("span", { class: "badge" }, t.levels[levelKey]));
-  } else {
-    card.append(el("span", { class: "badge" }, t.levels[levelKey]));
-    card.append(el("h3", {}, outcome.headline));
-  }
-  card.append(el("p", {}, outcome.nextSteps));
-  if (outcome.redFlags.length > 0) {
-    card.append(el("h4", {}, t.why), list(outcome.redFlags.map((flag) => flag.reason)));
-  }
-  const plan = emergency ? undefined : outcome.selfCare;
-  if (plan?.technique) {
-    card.append(
-      el("h4", {}, `${t.technique}: ${plan.technique.name}`),
-      el("p", {}, plan.technique.description),
-      el("p", {}, plan.technique.reason),
-      el("h4", {}, t.frequency),
-      el("p", {}, plan.frequency),
-      ...(plan.frequencyNote ? [el("p", {}, plan.frequencyNote)] : []),
-      el("h4", {}, t.sessionLength),
-      el("p", {}, plan.sessionLength),
-    );
-    const sections: [string, string[]][] = [
-      [t.beforeSession, plan.beforeSession],
-      [t.afterSession, plan.afterSession],
-      [t.selfMassage, plan.selfMassage],
-      [t.watchFor, plan.watchFor],
-    ];
-    for (const [heading, items] of sections) {
-      if (items.length > 0) card.append(el("h4", {}, heading), list(items));
-    }
-  }
-  if (outcome.disclaimer) card.append(el("p", { class: "disclaimer" }, outcome.disclaimer));
-  return card;
-}
-
-function list(items: string[]): HTMLUListElement {
-  return el("ul", {}, ...items.map((item) => el("li", {}, item)));
 }

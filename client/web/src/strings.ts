@@ -28,7 +28,21 @@ export interface UiStrings {
   afterSession: string;
   selfMassage: string;
   watchFor: string;
-  newConversation: string;
+  conversation: string;
+  printSummary: string;
+  summary: SummaryStrings;
+}
+
+/** The printable summary page's own strings. */
+export interface SummaryStrings {
+  title: string;
+  intro: string;
+  date: string;
+  result: string;
+  answers: string;
+  dialog: string;
+  print: string;
+  gone: string;
 }
 
 const en: UiStrings = {
@@ -62,7 +76,18 @@ const en: UiStrings = {
   afterSession: "After a session",
   selfMassage: "Self-massage at home",
   watchFor: "See a doctor if",
-  newConversation: "New conversation",
+  conversation: "Conversation",
+  printSummary: "Print or save for your doctor",
+  summary: {
+    title: "Back pain check: summary for your doctor",
+    intro: "The answers given to BackChat's back pain questions and the advice they led to. This is guidance, not a diagnosis.",
+    date: "Date",
+    result: "Result",
+    answers: "Answers",
+    dialog: "Questions version",
+    print: "Print or save as PDF",
+    gone: "This summary is no longer available: the conversation has ended or expired.",
+  },
 };
 
 const es: UiStrings = {
@@ -96,7 +121,18 @@ const es: UiStrings = {
   afterSession: "Después de la sesión",
   selfMassage: "Automasaje en casa",
   watchFor: "Consulte a un médico si",
-  newConversation: "Nueva conversación",
+  conversation: "Conversación",
+  printSummary: "Imprimir o guardar para su médico",
+  summary: {
+    title: "Consulta de dolor de espalda: resumen para su médico",
+    intro: "Las respuestas dadas a las preguntas de BackChat sobre el dolor de espalda y el consejo al que llevaron. Es una orientación, no un diagnóstico.",
+    date: "Fecha",
+    result: "Resultado",
+    answers: "Respuestas",
+    dialog: "Versión de las preguntas",
+    print: "Imprimir o guardar como PDF",
+    gone: "Este resumen ya no está disponible: la conversación ha terminado o ha caducado.",
+  },
 };
 
 const byLanguage: Record<string, UiStrings> = { en, es };

@@ -5,10 +5,10 @@
 // JSON), so the page needs no configuration and no proxy.
 
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { accentText, safeAccent } from "./accent";
 import { Conversation, sessionStorageStore } from "./conversation";
 import { Panel } from "./panel";
 import { stringsFor } from "./strings";
-import { accentText, safeAccent, widgetCss } from "./styles";
 
 function findOwnScript(): HTMLScriptElement | null {
   // currentScript is null for async scripts run after parsing in some
@@ -16,6 +16,21 @@ function findOwnScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement) return current;
   return document.querySelector<HTMLScriptElement>('script[src$="/widget.js"]');
+}
+
+// The panel's height follows the visual viewport, which shrinks when a
+// phone's keyboard opens (100dvh does not, on some phones): --vvh and --vvt
+// in widget.css. Set through the CSSOM, which a strict CSP allows.
+function followVisualViewport(root: HTMLElement): void {
+  const viewport = window.visualViewport;
+  if (!viewport) return;
+  const update = () => {
+    root.style.setProperty("--vvh", `${viewport.height}px`);
+    root.style.setProperty("--vvt", `${viewport.offsetTop}px`);
+  };
+  viewport.addEventListener("resize", update);
+  viewport.addEventListener("scroll", update);
+  update();
 }
 
 function mount(script: HTMLScriptElement | null): void {
@@ -30,18 +45,32 @@ function mount(script: HTMLScriptElement | null): void {
   // Open, so automated accessibility and end-to-end tools can see inside;
   // the page's CSS cannot reach it either way.
   const shadow = host.attachShadow({ mode: "open" });
-  const style = document.createElement("style");
-  style.textContent = widgetCss(accent, accentText(accent));
+  // A stylesheet from BackChat rather than an inline <style>, which a
+  // strict Content-Security-Policy blocks. The widget stays hidden until
+  // it has loaded, so it never flashes unstyled.
+  const stylesheet = document.createElement("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = `${serverOrigin}/widget.css`;
   const root = document.createElement("div");
   root.className = "root";
   root.lang = locale;
-  shadow.append(style, root);
+  root.hidden = true;
+  root.style.setProperty("--accent", accent);
+  root.style.setProperty("--on-accent", accentText(accent));
+  stylesheet.addEventListener("load", () => (root.hidden = false));
+  stylesheet.addEventListener("error", () => {
+    // Usable unstyled is better than invisible; say why for the clinic.
+    console.warn(`BackChat: could not load ${stylesheet.href}; does the page's CSP allow it in style-src?`);
+    root.hidden = false;
+  });
+  shadow.append(stylesheet, root);
   document.body.append(host);
+  followVisualViewport(root);
 
   const transport = createConnectTransport({ baseUrl: serverOrigin });
   const sessionIds = sessionStorageStore(`backchat:session:${serverOrigin}:${locale}`);
   const conversation = new Conversation(transport, locale, sessionIds);
-  const panel = new Panel(root, conversation, t, data.title || t.title);
+  const panel = new Panel(root, conversation, t, data.title || t.title, serverOrigin);
   // A conversation in progress (this tab, before a reload) reopens at once.
   if (sessionIds.get()) panel.open();
 }
