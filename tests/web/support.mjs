@@ -70,7 +70,10 @@ export function startBackchat(extraArgs = []) {
 /**
  * A clinic's site: serves client/web/example/index.html with the widget's
  * script tag pointing at `backchatOrigin()` (read per request) and, with
- * ?locale=es, data-locale="es". Resolves to { origin, close }.
+ * ?locale=es, data-locale="es". With ?csp=strict the page is sent with the
+ * strict policy a hospital site might use (nothing inline, BackChat allowed
+ * by origin only), and without its own inline styles, which that policy
+ * would block. Resolves to { origin, close }.
  */
 export function startClinicSite(backchatOrigin) {
   const page = readFileSync(join(env.sourceDir, "client/web/example/index.html"), "utf8");
@@ -81,10 +84,15 @@ export function startClinicSite(backchatOrigin) {
       return;
     }
     const locale = url.searchParams.get("locale") ?? "en";
-    const body = page
-      .replace("http://localhost:8080", backchatOrigin())
+    let body = page
+      .replace('src="/widget.js"', `src="${backchatOrigin()}/widget.js"`)
       .replace('data-locale="en"', `data-locale="${locale}"`);
-    response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
+    const headers = { "content-type": "text/html; charset=utf-8" };
+    if (url.searchParams.get("csp") === "strict") {
+      body = body.replace(/<style>[\s\S]*?<\/style>/, "").replace(/<link rel="icon"[^>]*>/, "");
+      headers["content-security-policy"] = strictPolicy(backchatOrigin());
+    }
+    response.writeHead(200, headers).end(body);
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
@@ -94,6 +102,36 @@ export function startClinicSite(backchatOrigin) {
       });
     });
   });
+}
+
+/** The Content-Security-Policy the README tells a strict clinic site to use. */
+export function strictPolicy(backchatOrigin) {
+  return `default-src 'none'; script-src ${backchatOrigin}; style-src ${backchatOrigin}; connect-src ${backchatOrigin}`;
+}
+
+/**
+ * Puts a session in a state through the API (Connect JSON, as curl would):
+ * starts one in `locale` and answers from `answers` (question id -> option
+ * ids) until `stopAt` (a question id) or an outcome. Returns the session id
+ * and the last turn. Bounded by MAX_TURNS answers.
+ */
+export async function sessionAt(origin, locale, answers, stopAt = null) {
+  const call = async (method, body) => {
+    const response = await fetch(`${origin}/backchat.triage.v1.TriageService/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`);
+    return (await response.json()).turn;
+  };
+  let turn = await call("StartSession", { locale, channel: "CHANNEL_WEB" });
+  for (let i = 0; i < 25 && turn.question && turn.question.id !== stopAt; i++) {
+    const optionIds = answers[turn.question.id];
+    if (!optionIds) throw new Error(`no answer for ${turn.question.id}`);
+    turn = await call("SubmitAnswer", { sessionId: turn.sessionId, questionId: turn.question.id, optionIds });
+  }
+  return { sessionId: turn.sessionId, turn };
 }
 
 const selfCare = {

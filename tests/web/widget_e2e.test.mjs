@@ -3,6 +3,7 @@
 // CORS is exercised), and a patient clicks, types, reloads, goes back,
 // loses the network and uses only the keyboard.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -20,7 +21,10 @@ before(async () => {
   // must allow it: start the site first, pointing at the server lazily.
   let backchatOrigin = "";
   clinic = await startClinicSite(() => backchatOrigin);
-  backchat = await startBackchat([`--http_allowed_origins=${clinic.origin}`]);
+  backchat = await startBackchat([
+    `--http_allowed_origins=${clinic.origin}`,
+    `--care_contacts=${join(env.sourceDir, "tests/web/care_contacts.textproto")}`,
+  ]);
   backchatOrigin = backchat.origin;
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
   // Every wait is bounded well below the test runner's own timeout.
@@ -45,26 +49,47 @@ async function openWidget(options = {}) {
   return { page, context, errors };
 }
 
+// What each level offers, from tests/web/care_contacts.textproto: the
+// first action and the kinds after it. Booking only ever after SELF_CARE.
+const expectedActions = {
+  emergency: [["call-emergency", "tel:999", "Call 999 now"]],
+  urgent: [["call-urgent", "tel:111", "Call the urgent care line: 111"]],
+  seeDoctor: [["call-clinic", "tel:+442079460000", "Call the clinic: +44 20 7946 0000"]],
+  selfCare: [
+    ["book", "https://riverside.example/book", "Book a massage"],
+    ["call-clinic", "tel:+442079460000", "Call the clinic: +44 20 7946 0000"],
+  ],
+};
+
 for (const [level, answers] of Object.entries(paths)) {
-  test(`clicking through reaches ${level}`, async () => {
+  test(`clicking through reaches ${level}, with its actions`, async () => {
     const { page, context, errors } = await openWidget();
-    if (level === "selfCare") {
-      await page.screenshot({ path: join(env.artifacts, "panel-open.png") });
-    }
     assert.equal(await clickToOutcome(page, answers), level);
     const card = widget(page).outcome;
+    const actions = await card.locator(".action").evaluateAll((nodes) =>
+      nodes.map((n) => [n.dataset.action, n.getAttribute("href"), n.textContent]),
+    );
+    assert.deepEqual(actions, expectedActions[level]);
+    // One restart control on an outcome screen.
+    assert.equal(await page.getByRole("button", { name: /start over|new conversation/i }).count(), 1);
     if (level === "emergency") {
       assert.equal(await card.getAttribute("role"), "alert");
-      // The call-for-help line comes first, and there is no massage advice.
-      assert.match(await card.locator("> *").first().getAttribute("class"), /call/);
-      assert.match(await card.locator(".call").innerText(), /emergency/i);
+      // The call for help comes first, as the card's heading, then the call
+      // button, the largest control on the card; no massage advice.
+      assert.match(await card.locator("h3").innerText(), /emergency/i);
+      const call = await card.locator(".action").first().boundingBox();
+      const heading = await card.locator("h3").boundingBox();
+      assert.ok(call.y > heading.y);
+      for (const other of await page.locator(".panel button, .panel a").all()) {
+        const box = await other.boundingBox();
+        if (box) assert.ok(box.height <= call.height && box.width <= call.width + 0.5, `${await other.innerText()} is larger than the call button`);
+      }
       assert.equal(await card.getByText(/Technique/).count(), 0);
-      await page.screenshot({ path: join(env.artifacts, "outcome-emergency.png") });
     }
     if (level === "selfCare") {
       assert.match(await card.innerText(), /Technique: /);
       assert.match(await card.innerText(), /How often/);
-      await page.screenshot({ path: join(env.artifacts, "outcome-self-care.png"), fullPage: true });
+      assert.equal(await card.locator('.action[data-action="book"]').getAttribute("target"), "_blank");
     }
     if (level === "urgent" || level === "seeDoctor") {
       assert.match(await card.innerText(), /Why/);
@@ -105,18 +130,83 @@ test("typed answers are understood, and unclear ones are asked again", async () 
   await context.close();
 });
 
-test("a reload mid-conversation resumes where it was", async () => {
+test("a reload mid-conversation resumes where it was, with the transcript", async () => {
   const { page, context } = await openWidget();
   await clickAnswer(page, ["none"]);
   assert.equal(await currentQuestion(page), "injury");
   await clickAnswer(page, ["no_injury"]);
   const before = await currentQuestion(page);
+  const transcript = () => page.locator(".log > .msg").evaluateAll((nodes) => nodes.map((n) => `${n.className}: ${n.textContent}`));
+  const shown = await transcript();
   await page.reload();
-  // The widget reopens by itself with the same session.
+  // The widget reopens by itself with the same session and the same
+  // questions and answers on screen.
   assert.equal(await currentQuestion(page), before);
+  assert.deepEqual(await transcript(), shown.map((line) => line.replace(" unsent", "")));
+  assert.equal(await page.locator(".msg.user").nth(1).innerText(), "No, it came on by itself");
   assert.equal(await clickToOutcome(page, paths.selfCare), "selfCare");
   await context.close();
 });
+
+test("an answer that failed is replaced by the next one, not left in the transcript", async () => {
+  const { page, context } = await openWidget();
+  const w = widget(page);
+  // The first answer is refused (not a network failure: no retry), the
+  // second goes through.
+  let refused = 0;
+  await page.route("**/SubmitAnswer", async (route) => {
+    if (refused++ === 0) {
+      await route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ code: "invalid_argument", message: "refused for the test" }) });
+    } else {
+      await route.continue();
+    }
+  });
+  await clickAnswer(page, ["both_legs"]);
+  await w.status.getByText(/refused for the test/).waitFor();
+  assert.equal(await page.locator(".msg.user.unsent").count(), 1);
+  await w.choices.locator('input[value="both_legs"]').uncheck();
+  await clickAnswer(page, ["none"]);
+  assert.equal(await currentQuestion(page), "injury");
+  assert.deepEqual(await page.locator(".msg.user").allInnerTexts(), ["None of these"]);
+  await context.close();
+});
+
+test("the printable summary: answers, level, red flags, dialog version and date, printed to PDF", async () => {
+  const { page, context } = await openWidget();
+  assert.equal(await clickToOutcome(page, paths.urgent), "urgent");
+  const [summary] = await Promise.all([context.waitForEvent("page"), widget(page).outcome.locator("a.print").click()]);
+  await summary.locator("h1").waitFor();
+  // The id travels in the fragment only.
+  assert.match(summary.url(), /\/summary\/#session=[0-9a-f]{32}$/);
+  const pdf = join(env.artifacts, "summary.pdf");
+  await summary.pdf({ path: pdf, format: "A4" });
+  const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+  const turn = await sessionTurn(summary);
+  assert.match(text, /summary for your doctor/);
+  assert.match(text, /Urgent: see a doctor today/);
+  assert.match(text, /fever/i); // the red flag that fired
+  assert.ok(text.includes(turn.dialogVersion), "no dialog version");
+  assert.ok(text.includes(new Date().toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric" })), "no date");
+  // Every question answered, as the widget's transcript showed them.
+  assert.equal(turn.answers.length, await page.locator(".msg.user").count());
+  for (const answered of turn.answers) {
+    assert.ok(text.includes(answered.questionText.replace(/\s+/g, " ")), `no question ${answered.questionId}`);
+    for (const option of answered.chosen) assert.ok(text.includes(option.label), `no answer ${option.label}`);
+  }
+  assert.ok(!text.includes("Print or save as PDF"), "the print button is printed");
+  await context.close();
+});
+
+// The session behind a summary page, read as the page reads it.
+async function sessionTurn(summary) {
+  const sessionId = new URL(summary.url()).hash.replace("#session=", "");
+  const response = await fetch(`${backchat.origin}/backchat.triage.v1.TriageService/GetSession`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sessionId }),
+  });
+  return (await response.json()).turn;
+}
 
 test("back withdraws the last answer", async () => {
   const { page, context } = await openWidget();
@@ -195,22 +285,15 @@ test("a lost request offers a retry, and the answer is applied once", async () =
   await context.close();
 });
 
-test("fits a 360 px phone screen", async () => {
-  const { page, context } = await openWidget({ context: { viewport: { width: 360, height: 740 }, isMobile: true } });
-  const box = await widget(page).panel.boundingBox();
-  assert.ok(box.x >= 0 && box.x + box.width <= 360, `panel spans ${box.x}..${box.x + box.width}`);
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scrollWidth <= 360, `page scrolls sideways to ${scrollWidth}px`);
-  await page.screenshot({ path: join(env.artifacts, "phone-360.png") });
-  await context.close();
-});
-
 test("Spanish: the widget's own strings and the dialog's", async () => {
   const { page, context } = await openWidget({ locale: "es" });
   assert.match(await page.locator(".msg.bot").first().innerText(), /síntomas/);
   assert.equal(await widget(page).back.innerText(), "Atrás");
   assert.equal(await clickToOutcome(page, paths.emergency), "emergency");
-  assert.match(await widget(page).outcome.locator(".call").innerText(), /emergencias/);
+  assert.match(await widget(page).outcome.locator("h3").innerText(), /emergencias/);
+  const call = widget(page).outcome.locator(".action").first();
+  assert.equal(await call.innerText(), "Llame ahora al 112");
+  assert.equal(await call.getAttribute("href"), "tel:112");
   await context.close();
 });
 
@@ -222,16 +305,16 @@ test("text meets WCAG AA contrast (4.5:1) at every level", async () => {
       assert.ok(ratio >= 4.5, `${selector}: contrast ${ratio.toFixed(2)}`);
     }
   };
-  await check(["header h2", ".progress span", ".msg.bot", ".msg.bot .help", ".check span", "form button", "footer button"]);
+  await check([".top h2", ".progress span", ".msg.bot", ".msg.bot .help", ".check span", "form button", ".bottom button"]);
   await clickAnswer(page, ["none"]);
   await currentQuestion(page);
   await check([".msg.user", "button.choice"]);
   for (const [level, answers] of Object.entries(paths)) {
-    await page.locator("footer button").last().click(); // Start over: a fresh transcript
+    await widget(page).restart.click(); // Start over: a fresh transcript
     assert.equal(await currentQuestion(page), "warning_signs");
     assert.equal(await page.locator(".msg").count(), 1);
     assert.equal(await clickToOutcome(page, answers), level);
-    for (const selector of [".badge", "p", ".disclaimer", "h4"]) {
+    for (const selector of [".badge", "h3", "p", ".disclaimer", "h4", ".action"]) {
       const ratio = await contrastOf(widget(page).outcome.locator(selector).first());
       assert.ok(ratio >= 4.5, `${level} ${selector}: contrast ${ratio.toFixed(2)}`);
     }
@@ -263,4 +346,17 @@ test("a site that is not allowed cannot use the API", async () => {
   } finally {
     await other.close();
   }
+});
+
+test("the example page works as served by BackChat, on whatever port it listens", async () => {
+  // The server listens on a port chosen at random; the page names no host.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  await page.goto(`${backchat.origin}/example/`);
+  await widget(page).launcher.click();
+  assert.equal(await currentQuestion(page), "warning_signs");
+  await clickAnswer(page, ["none"]);
+  assert.equal(await currentQuestion(page), "injury");
+  await context.close();
 });

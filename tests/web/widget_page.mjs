@@ -9,10 +9,12 @@ export function widget(page) {
     launcher: page.locator(".launcher"),
     panel: page.locator(".panel"),
     choices: page.locator(".choices"),
+    actions: page.locator(".actions"),
     input: page.locator("form input"),
     status: page.locator(".status"),
     outcome: page.locator(".outcome"),
-    back: page.locator("footer button").first(),
+    back: page.locator(".bottom button").first(),
+    restart: page.locator(".bottom button").last(),
   };
 }
 
@@ -31,7 +33,7 @@ export async function clickAnswer(page, optionIds) {
   const checklist = w.choices.locator("fieldset");
   if ((await checklist.count()) > 0) {
     for (const id of optionIds) await checklist.locator(`input[value="${id}"]`).check();
-    await w.choices.locator("button.primary").click();
+    await w.actions.locator("button.primary").click();
   } else {
     assert.equal(optionIds.length, 1);
     await w.choices.locator(`button[data-option="${optionIds[0]}"]`).click();
