@@ -136,7 +136,8 @@ test("a reload mid-conversation resumes where it was, with the transcript", asyn
   assert.equal(await currentQuestion(page), "injury");
   await clickAnswer(page, ["no_injury"]);
   const before = await currentQuestion(page);
-  const transcript = () => page.locator(".log > .msg").evaluateAll((nodes) => nodes.map((n) => `${n.className}: ${n.textContent}`));
+  // Each message's class and own text (help texts are not replayed).
+  const transcript = () => page.locator(".log > .msg").evaluateAll((nodes) => nodes.map((n) => `${n.className}: ${n.firstChild.textContent}`));
   const shown = await transcript();
   await page.reload();
   // The widget reopens by itself with the same session and the same

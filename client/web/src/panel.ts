@@ -35,6 +35,10 @@ export class Panel {
   private readonly backButton: HTMLButtonElement;
   private readonly restartButton: HTMLButtonElement;
   private turn: Turn | null = null;
+  // What show() scrolls into view once the turn is on screen: `top` (the
+  // question or the outcome) at the top, then `also` (a proposed reading)
+  // if it does not fit below.
+  private pinned: { top: HTMLElement; also?: HTMLElement } | null = null;
   private busy = false;
   private opened = false;
 
@@ -202,12 +206,17 @@ export class Panel {
     } else if (turn.step.case === "outcome") {
       this.showOutcome(turn.step.value);
     }
+    // Only now, with the action bar filled, is the scroll area's height final.
+    if (this.pinned) {
+      this.body.scrollTop = this.pinned.top.offsetTop - this.body.offsetTop - 8;
+      this.pinned.also?.scrollIntoView({ block: "nearest" });
+    }
     this.focusCurrent();
   }
 
   private replay(answers: AnsweredQuestion[]): void {
     for (const answered of answers) {
-      this.say("bot", answered.questionText);
+      this.say("bot", answered.questionText).classList.add("question");
       this.say("user", answered.chosen.map((option) => option.label).join("; "));
     }
   }
@@ -233,7 +242,7 @@ export class Panel {
         }),
       );
     }
-    this.scrollToTop(bubble);
+    this.pinned = { top: bubble };
   }
 
   // A reading of a typed answer waits for the person's yes: Yes and No in
@@ -243,7 +252,9 @@ export class Panel {
     if (!questionShown || this.choices.dataset.question !== question.id) this.showQuestion(question);
     this.actions.replaceChildren();
     // The question stays at the top if the proposal fits below it.
-    this.say("bot", confirmation.text).scrollIntoView({ block: "nearest" });
+    const proposal = this.say("bot", confirmation.text);
+    const questionBubble = this.pinned?.top ?? proposal;
+    this.pinned = { top: questionBubble, also: proposal };
     const reply = (value: ConfirmationReply, label: string) => {
       const button = el("button", { type: "button", class: "primary", "data-confirm": value === ConfirmationReply.ACCEPT ? "yes" : "no" }, label);
       button.addEventListener("click", () => this.answer({ confirmation: value }, label));
@@ -309,13 +320,7 @@ export class Panel {
     const card = renderOutcome(outcome, this.t, summary);
     this.log.append(card);
     // The top of the card matters most (for EMERGENCY, the call for help).
-    this.scrollToTop(card);
-  }
-
-  // Scrolls the conversation so that `element` (the newest question or the
-  // outcome) starts at the top, with what follows it (its options) below.
-  private scrollToTop(element: HTMLElement): void {
-    this.body.scrollTop = element.offsetTop - this.body.offsetTop - 8;
+    this.pinned = { top: card };
   }
 
   // Keyboard users land on what they can do next. The text box is never

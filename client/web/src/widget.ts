@@ -57,11 +57,13 @@ function mount(script: HTMLScriptElement | null): void {
   root.hidden = true;
   root.style.setProperty("--accent", accent);
   root.style.setProperty("--on-accent", accentText(accent));
-  stylesheet.addEventListener("load", () => (root.hidden = false));
-  stylesheet.addEventListener("error", () => {
-    // Usable unstyled is better than invisible; say why for the clinic.
-    console.warn(`BackChat: could not load ${stylesheet.href}; does the page's CSP allow it in style-src?`);
-    root.hidden = false;
+  const styled = new Promise<void>((resolve) => {
+    stylesheet.addEventListener("load", () => resolve());
+    stylesheet.addEventListener("error", () => {
+      // Usable unstyled is better than invisible; say why for the clinic.
+      console.warn(`BackChat: could not load ${stylesheet.href}; does the page's CSP allow it in style-src?`);
+      resolve();
+    });
   });
   shadow.append(stylesheet, root);
   document.body.append(host);
@@ -71,8 +73,12 @@ function mount(script: HTMLScriptElement | null): void {
   const sessionIds = sessionStorageStore(`backchat:session:${serverOrigin}:${locale}`);
   const conversation = new Conversation(transport, locale, sessionIds);
   const panel = new Panel(root, conversation, t, data.title || t.title, serverOrigin);
-  // A conversation in progress (this tab, before a reload) reopens at once.
-  if (sessionIds.get()) panel.open();
+  styled.then(() => {
+    root.hidden = false;
+    // A conversation in progress (this tab, before a reload) reopens at
+    // once; only now, so that it is laid out and scrolled to its question.
+    if (sessionIds.get()) panel.open();
+  });
 }
 
 const script = findOwnScript();
