@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "service/engine/content_hash.h"
@@ -33,24 +32,6 @@ bool IsValidId(absl::string_view id) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
-
-// Collects text-format syntax errors as "path:line:column: message".
-class SyntaxErrors : public google::protobuf::io::ErrorCollector {
- public:
-  explicit SyntaxErrors(absl::string_view path) : path_(path) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (lines_.size() < kMaxErrors) {
-      lines_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1,
-                                    ": ", message));
-    }
-  }
-  std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
-
- private:
-  std::string path_;
-  std::vector<std::string> lines_;
-};
 
 }  // namespace
 
@@ -756,15 +737,9 @@ absl::StatusOr<ParsedDialog> ParseDialogText(absl::string_view text,
   ParsedDialog parsed;
   parsed.path = std::string(source_path);
   parsed.tree = std::make_unique<TextFormat::ParseInfoTree>();
-  TextFormat::Parser parser;
-  SyntaxErrors syntax_errors(source_path);
-  parser.RecordErrorsTo(&syntax_errors);
-  parser.WriteLocationsTo(parsed.tree.get());
-  google::protobuf::io::ArrayInputStream input(text.data(),
-                                               static_cast<int>(text.size()));
-  if (!parser.Parse(&input, &parsed.def)) {
-    return absl::InvalidArgumentError(syntax_errors.Joined());
-  }
+  const absl::Status syntax =
+      ParseTextFormat(text, source_path, &parsed.def, parsed.tree.get());
+  if (!syntax.ok()) return syntax;
   return parsed;
 }
 

@@ -1,14 +1,57 @@
 #include "service/engine/source_locator.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace backchat::engine {
 
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
+
+namespace {
+
+// Collects text-format syntax errors as "path:line:column: message".
+class SyntaxErrors : public google::protobuf::io::ErrorCollector {
+ public:
+  explicit SyntaxErrors(absl::string_view path) : path_(path) {}
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (lines_.size() < kMaxErrors) {
+      lines_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1,
+                                    ": ", message));
+    }
+  }
+  std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
+
+ private:
+  static constexpr size_t kMaxErrors = 20;
+  std::string path_;
+  std::vector<std::string> lines_;
+};
+
+}  // namespace
+
+absl::Status ParseTextFormat(absl::string_view text, absl::string_view path,
+                             google::protobuf::Message* message,
+                             TextFormat::ParseInfoTree* tree) {
+  TextFormat::Parser parser;
+  SyntaxErrors syntax_errors(path);
+  parser.RecordErrorsTo(&syntax_errors);
+  if (tree != nullptr) parser.WriteLocationsTo(tree);
+  google::protobuf::io::ArrayInputStream input(text.data(),
+                                               static_cast<int>(text.size()));
+  if (!parser.Parse(&input, message)) {
+    return absl::InvalidArgumentError(syntax_errors.Joined());
+  }
+  return absl::OkStatus();
+}
 
 SourceLocator::SourceLocator(std::string path,
                              const TextFormat::ParseInfoTree* tree,

@@ -6,8 +6,10 @@
 #include <initializer_list>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
 
 namespace backchat::engine {
@@ -39,6 +41,13 @@ class SourceLocator {
   const google::protobuf::TextFormat::ParseInfoTree* tree_;
   const google::protobuf::Descriptor* root_;
 };
+
+// Parses `text` (protobuf text format) into `message`, recording where
+// each field was written into `tree` (may be null). INVALID_ARGUMENT with
+// one "path:line:column: message" line per syntax error (at most 20).
+absl::Status ParseTextFormat(absl::string_view text, absl::string_view path,
+                             google::protobuf::Message* message,
+                             google::protobuf::TextFormat::ParseInfoTree* tree);
 
 }  // namespace backchat::engine
 
