@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -578,6 +579,35 @@ class DialogCompiler {
             "unsure, confirm_single, confirm_multiple, confirm_exclusive, "
             "confirm_refused, confirm_yes_label, confirm_no_label and "
             "read_back");
+    }
+    CompileActionLabels(m);
+  }
+
+  // The outcome actions' labels are optional (a deployment with care
+  // contacts requires them), but go together, and a call's label shows the
+  // number: channels without buttons show only the label.
+  void CompileActionLabels(const dv1::Messages& m) {
+    const std::pair<absl::string_view, const std::string*> labels[] = {
+        {"call_emergency_label", &m.call_emergency_label()},
+        {"call_urgent_label", &m.call_urgent_label()},
+        {"call_clinic_label", &m.call_clinic_label()},
+        {"book_label", &m.book_label()}};
+    int set = 0;
+    for (const auto& [field, text] : labels) {
+      if (text->empty()) continue;
+      ++set;
+      if (field != "book_label" && !absl::StrContains(*text, "{number}")) {
+        Error(where_.At({{"messages"}, {field}}),
+              absl::StrFormat("messages.%s \"%s\" must contain {number}, the "
+                              "number to call",
+                              field, *text));
+      }
+    }
+    if (set != 0 && set != 4) {
+      Error(where_.At({{"messages"}}),
+            "messages: call_emergency_label, call_urgent_label, "
+            "call_clinic_label and book_label go together (set all four or "
+            "none)");
     }
   }
 

@@ -375,6 +375,14 @@ class Translator {
          "messages.confirm_no_label", out->mutable_confirm_no_label());
     Text(tr.read_back(), base.read_back(), "messages.read_back",
          out->mutable_read_back());
+    Text(tr.call_emergency_label(), base.call_emergency_label(),
+         "messages.call_emergency_label", out->mutable_call_emergency_label());
+    Text(tr.call_urgent_label(), base.call_urgent_label(),
+         "messages.call_urgent_label", out->mutable_call_urgent_label());
+    Text(tr.call_clinic_label(), base.call_clinic_label(),
+         "messages.call_clinic_label", out->mutable_call_clinic_label());
+    Text(tr.book_label(), base.book_label(), "messages.book_label",
+         out->mutable_book_label());
   }
 
   const dv1::Dialog& base_;

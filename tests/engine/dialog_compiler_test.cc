@@ -119,6 +119,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "", "", "the dialog has no levels entry for LEVEL_SEE_DOCTOR"},
         BadCase{"bad_id", "id: \"extras\"", "id: \"Extras!\"", "id: \"Extras!\"",
                 "question id \"Extras!\" must be lower-case letters"},
+        BadCase{"call_label_without_the_number", "read_back: \"You said: {options}\"",
+                "read_back: \"You said: {options}\"\n  call_emergency_label: \"Call now\"\n"
+                "  call_urgent_label: \"Urgent: {number}\"\n  call_clinic_label: \"Clinic: "
+                "{number}\"\n  book_label: \"Book\"",
+                "call_emergency_label",
+                "messages.call_emergency_label \"Call now\" must contain {number}, the number "
+                "to call"},
+        BadCase{"some_action_labels_only", "read_back: \"You said: {options}\"",
+                "read_back: \"You said: {options}\"\n  book_label: \"Book\"",
+                "messages {",
+                "messages: call_emergency_label, call_urgent_label, call_clinic_label and "
+                "book_label go together (set all four or none)"},
         BadCase{"question_without_options",
                 "  options { id: \"calm\" label: \"Calm\" }\n  options { id: "
                 "\"brisk\" label: \"Brisk\" }\n",

@@ -104,6 +104,24 @@ INSTANTIATE_TEST_SUITE_P(
                 "self_care_advice.watch_for has 1 items; the base has 0"}),
     [](const auto& info) { return info.param.name; });
 
+TEST(BundledTranslationTest, EveryActionLabelTheBaseHasMustBeTranslated) {
+  auto base = ParseDialogText(ReadSource("dialogs/back_pain.textproto"), "back_pain.textproto");
+  ASSERT_TRUE(base.ok()) << base.status();
+  for (const char* label : {"call_emergency_label", "call_urgent_label", "call_clinic_label",
+                            "book_label"}) {
+    std::string text = ReadSource("dialogs/back_pain.es.textproto");
+    const size_t at = text.find(absl::StrCat("  ", label, ": \""));
+    ASSERT_NE(at, std::string::npos) << label;
+    text.erase(at, text.find('\n', at) + 1 - at);
+    auto translation = ParseDialogText(text, "back_pain.es.textproto");
+    ASSERT_TRUE(translation.ok()) << translation.status();
+    auto merged = ApplyTranslation(base->def, *translation);
+    ASSERT_FALSE(merged.ok()) << "accepted a translation without " << label;
+    EXPECT_THAT(std::string(merged.status().message()),
+                HasSubstr(absl::StrCat("translation \"es\": has no messages.", label)));
+  }
+}
+
 TEST(DialogBundleTest, TinyTranslationCompilesWithTheBaseStructure) {
   auto bundle = DialogBundle::Load(Source("tests/dialogs/tiny_es/tiny.textproto"),
                                    {Source(kTranslationPath)});
