@@ -24,7 +24,8 @@ namespace tv1 = ::backchat::triage::v1;
 
 namespace {
 
-// Fills `turn` with the session's next step, and returns that step.
+// Fills `turn` with the session's next step, and returns that step. An
+// outcome also carries the answers given.
 engine::Step BuildTurn(const Session& session, absl::string_view notice,
                        tv1::Turn* turn) {
   const CompiledDialog& dialog = *session.dialog;
@@ -39,6 +40,7 @@ engine::Step BuildTurn(const Session& session, absl::string_view notice,
     engine::FillConfirmation(dialog, dialog.questions[step.question],
                              session.pending_options, turn);
   }
+  if (step.finished) engine::FillAnswers(dialog, session.state, turn);
   return step;
 }
 
@@ -287,7 +289,10 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
 absl::Status Conversations::Get(const tv1::GetSessionRequest& request,
                                 tv1::Turn* turn) {
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
-  BuildTurn(session, "", turn);
+  // The whole conversation so far, to show it again (an outcome has it).
+  if (!BuildTurn(session, "", turn).finished) {
+    engine::FillAnswers(*session.dialog, session.state, turn);
+  }
   return absl::OkStatus();
 }
 

@@ -137,6 +137,20 @@ void FillTurn(const CompiledDialog& dialog, const SessionState& state,
   }
 }
 
+void FillAnswers(const CompiledDialog& dialog, const SessionState& state,
+                 triage::v1::Turn* turn) {
+  turn->clear_answers();
+  // Questions are asked in dialog order, so index order is the order asked.
+  for (size_t q = 0; q < state.answers.size(); ++q) {
+    if (state.answers[q] == 0) continue;
+    const CompiledQuestion& question = dialog.questions[q];
+    triage::v1::AnsweredQuestion* answered = turn->add_answers();
+    answered->set_question_id(question.id);
+    answered->set_question_text(question.text);
+    AddOptions(question, state.answers[q], answered->mutable_chosen());
+  }
+}
+
 std::string NoticeFor(const CompiledDialog& dialog,
                       const CompiledQuestion& question,
                       const MatchResult& result, absl::string_view text) {

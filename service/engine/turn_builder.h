@@ -30,6 +30,13 @@ void FillReadBack(const CompiledDialog& dialog,
                   const CompiledQuestion& question, OptionMask options,
                   triage::v1::Turn* turn);
 
+// Sets turn->answers: every question answered in `state`, in the order
+// asked, with its text and the chosen options, in the dialog's language.
+// For the turns that show a whole conversation (GetSession, the outcome),
+// not for every step.
+void FillAnswers(const CompiledDialog& dialog, const SessionState& state,
+                 triage::v1::Turn* turn);
+
 // The sentence telling the person why `text` was not taken as an answer to
 // `question` (for kNotUnderstood, kAmbiguous, kExclusiveCombined, kUnsure).
 std::string NoticeFor(const CompiledDialog& dialog,

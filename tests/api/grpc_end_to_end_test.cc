@@ -299,6 +299,117 @@ TEST_F(GrpcEndToEndTest, GetSessionResumesWhereItWas) {
   EXPECT_TRUE(response.turn().can_go_back());
 }
 
+// "question_id: option_id=label, ..." for each answer of a turn.
+std::vector<std::string> AnswersOf(const tv1::Turn& turn) {
+  std::vector<std::string> out;
+  for (const tv1::AnsweredQuestion& answer : turn.answers()) {
+    std::string line = absl::StrCat(answer.question_id(), " \"", answer.question_text(), "\":");
+    for (const tv1::Option& option : answer.chosen()) {
+      absl::StrAppend(&line, " ", option.id(), "=", option.label());
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+TEST_F(GrpcEndToEndTest, AnswersComeWithGetSessionAndTheOutcomeOnly) {
+  const tv1::Turn first = Start();
+  EXPECT_EQ(first.answers_size(), 0);
+  tv1::Turn second;
+  ASSERT_TRUE(Answer(first, {"none"}, "", &second).ok());
+  EXPECT_EQ(second.answers_size(), 0) << "an ordinary turn stays small";
+  tv1::Turn third;
+  ASSERT_TRUE(Answer(second, {"no_injury"}, "", &third).ok());
+  EXPECT_EQ(third.answers_size(), 0);
+
+  tv1::GetSessionRequest get;
+  get.set_session_id(first.session_id());
+  tv1::GetSessionResponse got;
+  ASSERT_TRUE(stub_->GetSession(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.turn().question().id(), "cancer_history");
+  EXPECT_THAT(AnswersOf(got.turn()),
+              ::testing::ElementsAre(
+                  "warning_signs \"Do you have any of these right now? Choose all that "
+                  "apply.\": none=None of these",
+                  "injury \"Did the pain start after an accident or injury?\": "
+                  "no_injury=No, it came on by itself"));
+
+  // The outcome turn has them all, in the order asked, and so does
+  // GetSession on a finished conversation.
+  tv1::Turn fourth;
+  ASSERT_TRUE(Answer(got.turn(), {"yes"}, "", &fourth).ok());
+  ASSERT_EQ(fourth.question().id(), "cancer_signs");
+  EXPECT_EQ(fourth.answers_size(), 0);
+  tv1::Turn done;
+  ASSERT_TRUE(Answer(fourth, {"leg_weakness_or_walking"}, "", &done).ok());
+  ASSERT_TRUE(done.has_outcome()) << done.DebugString();
+  EXPECT_THAT(AnswersOf(done),
+              ::testing::ElementsAre(HasSubstr("warning_signs "), HasSubstr("injury "),
+                                     HasSubstr("cancer_history \"Have you ever had cancer?"),
+                                     HasSubstr(": leg_weakness_or_walking=New weakness in my legs")));
+  ASSERT_TRUE(stub_->GetSession(Context().get(), get, &got).ok());
+  EXPECT_EQ(AnswersOf(got.turn()), AnswersOf(done));
+}
+
+TEST_F(GrpcEndToEndTest, AnswersOfAMultipleChoiceListEveryOptionChosen) {
+  const tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"both_legs", "saddle_numbness"}}});
+  ASSERT_TRUE(turn.has_outcome());
+  ASSERT_EQ(turn.answers_size(), 1);
+  ASSERT_EQ(turn.answers(0).chosen_size(), 2);
+  EXPECT_EQ(turn.answers(0).chosen(0).id(), "both_legs");
+  EXPECT_EQ(turn.answers(0).chosen(1).id(), "saddle_numbness");
+  EXPECT_THAT(turn.answers(0).chosen(1).label(), HasSubstr("genitals"));
+}
+
+TEST_F(GrpcEndToEndTest, AnswersAreInTheSessionsLanguage) {
+  const tv1::Turn first = Start("es");
+  tv1::Turn second;
+  ASSERT_TRUE(Answer(first, {"none"}, "", &second).ok());
+  tv1::Turn third;
+  ASSERT_TRUE(Answer(second, {"no_injury"}, "", &third).ok());
+  tv1::GetSessionRequest get;
+  get.set_session_id(first.session_id());
+  tv1::GetSessionResponse got;
+  ASSERT_TRUE(stub_->GetSession(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.turn().locale(), "es");
+  ASSERT_EQ(got.turn().answers_size(), 2);
+  EXPECT_EQ(got.turn().answers(0).question_text(), first.question().text());
+  EXPECT_THAT(got.turn().answers(0).question_text(), HasSubstr("síntomas"));
+  EXPECT_EQ(got.turn().answers(0).chosen(0).label(), "Ninguno de estos");
+  EXPECT_EQ(got.turn().answers(1).question_text(), second.question().text());
+  EXPECT_EQ(got.turn().answers(1).chosen(0).id(), "no_injury");
+  EXPECT_EQ(got.turn().answers(1).chosen(0).label(), "No, apareció por sí solo");
+}
+
+TEST_F(GrpcEndToEndTest, AnswersAfterGoBackLeaveOutTheWithdrawnOne) {
+  tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"none"}},
+                                      {"injury", {"no_injury"}},
+                                      {"cancer_history", {"no"}}});
+  tv1::GoBackRequest back;
+  back.set_session_id(turn.session_id());
+  tv1::GoBackResponse back_response;
+  ASSERT_TRUE(stub_->GoBack(Context().get(), back, &back_response).ok());
+  EXPECT_EQ(back_response.turn().question().id(), "cancer_history");
+  EXPECT_EQ(back_response.turn().answers_size(), 0) << "GoBack lands on a question";
+  tv1::GetSessionRequest get;
+  get.set_session_id(turn.session_id());
+  tv1::GetSessionResponse got;
+  ASSERT_TRUE(stub_->GetSession(Context().get(), get, &got).ok());
+  EXPECT_THAT(AnswersOf(got.turn()),
+              ::testing::ElementsAre(HasSubstr("warning_signs "), HasSubstr("injury ")));
+
+  // Going back from an outcome: the outcome's answer is withdrawn too.
+  tv1::Turn emergency = AnswerByOptionIds({{"warning_signs", {"none"}}, {"injury", {"serious_accident"}}});
+  ASSERT_TRUE(emergency.has_outcome()) << emergency.DebugString();
+  ASSERT_EQ(emergency.answers_size(), 2);
+  back.set_session_id(emergency.session_id());
+  ASSERT_TRUE(stub_->GoBack(Context().get(), back, &back_response).ok());
+  get.set_session_id(emergency.session_id());
+  ASSERT_TRUE(stub_->GetSession(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.turn().question().id(), "injury");
+  EXPECT_THAT(AnswersOf(got.turn()), ::testing::ElementsAre(HasSubstr("warning_signs ")));
+}
+
 TEST_F(GrpcEndToEndTest, GoBackAndRestart) {
   tv1::Turn turn = AnswerByOptionIds({{"warning_signs", {"both_legs"}}});
   ASSERT_TRUE(turn.has_outcome());
