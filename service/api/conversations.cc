@@ -172,6 +172,7 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
   Session session;
   BACKCHAT_ASSIGN_OR_RETURN(session.id, store::NewSessionId());
   session.locale_fallback = language.fallback;
+  session.requested_locale = request.locale();
   session.channel = request.channel();
   session.state = engine::NewSessionState(*language.dialog);
   session.dialog = std::move(language.dialog);

@@ -21,6 +21,9 @@ struct Session {
   std::shared_ptr<const engine::CompiledDialog> dialog;
   // The requested language was not available.
   bool locale_fallback = false;
+  // The locale the client asked for, as given ("es-MX"; empty for none):
+  // more precise than the dialog's language, it chooses the care contacts.
+  std::string requested_locale;
   triage::v1::Channel channel = triage::v1::CHANNEL_UNSPECIFIED;
   engine::SessionState state;
   // A typed answer's reading that waits for the person's yes

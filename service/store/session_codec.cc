@@ -49,6 +49,7 @@ std::string SessionCodec::Encode(const Session& session) const {
   stored.set_dialog_version(session.dialog->version);
   stored.set_locale(session.dialog->locale);
   stored.set_locale_fallback(session.locale_fallback);
+  stored.set_requested_locale(session.requested_locale);
   stored.set_channel(session.channel);
   for (const engine::AnswerIds& answer :
        engine::AnswersAsIds(*session.dialog, session.state)) {
@@ -81,6 +82,7 @@ absl::StatusOr<Session> SessionCodec::Decode(absl::string_view bytes,
   session.id = stored.id();
   session.dialog = (*bundle)->ForLocale(stored.locale()).dialog;
   session.locale_fallback = stored.locale_fallback();
+  session.requested_locale = stored.requested_locale();
   session.channel = stored.channel();
   session.created = absl::FromUnixMicros(stored.created_unix_micros());
   session.updated = absl::FromUnixMicros(stored.updated_unix_micros());

@@ -85,6 +85,7 @@ class SessionStoreContractTest : public ::testing::TestWithParam<Kind> {
 TEST_P(SessionStoreContractTest, KeepsAnswersLocaleAndChannel) {
   auto store = Open();
   Session session = NewSession(Id(1), "es");
+  session.requested_locale = "es-MX";
   ASSERT_TRUE(store->Create(session).ok());
   auto loaded = store->Load(Id(1));
   ASSERT_TRUE(loaded.ok()) << loaded.status();
@@ -95,6 +96,7 @@ TEST_P(SessionStoreContractTest, KeepsAnswersLocaleAndChannel) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->state, loaded->state);
   EXPECT_EQ(again->dialog->locale, "es");
+  EXPECT_EQ(again->requested_locale, "es-MX");
   EXPECT_EQ(again->channel, triage::v1::CHANNEL_WEB);
   EXPECT_EQ(again->version, 1u);
 }
