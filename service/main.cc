@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/api/care_actions.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
 #include "service/common/flag_sources.h"
@@ -40,6 +41,10 @@ ABSL_FLAG(std::string, dialogs, "dialogs",
           "Directory of *.textproto dialog files.");
 ABSL_FLAG(std::string, default_dialog, "back_pain",
           "Dialog id used when a client names none.");
+ABSL_FLAG(std::string, care_contacts, "",
+          "Text-format CareContacts file (deploy/care_contacts.example.textproto): "
+          "the numbers to call and the booking page offered with outcomes, per "
+          "language; reloaded on SIGHUP. Empty: outcomes offer no actions.");
 ABSL_FLAG(std::string, store, "sqlite",
           "Where sessions live: sqlite (one file, survives restarts), memory, "
           "or redis (shared by several replicas).");
@@ -226,12 +231,27 @@ int main(int argc, char** argv) {
     return Fail("--max_sessions must be at least 1");
   }
 
+  // Care contacts, and then dialogs that have the labels of their actions.
+  std::unique_ptr<backchat::api::CareContactsFile> care;
+  backchat::engine::DialogRegistry::Requirement dialog_requirement;
+  if (!absl::GetFlag(FLAGS_care_contacts).empty()) {
+    auto loaded = backchat::api::CareContactsFile::Load(absl::GetFlag(FLAGS_care_contacts));
+    if (!loaded.ok()) {
+      return Fail(absl::StrCat("--care_contacts: ", loaded.status().message()));
+    }
+    care = *std::move(loaded);
+    dialog_requirement = backchat::api::CheckActionLabels;
+  }
   auto dialogs = backchat::engine::DialogRegistry::LoadDirectory(
-      absl::GetFlag(FLAGS_dialogs), absl::GetFlag(FLAGS_default_dialog));
+      absl::GetFlag(FLAGS_dialogs), absl::GetFlag(FLAGS_default_dialog), dialog_requirement);
   if (!dialogs.ok()) {
     return Fail(absl::StrCat("cannot load dialogs:\n", dialogs.status().message()));
   }
   LogDialogs(**dialogs, "loaded");
+  if (care != nullptr) {
+    std::cerr << "backchat_server: care contacts from " << absl::GetFlag(FLAGS_care_contacts)
+              << ": " << care->Describe() << std::endl;
+  }
 
   const std::string synchronous = absl::GetFlag(FLAGS_sqlite_synchronous);
   if (synchronous != "normal" && synchronous != "full") {
@@ -259,6 +279,7 @@ int main(int argc, char** argv) {
   backchat::api::Conversations conversations(dialogs->get(), sessions->get(),
                                              records->get());
   conversations.set_metrics(&metrics);
+  conversations.set_care_contacts(care.get());
   metrics.SetLiveSessions([store = sessions->get()] { return store->LiveSessions(); });
 
   // Block the signals we handle before gRPC starts its threads, so that
@@ -338,7 +359,8 @@ int main(int argc, char** argv) {
     return Fail("cannot write --port_file or --http_port_file");
   }
 
-  // SIGHUP reloads the dialogs; SIGINT and SIGTERM shut down.
+  // SIGHUP reloads the dialogs, the care contacts and the keys; SIGINT and
+  // SIGTERM shut down.
   int signal_number = 0;
   while (sigwait(&handled_signals, &signal_number) == 0 &&
          signal_number == SIGHUP) {
@@ -347,6 +369,16 @@ int main(int argc, char** argv) {
       LogDialogs(**dialogs, "reloaded");
     } else {
       std::cerr << "backchat_server: " << reloaded.message() << std::endl;
+    }
+    if (care != nullptr) {
+      const absl::Status care_reloaded = care->Reload();
+      std::cerr << "backchat_server: "
+                << (care_reloaded.ok()
+                        ? absl::StrCat("reloaded care contacts: ", care->Describe())
+                        : absl::StrCat("care contacts not reloaded; still serving the "
+                                       "previous ones:\n",
+                                       care_reloaded.message()))
+                << std::endl;
     }
     const absl::Status keys_reloaded = keys->Reload();
     std::cerr << "backchat_server: "

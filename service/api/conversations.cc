@@ -24,26 +24,6 @@ namespace tv1 = ::backchat::triage::v1;
 
 namespace {
 
-// Fills `turn` with the session's next step, and returns that step. An
-// outcome also carries the answers given.
-engine::Step BuildTurn(const Session& session, absl::string_view notice,
-                       tv1::Turn* turn) {
-  const CompiledDialog& dialog = *session.dialog;
-  turn->Clear();
-  turn->set_session_id(session.id);
-  turn->set_locale(session.dialog->locale);
-  turn->set_locale_fallback(session.locale_fallback);
-  turn->set_notice(std::string(notice));
-  const engine::Step step = engine::NextStep(dialog, session.state);
-  engine::FillTurn(dialog, session.state, step, turn);
-  if (!step.finished && session.pending_question == step.question) {
-    engine::FillConfirmation(dialog, dialog.questions[step.question],
-                             session.pending_options, turn);
-  }
-  if (step.finished) engine::FillAnswers(dialog, session.state, turn);
-  return step;
-}
-
 void ClearPending(Session* session) {
   session->pending_question = -1;
   session->pending_options = 0;
@@ -127,6 +107,33 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   if (!written.ok()) {
     LogLine("backchat_server", absl::StrCat("a triage record was not written: ", written.ToString()));
   }
+}
+
+engine::Step Conversations::BuildTurn(const Session& session,
+                                      absl::string_view notice,
+                                      tv1::Turn* turn) const {
+  const CompiledDialog& dialog = *session.dialog;
+  turn->Clear();
+  turn->set_session_id(session.id);
+  turn->set_locale(session.dialog->locale);
+  turn->set_locale_fallback(session.locale_fallback);
+  turn->set_notice(std::string(notice));
+  const engine::Step step = engine::NextStep(dialog, session.state);
+  engine::FillTurn(dialog, session.state, step, turn);
+  if (!step.finished && session.pending_question == step.question) {
+    engine::FillConfirmation(dialog, dialog.questions[step.question],
+                             session.pending_options, turn);
+  }
+  if (step.finished) {
+    engine::FillAnswers(dialog, session.state, turn);
+    if (care_ != nullptr) {
+      care_->AddActions(session.requested_locale.empty()
+                            ? absl::string_view(dialog.locale)
+                            : absl::string_view(session.requested_locale),
+                        dialog.messages, turn->mutable_outcome());
+    }
+  }
+  return step;
 }
 
 absl::Status Conversations::CountStoreError(absl::Status status) {

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "backchat/triage/v1/triage.pb.h"
+#include "service/api/care_actions.h"
 #include "service/engine/dialog_registry.h"
 #include "service/observability/metrics.h"
 #include "service/records/record_store.h"
@@ -47,7 +48,17 @@ class Conversations {
   // into `metrics` (not owned; null: nothing counted). Call before serving.
   void set_metrics(observability::Metrics* metrics) { metrics_ = metrics; }
 
+  // Outcomes carry the actions of these care contacts (not owned; null:
+  // outcomes carry no actions), for the locale the session was started
+  // with (else the dialog's). The dialogs must then have the actions'
+  // labels (CheckActionLabels). Call before serving.
+  void set_care_contacts(const CareContactsFile* care) { care_ = care; }
+
  private:
+  // Fills `turn` with the session's next step, and returns that step. An
+  // outcome also carries the answers given and the care actions.
+  engine::Step BuildTurn(const store::Session& session, absl::string_view notice,
+                         triage::v1::Turn* turn) const;
   // Counts `status` as a store error when the store failed (not for
   // NOT_FOUND or ABORTED, which are answers), and returns it.
   absl::Status CountStoreError(absl::Status status);
@@ -60,6 +71,7 @@ class Conversations {
   records::RecordStore* records_;
   std::function<absl::Time()> clock_;
   observability::Metrics* metrics_ = nullptr;
+  const CareContactsFile* care_ = nullptr;
 };
 
 // True for a syntactically valid BCP-47 language tag ("en", "es-MX",

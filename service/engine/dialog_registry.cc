@@ -118,11 +118,16 @@ DialogRegistry::DialogRegistry(DialogSet dialogs, std::string default_id)
 }
 
 absl::StatusOr<std::unique_ptr<DialogRegistry>> DialogRegistry::LoadDirectory(
-    const std::string& directory, const std::string& default_id) {
+    const std::string& directory, const std::string& default_id,
+    Requirement requirement) {
   auto set = LoadDialogDirectory(directory, default_id);
   if (!set.ok()) return set.status();
+  if (requirement != nullptr) {
+    if (absl::Status met = requirement(*set); !met.ok()) return met;
+  }
   auto registry = std::make_unique<DialogRegistry>(*std::move(set), default_id);
   registry->directory_ = directory;
+  registry->requirement_ = std::move(requirement);
   return registry;
 }
 
@@ -132,6 +137,9 @@ absl::Status DialogRegistry::Reload() {
         "these dialogs were not loaded from a directory");
   }
   auto set = LoadDialogDirectory(directory_, default_id_);
+  if (set.ok() && requirement_ != nullptr) {
+    if (absl::Status met = requirement_(*set); !met.ok()) set = met;
+  }
   if (!set.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "reload failed; still serving the previous dialogs:\n",

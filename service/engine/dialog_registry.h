@@ -2,6 +2,7 @@
 #ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_REGISTRY_H_
 #define BACKCHAT_SERVICE_ENGINE_DIALOG_REGISTRY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,14 +39,23 @@ class DialogRegistry {
  public:
   DialogRegistry(DialogSet dialogs, std::string default_id);
 
+  // What a deployment needs of every dialog it serves beyond the dialog
+  // check (e.g. the messages its configuration uses): an error that names
+  // the dialog, the language and what is missing.
+  using Requirement = std::function<absl::Status(const DialogSet&)>;
+
   // LoadDialogDirectory, then a registry of it that Reload() reads again.
+  // With a `requirement`, a set it refuses is an error (its message), here
+  // and on every Reload.
   static absl::StatusOr<std::unique_ptr<DialogRegistry>> LoadDirectory(
-      const std::string& directory, const std::string& default_id);
+      const std::string& directory, const std::string& default_id,
+      Requirement requirement = nullptr);
 
   // Loads the directory again (as LoadDirectory) and serves it. If anything
-  // fails to load or check, keeps serving what it served and returns
-  // FAILED_PRECONDITION with every problem. FAILED_PRECONDITION too for a
-  // registry that was not loaded from a directory.
+  // fails to load or check, or the requirement refuses it, keeps serving
+  // what it served and returns FAILED_PRECONDITION with every problem.
+  // FAILED_PRECONDITION too for a registry that was not loaded from a
+  // directory.
   absl::Status Reload();
 
   // The dialog with this id; the default dialog for an empty id. NOT_FOUND
@@ -73,6 +83,7 @@ class DialogRegistry {
       ABSL_GUARDED_BY(mu_);
   const std::string default_id_;
   std::string directory_;
+  Requirement requirement_;
 };
 
 }  // namespace backchat::engine

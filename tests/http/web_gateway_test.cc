@@ -27,6 +27,7 @@
 #include "service/http/grpc_web_protocol.h"
 #include "service/http/http_server.h"
 #include "service/store/memory_session_store.h"
+#include "tests/support/care_contacts.h"
 #include "tests/support/dialog_paths.h"
 #include "tests/support/http_client.h"
 #include "tests/support/live_server.h"
@@ -178,6 +179,36 @@ TEST_F(WebGatewayTest, JsonAndGrpcGiveTheSameConversationToEachLevel) {
     EXPECT_TRUE(SameTurn(json_turn, grpc_turn, &report)) << report;
     EXPECT_EQ(json_turn.outcome().level(), level);
   }
+}
+
+TEST_F(WebGatewayTest, ConnectJsonCarriesTheOutcomesActionsAndTheAnswers) {
+  auto contacts = api::ParseCareContacts(backchat::testing::kTestCareContacts, "test");
+  ASSERT_TRUE(contacts.ok()) << contacts.status();
+  auto care = api::CareContactsFile::FromContacts(*contacts);
+  conversations_.set_care_contacts(care.get());
+  tv1::Turn turn;
+  CallJson("StartSession", R"({"locale": "en-GB"})", &turn);
+  auto reply = PostJson(
+      "SubmitAnswer",
+      absl::StrCat(R"({"sessionId": ")", turn.session_id(),
+                   R"(", "questionId": "warning_signs", "optionIds": ["saddle_numbness"]})"));
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  // The names the widget reads (protobuf's JSON mapping).
+  EXPECT_THAT(reply->body,
+              HasSubstr(R"("actions":[{"kind":"ACTION_KIND_CALL_EMERGENCY","label":"Call 999 )"
+                        R"(now","target":"tel:999","display":"999"}])"));
+  EXPECT_THAT(reply->body,
+              HasSubstr(R"("answers":[{"questionId":"warning_signs","questionText":"Do you )"
+                        R"(have any of these right now? Choose all that apply.","chosen":[{"id":)"
+                        R"("saddle_numbness","label":"Numbness around the genitals, buttocks or )"
+                        R"(inner thighs")"));
+  // GetSession over Connect gives the same outcome, actions and answers.
+  auto again = PostJson("GetSession",
+                        absl::StrCat(R"({"sessionId": ")", turn.session_id(), R"("})"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->body, reply->body);
+  conversations_.set_care_contacts(nullptr);
 }
 
 TEST_F(WebGatewayTest, BinaryProtobufBodies) {

@@ -25,9 +25,10 @@ void AuthorizeAdmin(grpc::ClientContext* context) {
 
 absl::StatusOr<std::unique_ptr<LiveServer>> LiveServer::Start(
     engine::DialogRegistry* dialogs, store::SessionStore* sessions,
-    records::RecordStore* records) {
+    records::RecordStore* records, const api::CareContactsFile* care) {
   std::unique_ptr<LiveServer> live(new LiveServer());
   live->conversations_ = std::make_unique<api::Conversations>(dialogs, sessions, records);
+  live->conversations_->set_care_contacts(care);
   live->keys_ = security::ApiKeyring::FromKeys({{"tests", {"*"}, kAdminKey}});
   api::ServerOptions options;
   options.address = "127.0.0.1";

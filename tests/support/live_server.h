@@ -29,10 +29,12 @@ class LiveServer {
   // it as "authorization: Bearer <kAdminKey>".
   static constexpr char kAdminKey[] = "live-server-admin-key-0123456789";
 
-  // Does not own its arguments; `records` may be null.
+  // Does not own its arguments; `records` and `care` may be null (`care`:
+  // outcomes carry its actions, as with --care_contacts).
   static absl::StatusOr<std::unique_ptr<LiveServer>> Start(
       engine::DialogRegistry* dialogs, store::SessionStore* sessions,
-      records::RecordStore* records = nullptr);
+      records::RecordStore* records = nullptr,
+      const api::CareContactsFile* care = nullptr);
   // Shuts the server down (1 s grace).
   ~LiveServer();
 
