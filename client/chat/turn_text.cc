@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
 #include "client/chat/chat_strings.h"
+#include "client/common/action_text.h"
 
 namespace backchat::chat {
 
@@ -56,6 +57,10 @@ std::string OutcomeText(const tv1::Turn& turn, const ChatStrings& strings) {
   const tv1::Outcome& o = turn.outcome();
   std::string out = absl::StrCat(LevelHeading(strings, o.level()), ": ",
                                  o.headline(), "\n", o.next_steps());
+  if (!o.actions().empty()) absl::StrAppend(&out, "\n");
+  for (const tv1::OutcomeAction& action : o.actions()) {
+    absl::StrAppend(&out, "\n", client::ActionLine(action));
+  }
   if (!o.red_flags().empty()) {
     absl::StrAppend(&out, "\n\n", strings.why, ":");
     for (const tv1::RedFlag& flag : o.red_flags()) {

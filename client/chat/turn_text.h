@@ -16,8 +16,10 @@ namespace backchat::chat {
 // to reply take the place of the help and options. An
 // outcome: its level and headline on the first line, so that the
 // EMERGENCY instruction comes before anything else, then the next steps,
-// the red flags, the self-care plan, the disclaimer, the notice, the read
-// back, and how to begin again.
+// one line per action (client/common/action_text.h: what to do now comes
+// before the reasons, and in the first part of a long reply), the red
+// flags, the self-care plan, the disclaimer, the notice, the read back,
+// and how to begin again.
 std::string TurnText(const triage::v1::Turn& turn, bool buttons);
 
 }  // namespace backchat::chat

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "client/common/action_text.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace backchat::cli {
@@ -39,6 +40,9 @@ std::string QuestionAsText(const tv1::Question& q) {
 std::string OutcomeAsText(const tv1::Outcome& o) {
   std::string out = absl::StrCat("\n=== ", LevelName(o.level()), " ===\n",
                                  o.headline(), "\n", o.next_steps(), "\n");
+  for (const tv1::OutcomeAction& action : o.actions()) {
+    absl::StrAppend(&out, "  -> ", client::ActionLine(action), "\n");
+  }
   if (!o.red_flags().empty()) {
     absl::StrAppend(&out, "Why:\n");
     for (const tv1::RedFlag& flag : o.red_flags()) {

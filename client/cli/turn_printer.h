@@ -10,7 +10,8 @@ namespace backchat::cli {
 
 // The turn for a person: what the previous typed answer was read as, the
 // notice, then the numbered question and any reading proposed for
-// confirmation, or the outcome with its level first.
+// confirmation, or the outcome with its level first and its actions
+// ("-> Call 999 now") after the next steps.
 std::string TurnAsText(const triage::v1::Turn& turn);
 
 // The turn as one line of JSON (protobuf's JSON mapping, camelCase names).

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "tests/support/care_contacts.h"
 
 namespace backchat::testing {
 
@@ -27,7 +28,9 @@ void BridgeTest::TearDown() {
 
 void BridgeTest::StartBackchat(int port) {
   auto server = ServerProcess::Start({absl::StrCat("--dialogs=", BACKCHAT_SOURCE_DIR, "/dialogs"),
-                                      "--store=memory", absl::StrCat("--port=", port)});
+                                      "--store=memory", absl::StrCat("--port=", port),
+                                      "--care_contacts=" + WriteFile("care.textproto",
+                                                                     kTestCareContacts)});
   ASSERT_TRUE(server.ok()) << server.status();
   backchat_ = *std::move(server);
   backchat_port_ = backchat_->port();

@@ -18,7 +18,8 @@ class BridgeTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts BackChat (memory store); `port` 0 picks one.
+  // Starts BackChat (memory store, tests/support/care_contacts.h's care
+  // contacts); `port` 0 picks one.
   void StartBackchat(int port = 0);
   // A file in the scratch folder holding `contents`; returns its path.
   std::string WriteFile(const std::string& name, const std::string& contents);

@@ -28,6 +28,26 @@ const std::vector<LevelPath>& PathsToEachLevel() {
   return *paths;
 }
 
+std::vector<std::string> ActionLines(const std::string& locale, tv1::Level level) {
+  const bool es = locale == "es";
+  const std::string clinic =
+      es ? "Llame a la clínica: +34 910-000-000" : "Call the clinic: +44 20 7946 0000";
+  switch (level) {
+    case tv1::LEVEL_EMERGENCY:
+      return {es ? "Llame ahora al 112" : "Call 999 now"};
+    case tv1::LEVEL_URGENT:
+      return {es ? "Llame a la línea de urgencias: 061" : "Call the urgent care line: 111"};
+    case tv1::LEVEL_SEE_DOCTOR:
+      return {clinic};
+    case tv1::LEVEL_SELF_CARE:
+      return {es ? "Reservar un masaje: https://clinic.example/es/reservar"
+                 : "Book a massage: https://clinic.example/book",
+              clinic};
+    default:
+      return {};
+  }
+}
+
 ChatOracle::ChatOracle(const std::shared_ptr<grpc::Channel>& channel, std::string locale)
     : stub_(tv1::TriageService::NewStub(channel)), locale_(std::move(locale)) {}
 

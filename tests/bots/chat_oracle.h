@@ -21,6 +21,10 @@ struct LevelPath {
 };
 const std::vector<LevelPath>& PathsToEachLevel();
 
+// The lines an outcome of `level` shows for its actions in `locale` ("en"
+// or "es"), with tests/support/care_contacts.h's care contacts, in order.
+std::vector<std::string> ActionLines(const std::string& locale, triage::v1::Level level);
+
 class ChatOracle {
  public:
   ChatOracle(const std::shared_ptr<grpc::Channel>& channel, std::string locale);

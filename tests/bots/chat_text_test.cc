@@ -2,6 +2,8 @@
 #include "client/chat/chat_commands.h"
 #include "client/chat/message_splitter.h"
 #include "client/chat/turn_text.h"
+#include "client/bots/telegram/telegram_messages.h"
+#include "client/common/action_text.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -92,6 +94,65 @@ TEST(TurnTextTest, EveryLevelIsNamedFirst) {
   EXPECT_THAT(TurnText(Outcome(tv1::LEVEL_SELF_CARE), false), StartsWith("MASSAGE CAN HELP: "));
   // An unknown level reads as the most urgent.
   EXPECT_THAT(TurnText(Outcome(tv1::LEVEL_UNSPECIFIED), false), StartsWith("EMERGENCY: "));
+}
+
+void AddAction(tv1::Turn* turn, tv1::ActionKind kind, const std::string& label,
+               const std::string& target, const std::string& display) {
+  tv1::OutcomeAction* action = turn->mutable_outcome()->add_actions();
+  action->set_kind(kind);
+  action->set_label(label);
+  action->set_target(target);
+  action->set_display(display);
+}
+
+TEST(ActionTextTest, ACallShowsItsLabelABookingItsAddressToo) {
+  tv1::OutcomeAction call;
+  call.set_kind(tv1::ACTION_KIND_CALL_EMERGENCY);
+  call.set_label("Call 999 now");
+  call.set_target("tel:999");
+  call.set_display("999");
+  EXPECT_EQ(client::ActionLine(call), "Call 999 now");
+  tv1::OutcomeAction book;
+  book.set_kind(tv1::ACTION_KIND_BOOK);
+  book.set_label("Book a massage");
+  book.set_target("https://clinic.example/book");
+  book.set_display("https://clinic.example/book");
+  EXPECT_EQ(client::ActionLine(book), "Book a massage: https://clinic.example/book");
+}
+
+TEST(TurnTextTest, ActionsComeRightAfterTheNextSteps) {
+  tv1::Turn emergency = Outcome(tv1::LEVEL_EMERGENCY);
+  AddAction(&emergency, tv1::ACTION_KIND_CALL_EMERGENCY, "Call 999 now", "tel:999", "999");
+  EXPECT_THAT(TurnText(emergency, false),
+              StartsWith("EMERGENCY: Call emergency services now.\nDo not book a massage.\n\n"
+                         "Call 999 now\n\nWhy:\n- Numbness in both legs"));
+
+  tv1::Turn self_care = Outcome(tv1::LEVEL_SELF_CARE);
+  AddAction(&self_care, tv1::ACTION_KIND_BOOK, "Book a massage", "https://clinic.example/book",
+            "https://clinic.example/book");
+  AddAction(&self_care, tv1::ACTION_KIND_CALL_CLINIC, "Call the clinic: +44 20 7946 0000",
+            "tel:+442079460000", "+44 20 7946 0000");
+  EXPECT_THAT(TurnText(self_care, true),
+              HasSubstr("Do not book a massage.\n\nBook a massage: https://clinic.example/book\n"
+                        "Call the clinic: +44 20 7946 0000\n\n"));
+  // No actions, no empty lines for them.
+  EXPECT_THAT(TurnText(Outcome(tv1::LEVEL_URGENT), false),
+              HasSubstr("Do not book a massage.\n\nWhy:"));
+}
+
+TEST(TelegramKeyboardTest, TheBookingPageIsAUrlButtonCallsAreNot) {
+  tv1::Turn self_care = Outcome(tv1::LEVEL_SELF_CARE);
+  EXPECT_EQ(telegram::OutcomeKeyboard(self_care.outcome()), "");
+  AddAction(&self_care, tv1::ACTION_KIND_BOOK, "Reservar un \"masaje\"",
+            "https://clinic.example/es/reservar", "https://clinic.example/es/reservar");
+  AddAction(&self_care, tv1::ACTION_KIND_CALL_CLINIC, "Llame a la clínica: 910", "tel:910",
+            "910");
+  EXPECT_EQ(telegram::OutcomeKeyboard(self_care.outcome()),
+            R"({"inline_keyboard":[[{"text":"Reservar un \"masaje\"",)"
+            R"("url":"https://clinic.example/es/reservar"}]]})");
+  tv1::Turn emergency = Outcome(tv1::LEVEL_EMERGENCY);
+  AddAction(&emergency, tv1::ACTION_KIND_CALL_EMERGENCY, "Call 999 now", "tel:999", "999");
+  EXPECT_EQ(telegram::OutcomeKeyboard(emergency.outcome()), "");
 }
 
 TEST(TurnTextTest, SelfCarePlanIsListed) {

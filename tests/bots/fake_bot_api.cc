@@ -76,11 +76,25 @@ absl::StatusOr<std::vector<FakeButton>> Buttons(const Value* markup) {
     for (const Value& button : row.list_value().values()) {
       const Value* text = Field(button.struct_value(), "text");
       const Value* data = Field(button.struct_value(), "callback_data");
-      if (text == nullptr || text->string_value().empty() || data == nullptr ||
-          data->string_value().empty() || data->string_value().size() > 64) {
+      const Value* url = Field(button.struct_value(), "url");
+      if (text == nullptr || text->string_value().empty()) {
+        return absl::InvalidArgumentError("Bad Request: BUTTON_TEXT_INVALID");
+      }
+      // Exactly one of callback_data and url; a URL only http(s) or tg://.
+      if (url != nullptr && data == nullptr) {
+        const std::string& address = url->string_value();
+        if (!absl::StartsWith(address, "https://") && !absl::StartsWith(address, "http://") &&
+            !absl::StartsWith(address, "tg://")) {
+          return absl::InvalidArgumentError("Bad Request: BUTTON_URL_INVALID");
+        }
+        buttons.push_back({text->string_value(), "", address});
+        continue;
+      }
+      if (url != nullptr || data == nullptr || data->string_value().empty() ||
+          data->string_value().size() > 64) {
         return absl::InvalidArgumentError("Bad Request: BUTTON_DATA_INVALID");
       }
-      buttons.push_back({text->string_value(), data->string_value()});
+      buttons.push_back({text->string_value(), data->string_value(), ""});
     }
   }
   return buttons;

@@ -22,7 +22,8 @@ namespace backchat::testing {
 
 struct FakeButton {
   std::string text;
-  std::string data;
+  std::string data;  // callback_data; empty for a URL button
+  std::string url;   // a URL button's http(s) or tg:// address
 };
 
 // A message the bot sent, with its buttons as they are now (after edits).

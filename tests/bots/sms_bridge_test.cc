@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "client/bots/sms/twilio_signature.h"
 #include "client/chat/chat_strings.h"
@@ -20,6 +21,7 @@ namespace {
 namespace tv1 = ::backchat::triage::v1;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kAuthToken[] = "twilio-auth-token-for-tests";
@@ -136,6 +138,17 @@ TEST_F(SmsBridgeTest, WholeConversationsToEachLevelInEnglishAndSpanish) {
       if (path.level == tv1::LEVEL_EMERGENCY) {
         EXPECT_THAT(last.front(), StartsWith(locale == "es" ? "EMERGENCIA: Llame ahora a emergencias"
                                                             : "EMERGENCY: Call emergency services now"));
+      }
+      // The actions, a line each, in the first SMS, after the next steps.
+      EXPECT_THAT(last.front(),
+                  HasSubstr(absl::StrCat(
+                      oracle.turn().outcome().next_steps(), "\n\n",
+                      absl::StrJoin(ActionLines(locale, path.level), "\n"), "\n\n")));
+      if (path.level != tv1::LEVEL_SELF_CARE) {
+        for (const std::string& message : last) {
+          EXPECT_THAT(message, Not(HasSubstr("https://"))) << "a booking for an outcome that is "
+                                                             "not SELF_CARE";
+        }
       }
       for (const std::string& message : last) EXPECT_LE(chat::MessageLength(message), kSmsLength);
     }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "client/chat/chat_strings.h"
 #include "gmock/gmock.h"
 #include "tests/bots/bridge_fixture.h"
@@ -153,9 +154,23 @@ TEST_F(TelegramBridgeTest, WholeConversationsToEachLevelWithButtonsAndTyped) {
       }
       EXPECT_EQ(oracle.turn().outcome().level(), path.level);
       const std::vector<FakeMessage> messages = api_->Messages(chat);
-      EXPECT_TRUE(messages.back().buttons.empty()) << "an outcome has no buttons";
       EXPECT_THAT(messages.back().text,
                   HasSubstr(chat::LevelHeading(chat::StringsFor(language), path.level)));
+      // The actions as lines of text (Telegram makes numbers tappable),
+      // and the booking page, for SELF_CARE only, as a link button.
+      EXPECT_THAT(messages.back().text,
+                  HasSubstr(absl::StrJoin(ActionLines(language, path.level), "\n")));
+      if (path.level == tv1::LEVEL_SELF_CARE) {
+        ASSERT_EQ(messages.back().buttons.size(), 1u);
+        EXPECT_EQ(messages.back().buttons[0].text,
+                  language == "es" ? "Reservar un masaje" : "Book a massage");
+        EXPECT_EQ(messages.back().buttons[0].url, language == "es"
+                                                      ? "https://clinic.example/es/reservar"
+                                                      : "https://clinic.example/book");
+        EXPECT_EQ(messages.back().buttons[0].data, "");
+      } else {
+        EXPECT_TRUE(messages.back().buttons.empty()) << "only a booking is a button";
+      }
     }
   }
   // Every update was delivered once: the offset moved on each time.

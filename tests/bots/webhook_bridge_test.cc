@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "backchat/chat/v1/chat_webhook.pb.h"
 #include "client/chat/message_splitter.h"
 #include "gmock/gmock.h"
@@ -100,6 +101,25 @@ TEST_F(WebhookBridgeTest, WholeConversationsToEachLevelInEnglishAndSpanish) {
       }
       EXPECT_EQ(reply.level(), path.level);
       EXPECT_EQ(reply.options_size(), 0);
+      // The actions, for buttons, and as lines of the first message.
+      const auto& actions = oracle.turn().outcome().actions();
+      ASSERT_EQ(reply.actions_size(), actions.size());
+      ASSERT_GT(reply.actions_size(), 0);
+      for (int i = 0; i < reply.actions_size(); ++i) {
+        EXPECT_EQ(reply.actions(i).kind(), actions[i].kind());
+        EXPECT_EQ(reply.actions(i).label(), actions[i].label());
+        EXPECT_EQ(reply.actions(i).target(), actions[i].target());
+        EXPECT_EQ(reply.actions(i).display(), actions[i].display());
+      }
+      const tv1::ActionKind first_kind[] = {
+          tv1::ACTION_KIND_UNSPECIFIED, tv1::ACTION_KIND_CALL_EMERGENCY,
+          tv1::ACTION_KIND_CALL_URGENT, tv1::ACTION_KIND_CALL_CLINIC, tv1::ACTION_KIND_BOOK};
+      EXPECT_EQ(reply.actions(0).kind(), first_kind[path.level]);
+      EXPECT_THAT(reply.actions(0).target(),
+                  StartsWith(path.level == tv1::LEVEL_SELF_CARE ? "https://clinic.example/"
+                                                                : "tel:"));
+      EXPECT_THAT(reply.messages(0),
+                  HasSubstr(absl::StrJoin(ActionLines(locale, path.level), "\n")));
       for (const std::string& message : reply.messages()) {
         EXPECT_LE(chat::MessageLength(message), kLength);
       }

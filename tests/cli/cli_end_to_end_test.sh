@@ -23,8 +23,11 @@ check() {  # check NAME COMMAND... : passes when COMMAND succeeds
   fi
 }
 
+# The example care contacts: English 999 / 111 / clinic / booking page,
+# Spanish 112 / clinic / booking page.
 start_server "$work/port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --port=0 \
-  --sqlite_path="$work/sessions.db" --port_file="$work/port"
+  --sqlite_path="$work/sessions.db" --port_file="$work/port" \
+  --care_contacts="$source_dir/deploy/care_contacts.example.textproto"
 addr="127.0.0.1:$(cat "$work/port")"
 cli() { "$cli_bin" --server="$addr" "$@"; }
 
@@ -44,6 +47,16 @@ check "see doctor by numbers" grep -q "=== SEE_DOCTOR ===" "$work/see_doctor.txt
 cli run 7 1 2 3 1 5 5 5 2 2 2 3 >"$work/self_care.txt"
 check "self care by numbers" grep -q "=== SELF_CARE ===" "$work/self_care.txt"
 check "self care has a technique" grep -q "Technique: Deep tissue massage" "$work/self_care.txt"
+
+# Each outcome's actions, after its next steps; a booking for SELF_CARE only.
+check "emergency offers the emergency number" grep -qx "  -> Call 999 now" "$work/emergency.txt"
+check "urgent offers the urgent line" grep -qx "  -> Call the urgent care line: 111" "$work/urgent.txt"
+check "see doctor offers the clinic" grep -qx "  -> Call the clinic: +44 20 7946 0000" "$work/see_doctor.txt"
+check "self care offers booking, then the clinic" \
+  test "$(grep -- "  -> " "$work/self_care.txt")" = "$(printf '%s\n' \
+    "  -> Book a massage: https://clinic.example/book" "  -> Call the clinic: +44 20 7946 0000")"
+check "no booking but for self care" \
+  test "$(cat "$work/emergency.txt" "$work/urgent.txt" "$work/see_doctor.txt" | grep -c "Book a massage")" -eq 0
 
 # Scripted, by words, answers from stdin. Exact labels, option numbers and
 # plain values are taken as they stand; other words on a question that can
@@ -81,11 +94,16 @@ check "interactive prompts" grep -q "> " "$work/chat.err"
 # Spanish.
 printf '%s\n' "ninguno" "sí" "un accidente de coche" "sí" | cli --locale=es run - >"$work/es.txt"
 check "spanish emergency" grep -q "Llame ahora a emergencias" "$work/es.txt"
+check "spanish emergency offers 112" grep -qx "  -> Llame ahora al 112" "$work/es.txt"
 
 # JSON output: one object per turn.
 cli --json run 3 >"$work/json.txt"
 check "json has two turns" test "$(wc -l <"$work/json.txt")" -eq 2
 check "json outcome level" grep -q '"level":"LEVEL_EMERGENCY"' "$work/json.txt"
+check "json outcome actions" \
+  grep -q '"actions":\[{"kind":"ACTION_KIND_CALL_EMERGENCY","label":"Call 999 now","target":"tel:999","display":"999"}\]' \
+  "$work/json.txt"
+check "json outcome answers" grep -q '"answers":\[{"questionId":"warning_signs"' "$work/json.txt"
 
 # Exit codes.
 cli run 7 >/dev/null 2>"$work/short.err"
@@ -104,6 +122,7 @@ for _ in $(seq 1 50); do  # Up to 5 s for the reload to be logged.
   sleep 0.1
 done
 check "SIGHUP reloads" grep -q 'reloaded dialog "back_pain"' "$work/server.log"
+check "SIGHUP reloads the care contacts" grep -q 'reloaded care contacts: 2 entries (en, es)' "$work/server.log"
 cli run 1 >/dev/null
 check "serves after a reload" test $? -eq 0
 
@@ -140,6 +159,13 @@ check "dialog check prints the summary" grep -q "red flags proven" "$work/check.
 check "dialog graph writes DOT" grep -q 'digraph "back_pain"' "$work/graph.dot"
 "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$work/none" --port=0 2>"$work/missing.log"
 check "missing dialog dir exits non-zero" test $? -ne 0
+printf 'contacts {\n  locale: "en"\n  booking_url: "javascript:alert(1)"\n}\n' >"$work/bad_care.textproto"
+"$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --port=0 \
+  --care_contacts="$work/bad_care.textproto" 2>"$work/bad_care.log"
+check "bad care contacts stop startup" test $? -ne 0
+check "bad care contacts name the file, entry and field" grep -qF \
+  "$work/bad_care.textproto:3:3: contacts for \"en\": booking_url \"javascript:alert(1)\"" \
+  "$work/bad_care.log"
 "$server_bin" --plaintext --port=99999 --dialogs="$source_dir/dialogs" 2>"$work/port.log"
 check "bad port flag exits non-zero" test $? -ne 0
 

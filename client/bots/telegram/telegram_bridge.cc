@@ -246,9 +246,12 @@ std::vector<OutboxCall> TelegramBridge::ReplyCalls(int64_t chat_id,
                      ? ConfirmationKeyboard(reply.turn->confirmation())
                      : QuestionKeyboard(reply.turn->question(), ticked,
                                         chat::StringsFor(reply.turn->locale()).done_button);
+    } else if (last && reply.turn.has_value() && reply.turn->has_outcome()) {
+      // A link, not an answer: it stays when the next question comes.
+      keyboard = OutcomeKeyboard(reply.turn->outcome());
     }
     OutboxCall call = Call(chat_id, "sendMessage", SendMessageJson(chat_id, parts[i], keyboard));
-    if (!keyboard.empty()) call.question_id = reply.turn->question().id();
+    if (question && !keyboard.empty()) call.question_id = reply.turn->question().id();
     calls.push_back(std::move(call));
   }
   return calls;

@@ -1,5 +1,6 @@
 #include "client/bots/telegram/telegram_messages.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -78,6 +79,25 @@ std::string ConfirmationKeyboard(const tv1::Confirmation& confirmation) {
   AppendButtonInRow(confirmation.refuse_label(), "n", &out);
   out.append("]]}");
   return out;
+}
+
+std::string OutcomeKeyboard(const tv1::Outcome& outcome) {
+  std::string rows;
+  for (const tv1::OutcomeAction& action : outcome.actions()) {
+    if (action.kind() != tv1::ACTION_KIND_BOOK ||
+        !(absl::StartsWithIgnoreCase(action.target(), "https://") ||
+          absl::StartsWithIgnoreCase(action.target(), "http://"))) {
+      continue;
+    }
+    if (!rows.empty()) rows.push_back(',');
+    rows.append("[{\"text\":");
+    http::AppendJsonString(action.label(), &rows);
+    rows.append(",\"url\":");
+    http::AppendJsonString(action.target(), &rows);
+    rows.append("}]");
+  }
+  if (rows.empty()) return "";
+  return absl::StrCat("{\"inline_keyboard\":[", rows, "]}");
 }
 
 std::string NoKeyboard() { return "{\"inline_keyboard\":[]}"; }

@@ -34,6 +34,12 @@ std::string QuestionKeyboard(const triage::v1::Question& question,
 // Yes and No, in one row, for a proposed reading (Turn.confirmation).
 std::string ConfirmationKeyboard(const triage::v1::Confirmation& confirmation);
 
+// The outcome's booking page as a URL button that Telegram opens; empty
+// when the outcome offers no booking. Calls stay in the message's text,
+// where Telegram makes numbers tappable: its buttons open only http(s)
+// and tg:// URLs, not tel:.
+std::string OutcomeKeyboard(const triage::v1::Outcome& outcome);
+
 // {"inline_keyboard": []}: removes a message's buttons.
 std::string NoKeyboard();
 

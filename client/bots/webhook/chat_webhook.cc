@@ -107,6 +107,7 @@ void ChatWebhook::Handle(const http::HttpRequest& request, http::HttpResponse* r
   }
   if (reply->turn.has_value() && reply->turn->has_outcome()) {
     out.set_level(reply->turn->outcome().level());
+    *out.mutable_actions() = reply->turn->outcome().actions();
   }
   JsonReply(200, out, response);
 }
