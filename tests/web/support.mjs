@@ -2,9 +2,10 @@
 // ports, a stand-in clinic site on another port (so every widget call is
 // cross-origin), and the answers that lead to each level.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { chromium } from "playwright-core";
 
 export const env = {
   server: process.env.BACKCHAT_SERVER,
@@ -109,29 +110,59 @@ export function strictPolicy(backchatOrigin) {
   return `default-src 'none'; script-src ${backchatOrigin}; style-src ${backchatOrigin}; connect-src ${backchatOrigin}`;
 }
 
+/** One call of the triage API in Connect JSON, as curl would make it; returns the reply's turn. */
+export async function callApi(origin, method, body) {
+  const response = await fetch(`${origin}/backchat.triage.v1.TriageService/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`);
+  return (await response.json()).turn;
+}
+
 /**
- * Puts a session in a state through the API (Connect JSON, as curl would):
- * starts one in `locale` and answers from `answers` (question id -> option
- * ids) until `stopAt` (a question id) or an outcome. Returns the session id
- * and the last turn. Bounded by MAX_TURNS answers.
+ * Puts a session in a state through the API: starts one in `locale` and
+ * answers from `answers` (question id -> option ids) until `stopAt` (a
+ * question id) or an outcome. Returns the session id and the last turn.
+ * Bounded by 25 answers.
  */
 export async function sessionAt(origin, locale, answers, stopAt = null) {
-  const call = async (method, body) => {
-    const response = await fetch(`${origin}/backchat.triage.v1.TriageService/${method}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`);
-    return (await response.json()).turn;
-  };
-  let turn = await call("StartSession", { locale, channel: "CHANNEL_WEB" });
+  let turn = await callApi(origin, "StartSession", { locale, channel: "CHANNEL_WEB" });
   for (let i = 0; i < 25 && turn.question && turn.question.id !== stopAt; i++) {
     const optionIds = answers[turn.question.id];
     if (!optionIds) throw new Error(`no answer for ${turn.question.id}`);
-    turn = await call("SubmitAnswer", { sessionId: turn.sessionId, questionId: turn.question.id, optionIds });
+    turn = await callApi(origin, "SubmitAnswer", { sessionId: turn.sessionId, questionId: turn.question.id, optionIds });
   }
   return { sessionId: turn.sessionId, turn };
+}
+
+/**
+ * What every browser test needs: a clinic site, BackChat allowing it (with
+ * the test care contacts), and Debian's headless Chromium. The site starts
+ * first because its port is only known once it listens, and the server must
+ * allow it. Resolves to { backchat, clinic, browser, close }.
+ */
+export async function startTestbed() {
+  mkdirSync(env.artifacts, { recursive: true });
+  let backchatOrigin = "";
+  const clinic = await startClinicSite(() => backchatOrigin);
+  const backchat = await startBackchat([
+    `--http_allowed_origins=${clinic.origin}`,
+    `--care_contacts=${join(env.sourceDir, "tests/web/care_contacts.textproto")}`,
+  ]);
+  backchatOrigin = backchat.origin;
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  return {
+    backchat,
+    clinic,
+    browser,
+    close: async () => {
+      await browser.close();
+      await clinic.close();
+      await backchat.stop();
+    },
+  };
 }
 
 const selfCare = {

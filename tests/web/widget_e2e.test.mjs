@@ -4,37 +4,23 @@
 // loses the network and uses only the keyboard.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { env, paths, startBackchat, startClinicSite } from "./support.mjs";
+import { callApi, env, paths, startClinicSite, startTestbed } from "./support.mjs";
 import { clickAnswer, clickToOutcome, contrastOf, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
 
 let backchat;
 let clinic;
 let browser;
+let testbed;
 
 before(async () => {
-  mkdirSync(env.artifacts, { recursive: true });
-  // The clinic site's port is only known once it listens, and the server
-  // must allow it: start the site first, pointing at the server lazily.
-  let backchatOrigin = "";
-  clinic = await startClinicSite(() => backchatOrigin);
-  backchat = await startBackchat([
-    `--http_allowed_origins=${clinic.origin}`,
-    `--care_contacts=${join(env.sourceDir, "tests/web/care_contacts.textproto")}`,
-  ]);
-  backchatOrigin = backchat.origin;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
-  // Every wait is bounded well below the test runner's own timeout.
-  browser.on("disconnected", () => {});
+  testbed = await startTestbed();
+  ({ backchat, clinic, browser } = testbed);
 });
 
 after(async () => {
-  await browser?.close();
-  await clinic?.close();
-  await backchat?.stop();
+  await testbed?.close();
 });
 
 async function openWidget(options = {}) {
@@ -182,7 +168,9 @@ test("the printable summary: answers, level, red flags, dialog version and date,
   const pdf = join(env.artifacts, "summary.pdf");
   await summary.pdf({ path: pdf, format: "A4" });
   const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
-  const turn = await sessionTurn(summary);
+  // The session behind the page, read as the page reads it.
+  const sessionId = new URL(summary.url()).hash.replace("#session=", "");
+  const turn = await callApi(backchat.origin, "GetSession", { sessionId });
   assert.match(text, /summary for your doctor/);
   assert.match(text, /Urgent: see a doctor today/);
   assert.match(text, /fever/i); // the red flag that fired
@@ -197,17 +185,6 @@ test("the printable summary: answers, level, red flags, dialog version and date,
   assert.ok(!text.includes("Print or save as PDF"), "the print button is printed");
   await context.close();
 });
-
-// The session behind a summary page, read as the page reads it.
-async function sessionTurn(summary) {
-  const sessionId = new URL(summary.url()).hash.replace("#session=", "");
-  const response = await fetch(`${backchat.origin}/backchat.triage.v1.TriageService/GetSession`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ sessionId }),
-  });
-  return (await response.json()).turn;
-}
 
 test("back withdraws the last answer", async () => {
   const { page, context } = await openWidget();

@@ -12,12 +12,11 @@
 // conversation in progress (the widget resumes it), which also tests that
 // the transcript is rebuilt after a reload.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { env, paths, sessionAt, startBackchat, startClinicSite } from "./support.mjs";
+import { callApi, env, paths, sessionAt, startTestbed } from "./support.mjs";
 import { clickToOutcome, currentQuestion, widget } from "./widget_page.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -47,30 +46,25 @@ const states = {
 let backchat;
 let clinic;
 let browser;
+let testbed;
 
 before(async () => {
-  mkdirSync(env.artifacts, { recursive: true });
-  let backchatOrigin = "";
-  clinic = await startClinicSite(() => backchatOrigin);
-  backchat = await startBackchat([
-    `--http_allowed_origins=${clinic.origin}`,
-    `--care_contacts=${join(env.sourceDir, "tests/web/care_contacts.textproto")}`,
-  ]);
-  backchatOrigin = backchat.origin;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  testbed = await startTestbed();
+  ({ backchat, clinic, browser } = testbed);
 });
 
 after(async () => {
-  await browser?.close();
-  await clinic?.close();
-  await backchat?.stop();
+  await testbed?.close();
 });
 
 /** Opens the clinic page with the widget resuming a session in `state`. */
 async function openAt(size, state, locale = "en", query = "") {
   const { answers, stopAt, typed } = states[state];
   const { sessionId } = await sessionAt(backchat.origin, locale, answers, stopAt);
-  if (typed) await typeAnswer(sessionId, typed[locale]);
+  if (typed) {
+    const turn = await callApi(backchat.origin, "SubmitAnswer", { sessionId, text: typed[locale] });
+    assert.ok(turn.confirmation, `"${typed[locale]}" was not proposed for confirmation`);
+  }
   const context = await browser.newContext({
     viewport: size.viewport,
     deviceScaleFactor: size.scale ?? 1,
@@ -90,16 +84,6 @@ async function openAt(size, state, locale = "en", query = "") {
   await page.goto(`${clinic.origin}/?locale=${locale}${query}`);
   await currentQuestion(page);
   return { page, context, errors };
-}
-
-async function typeAnswer(sessionId, text) {
-  const response = await fetch(`${backchat.origin}/backchat.triage.v1.TriageService/SubmitAnswer`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ sessionId, text }),
-  });
-  assert.equal(response.status, 200);
-  assert.ok((await response.json()).turn.confirmation, `"${text}" was not proposed for confirmation`);
 }
 
 // Every box the layout promises, measured in the page.
