@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { callApi, env, paths, startClinicSite, startTestbed } from "./support.mjs";
-import { clickAnswer, clickToOutcome, contrastOf, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
+import { axeViolations, clickAnswer, clickToOutcome, contrastOf, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
 
 let backchat;
 let clinic;
@@ -183,6 +183,7 @@ test("the printable summary: answers, level, red flags, dialog version and date,
     for (const option of answered.chosen) assert.ok(text.includes(option.label), `no answer ${option.label}`);
   }
   assert.ok(!text.includes("Print or save as PDF"), "the print button is printed");
+  assert.deepEqual(await axeViolations(summary), []);
   await context.close();
 });
 

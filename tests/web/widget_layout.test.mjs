@@ -12,14 +12,10 @@
 // conversation in progress (the widget resumes it), which also tests that
 // the transcript is rebuilt after a reload.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { callApi, env, paths, sessionAt, startTestbed } from "./support.mjs";
-import { clickToOutcome, currentQuestion, widget } from "./widget_page.mjs";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+import { axeViolations, clickToOutcome, currentQuestion, widget } from "./widget_page.mjs";
 
 const sizes = [
   { name: "320x568", viewport: { width: 320, height: 568 }, mobile: true },
@@ -174,14 +170,6 @@ for (const size of sizes) {
       assert.deepEqual(errors, [], `${size.name} ${state}: errors in the page`);
       await context.close();
     }
-  });
-}
-
-async function axeViolations(page) {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const results = await window.axe.run(document, { resultTypes: ["violations"] });
-    return results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
   });
 }
 

@@ -1,6 +1,10 @@
 // Drives the widget on a page the way a patient does, through its shadow
 // root (Playwright's CSS locators pierce open shadow roots).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 export const MAX_TURNS = 25; // every path has at most 14 questions
 
@@ -74,5 +78,14 @@ export async function contrastOf(locator) {
     const text = luminance(parse(getComputedStyle(node).color).slice(0, 3));
     const back = luminance(background);
     return (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05);
+  });
+}
+
+/** axe-core's violations on the whole page (shadow roots included), one line each. */
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" > ")).join(", ")}`);
   });
 }
