@@ -273,6 +273,12 @@ test("Spanish: the widget's own strings and the dialog's", async () => {
   const call = widget(page).outcome.locator(".action").first();
   assert.equal(await call.innerText(), "Llame ahora al 112");
   assert.equal(await call.getAttribute("href"), "tel:112");
+  // The summary follows the conversation's language.
+  const [summary] = await Promise.all([context.waitForEvent("page"), widget(page).outcome.locator("a.print").click()]);
+  await summary.locator("h1").waitFor();
+  assert.match(await summary.locator("h1").innerText(), /resumen para su médico/);
+  assert.equal(await summary.evaluate(() => document.documentElement.lang), "es");
+  assert.match(await summary.locator(".answers").innerText(), /Entumecimiento/);
   await context.close();
 });
 
