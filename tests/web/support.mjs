@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const env = {
@@ -163,6 +164,17 @@ export async function startTestbed() {
       await backchat.stop();
     },
   };
+}
+
+/**
+ * The testbed for one test file: started before its tests, closed after
+ * them. Its fields (backchat, clinic, browser) are set once started.
+ */
+export function useTestbed() {
+  const bed = {};
+  before(async () => Object.assign(bed, await startTestbed()));
+  after(async () => bed.close?.());
+  return bed;
 }
 
 const selfCare = {

@@ -5,31 +5,19 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { callApi, env, paths, startClinicSite, startTestbed } from "./support.mjs";
+import { test } from "node:test";
+import { callApi, env, paths, startClinicSite, useTestbed } from "./support.mjs";
 import { axeViolations, clickAnswer, clickToOutcome, contrastOf, currentQuestion, MAX_TURNS, widget } from "./widget_page.mjs";
 
-let backchat;
-let clinic;
-let browser;
-let testbed;
-
-before(async () => {
-  testbed = await startTestbed();
-  ({ backchat, clinic, browser } = testbed);
-});
-
-after(async () => {
-  await testbed?.close();
-});
+const bed = useTestbed();
 
 async function openWidget(options = {}) {
-  const context = await browser.newContext(options.context ?? {});
+  const context = await bed.browser.newContext(options.context ?? {});
   const page = await context.newPage();
   page.setDefaultTimeout(10000); // well below the runner's own limit
   const errors = [];
   page.on("pageerror", (error) => errors.push(error));
-  await page.goto(`${clinic.origin}/${options.locale ? `?locale=${options.locale}` : ""}`);
+  await page.goto(`${bed.clinic.origin}/${options.locale ? `?locale=${options.locale}` : ""}`);
   await widget(page).launcher.click();
   await currentQuestion(page);
   return { page, context, errors };
@@ -170,7 +158,7 @@ test("the printable summary: answers, level, red flags, dialog version and date,
   const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
   // The session behind the page, read as the page reads it.
   const sessionId = new URL(summary.url()).hash.replace("#session=", "");
-  const turn = await callApi(backchat.origin, "GetSession", { sessionId });
+  const turn = await callApi(bed.backchat.origin, "GetSession", { sessionId });
   assert.match(text, /summary for your doctor/);
   assert.match(text, /Urgent: see a doctor today/);
   assert.match(text, /fever/i); // the red flag that fired
@@ -202,9 +190,9 @@ test("back withdraws the last answer", async () => {
 });
 
 test("the widget works with the keyboard alone", async () => {
-  const context = await browser.newContext();
+  const context = await bed.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${clinic.origin}/`);
+  await page.goto(`${bed.clinic.origin}/`);
   // Tab from the page's own controls to the launcher.
   for (let i = 0; i < 5 && !(await widget(page).launcher.evaluate((b) => b.matches(":focus"))); i++) {
     await page.keyboard.press("Tab");
@@ -318,9 +306,9 @@ test("the page's CSS does not reach the widget", async () => {
 });
 
 test("a site that is not allowed cannot use the API", async () => {
-  const other = await startClinicSite(() => backchat.origin);
+  const other = await startClinicSite(() => bed.backchat.origin);
   try {
-    const context = await browser.newContext();
+    const context = await bed.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${other.origin}/`);
     await widget(page).launcher.click();
@@ -335,10 +323,10 @@ test("a site that is not allowed cannot use the API", async () => {
 
 test("the example page works as served by BackChat, on whatever port it listens", async () => {
   // The server listens on a port chosen at random; the page names no host.
-  const context = await browser.newContext();
+  const context = await bed.browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
-  await page.goto(`${backchat.origin}/example/`);
+  await page.goto(`${bed.backchat.origin}/example/`);
   await widget(page).launcher.click();
   assert.equal(await currentQuestion(page), "warning_signs");
   await clickAnswer(page, ["none"]);

@@ -13,8 +13,8 @@
 // the transcript is rebuilt after a reload.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { callApi, env, paths, sessionAt, startTestbed } from "./support.mjs";
+import { test } from "node:test";
+import { callApi, env, paths, sessionAt, useTestbed } from "./support.mjs";
 import { axeViolations, clickToOutcome, currentQuestion, widget } from "./widget_page.mjs";
 
 const sizes = [
@@ -39,29 +39,17 @@ const states = {
   ...Object.fromEntries(Object.entries(paths).map(([level, answers]) => [`outcome-${level}`, { answers }])),
 };
 
-let backchat;
-let clinic;
-let browser;
-let testbed;
-
-before(async () => {
-  testbed = await startTestbed();
-  ({ backchat, clinic, browser } = testbed);
-});
-
-after(async () => {
-  await testbed?.close();
-});
+const bed = useTestbed();
 
 /** Opens the clinic page with the widget resuming a session in `state`. */
 async function openAt(size, state, locale = "en", query = "") {
   const { answers, stopAt, typed } = states[state];
-  const { sessionId } = await sessionAt(backchat.origin, locale, answers, stopAt);
+  const { sessionId } = await sessionAt(bed.backchat.origin, locale, answers, stopAt);
   if (typed) {
-    const turn = await callApi(backchat.origin, "SubmitAnswer", { sessionId, text: typed[locale] });
+    const turn = await callApi(bed.backchat.origin, "SubmitAnswer", { sessionId, text: typed[locale] });
     assert.ok(turn.confirmation, `"${typed[locale]}" was not proposed for confirmation`);
   }
-  const context = await browser.newContext({
+  const context = await bed.browser.newContext({
     viewport: size.viewport,
     deviceScaleFactor: size.scale ?? 1,
     isMobile: size.mobile ?? false,
@@ -70,14 +58,14 @@ async function openAt(size, state, locale = "en", query = "") {
   // The widget keeps its session id in sessionStorage, per server and locale.
   await context.addInitScript(
     ([key, id]) => window.sessionStorage.setItem(key, id),
-    [`backchat:session:${backchat.origin}:${locale}`, sessionId],
+    [`backchat:session:${bed.backchat.origin}:${locale}`, sessionId],
   );
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-  await page.goto(`${clinic.origin}/?locale=${locale}${query}`);
+  await page.goto(`${bed.clinic.origin}/?locale=${locale}${query}`);
   await currentQuestion(page);
   return { page, context, errors };
 }
@@ -188,23 +176,23 @@ for (const locale of ["en", "es"]) {
 }
 
 test("the launcher alone (closed widget) has no axe violation", async () => {
-  const context = await browser.newContext();
+  const context = await bed.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${clinic.origin}/`);
+  await page.goto(`${bed.clinic.origin}/`);
   await widget(page).launcher.waitFor();
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });
 
 test("a strict Content-Security-Policy: the same widget, styled, to an outcome, with no violation", async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await bed.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  const response = await page.goto(`${clinic.origin}/?csp=strict`);
+  const response = await page.goto(`${bed.clinic.origin}/?csp=strict`);
   assert.match(response.headers()["content-security-policy"], /style-src http:\/\/127\.0\.0\.1:\d+;/);
   const w = widget(page);
   // Styled: the launcher is fixed in the corner in the clinic's colour.
