@@ -38,14 +38,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# npm tools (buf, protoc-gen-es, esbuild, tsc, the Connect client and
-# playwright-core), pinned by package-lock.json.
+# npm tools (buf, protoc-gen-es, esbuild, tsc, the Connect client,
+# playwright-core, the FHIR validators), exactly as package-lock.json pins
+# them: npm ci installs the lock as committed, and fails if it does not
+# match package.json instead of resolving versions anew. Run again whenever
+# the lock is newer than the last install.
 if [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm tools"
-  # npm install, not npm ci: npm ci rejects lockfiles that list platform-only
-  # optional packages (buf ships one per platform). --no-save keeps the
-  # lockfile as committed.
-  npm install --no-audit --no-fund --no-save --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 build_dir=${BUILD_DIR:-build}
