@@ -383,6 +383,16 @@ class Translator {
          "messages.call_clinic_label", out->mutable_call_clinic_label());
     Text(tr.book_label(), base.book_label(), "messages.book_label",
          out->mutable_book_label());
+    Text(tr.outcome_heading(), base.outcome_heading(), "messages.outcome_heading",
+         out->mutable_outcome_heading());
+    Text(tr.outcome_level_label(), base.outcome_level_label(), "messages.outcome_level_label",
+         out->mutable_outcome_level_label());
+    Text(tr.red_flags_label(), base.red_flags_label(), "messages.red_flags_label",
+         out->mutable_red_flags_label());
+    Text(tr.technique_label(), base.technique_label(), "messages.technique_label",
+         out->mutable_technique_label());
+    Text(tr.frequency_label(), base.frequency_label(), "messages.frequency_label",
+         out->mutable_frequency_label());
   }
 
   const dv1::Dialog& base_;
