@@ -11,7 +11,7 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev libgtest-dev libgmock-dev
   libsqlite3-dev libhiredis-dev redis-server libstemmer-dev
-  libssl-dev libcurl4-openssl-dev openssl
+  libssl-dev libcurl4-openssl-dev openssl nlohmann-json3-dev
   chromium fonts-dejavu-core curl poppler-utils
 )
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "service/api/questionnaire_archive.h"
 #include "service/api/triage_service.h"
+#include "service/common/log_line.h"
+#include "service/fhir/record_bundle.h"
 #include "service/records/record_export.h"
 
 namespace backchat::api {
@@ -153,11 +156,27 @@ grpc::ServerWriteReactor<av1::ExportRecordsResponse>* AdminService::ExportRecord
       absl::FromUnixMicros(request->finished_since_unix_micros()), 0);
   if (!records.ok()) return new ExportWriter(records.status(), "", "", 0);
   const bool json_lines = request->format() == av1::EXPORT_FORMAT_JSON_LINES;
-  return new ExportWriter(
-      absl::OkStatus(), json_lines ? "application/x-ndjson" : "application/fhir+json",
-      json_lines ? records::RecordsAsJsonLines(*records)
-                 : records::RecordsAsFhirBundle(*records, *dialogs_),
-      static_cast<int>(records->size()));
+  if (json_lines) {
+    return new ExportWriter(absl::OkStatus(), "application/x-ndjson",
+                            records::RecordsAsJsonLines(*records),
+                            static_cast<int>(records->size()));
+  }
+  const QuestionnaireArchive questionnaires(dialogs_, records_);
+  int missing = 0;
+  std::string bundle = fhir::RecordsAsFhirBundle(
+      *records,
+      [&](absl::string_view id, absl::string_view version) {
+        return questionnaires.Find(id, version);
+      },
+      &missing);
+  if (missing > 0) {
+    LogLine("backchat_server",
+            absl::StrCat("FHIR export: ", missing,
+                         " dialog version(s) cited by records are known neither to this process "
+                         "nor to the record store; their responses carry codes without displays"));
+  }
+  return new ExportWriter(absl::OkStatus(), "application/fhir+json", std::move(bundle),
+                          static_cast<int>(records->size()));
 }
 
 grpc::ServerUnaryReactor* AdminService::DeleteSession(grpc::CallbackServerContext* context,

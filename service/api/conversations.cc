@@ -72,7 +72,11 @@ Conversations::Conversations(const engine::DialogRegistry* dialogs,
                              store::SessionStore* sessions,
                              records::RecordStore* records,
                              std::function<absl::Time()> clock)
-    : dialogs_(dialogs), sessions_(sessions), records_(records), clock_(std::move(clock)) {}
+    : dialogs_(dialogs),
+      sessions_(sessions),
+      records_(records),
+      questionnaires_(dialogs, records),
+      clock_(std::move(clock)) {}
 
 void Conversations::Record(const Session& session, const engine::Step& outcome) {
   if (records_ == nullptr) return;
@@ -103,6 +107,12 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   }
   record.set_started_unix_micros(absl::ToUnixMicros(session.created));
   record.set_finished_unix_micros(absl::ToUnixMicros(session.updated));
+  if (absl::Status kept = questionnaires_.Keep(dialog.id, dialog.version); !kept.ok()) {
+    LogLine("backchat_server",
+            absl::StrCat("the Questionnaire of dialog ", dialog.id, " version ", dialog.version,
+                         " was not kept (a FHIR export after a restart will lack it): ",
+                         kept.ToString()));
+  }
   const absl::Status written = records_->Append(record);
   if (!written.ok()) {
     LogLine("backchat_server", absl::StrCat("a triage record was not written: ", written.ToString()));

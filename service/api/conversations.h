@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "backchat/triage/v1/triage.pb.h"
 #include "service/api/care_actions.h"
+#include "service/api/questionnaire_archive.h"
 #include "service/engine/dialog_registry.h"
 #include "service/observability/metrics.h"
 #include "service/records/record_store.h"
@@ -53,6 +54,7 @@ class Conversations {
   // with (else the dialog's). The dialogs must then have the actions'
   // labels (CheckActionLabels). Call before serving.
   void set_care_contacts(const CareContactsFile* care) { care_ = care; }
+  const engine::DialogRegistry& dialogs() const { return *dialogs_; }
 
  private:
   // Fills `turn` with the session's next step, and returns that step. An
@@ -69,6 +71,8 @@ class Conversations {
   const engine::DialogRegistry* dialogs_;
   store::SessionStore* sessions_;
   records::RecordStore* records_;
+  // Keeps the dialog version each record cites (for FHIR exports).
+  QuestionnaireArchive questionnaires_;
   std::function<absl::Time()> clock_;
   observability::Metrics* metrics_ = nullptr;
   const CareContactsFile* care_ = nullptr;

@@ -27,6 +27,14 @@ class RecordStore {
   // Removes one record at once (a person's request). NOT_FOUND if absent.
   virtual absl::Status Delete(absl::string_view record_id) = 0;
   virtual absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) = 0;
+
+  // The FHIR Questionnaire (JSON) of a dialog version that records cite,
+  // kept beside them so that an export after a restart or a reload still
+  // carries it. `key` is "DIALOG|VERSION"; keeping a key again changes
+  // nothing (a version's content never changes). Kept as long as the store.
+  virtual absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) = 0;
+  // NOT_FOUND if never kept.
+  virtual absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) = 0;
 };
 
 }  // namespace backchat::records

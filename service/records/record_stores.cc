@@ -16,6 +16,10 @@ absl::Status RecordNotFound(absl::string_view record_id) {
   return absl::NotFoundError(absl::StrCat("record_id: no record \"", record_id, "\""));
 }
 
+absl::Status QuestionnaireNotFound(absl::string_view key) {
+  return absl::NotFoundError(absl::StrCat("no Questionnaire kept for ", key));
+}
+
 }  // namespace
 
 // ----------------------------------------------------------------- memory
@@ -60,6 +64,20 @@ absl::Status MemoryRecordStore::Delete(absl::string_view record_id) {
   return absl::OkStatus();
 }
 
+absl::Status MemoryRecordStore::KeepQuestionnaire(absl::string_view key,
+                                                absl::string_view json) {
+  absl::MutexLock lock(&mu_);
+  questionnaires_.try_emplace(key, json);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> MemoryRecordStore::FindQuestionnaire(absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  const auto it = questionnaires_.find(key);
+  if (it == questionnaires_.end()) return QuestionnaireNotFound(key);
+  return it->second;
+}
+
 // ----------------------------------------------------------------- SQLite
 
 absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
@@ -72,7 +90,9 @@ absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
                    "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, "
                    "finished_micros INTEGER NOT NULL, data BLOB NOT NULL);"
                    "CREATE INDEX IF NOT EXISTS records_by_finished ON records "
-                   "(finished_micros);",
+                   "(finished_micros);"
+                   "CREATE TABLE IF NOT EXISTS questionnaires (key TEXT PRIMARY KEY, "
+                   "json TEXT NOT NULL);",
                    nullptr, nullptr, nullptr) != SQLITE_OK) {
     return store->Error("cannot open the records table");
   }
@@ -151,6 +171,42 @@ absl::Status SqliteRecordStore::Delete(absl::string_view record_id) {
   return absl::OkStatus();
 }
 
+absl::Status SqliteRecordStore::KeepQuestionnaire(absl::string_view key,
+                                                absl::string_view json) {
+  absl::MutexLock lock(&mu_);
+  sqlite3_stmt* insert = nullptr;
+  if (sqlite3_prepare_v2(db_, "INSERT OR IGNORE INTO questionnaires (key, json) VALUES (?1, ?2)",
+                         -1, &insert, nullptr) != SQLITE_OK) {
+    return Error("cannot keep a Questionnaire");
+  }
+  sqlite3_bind_text(insert, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(insert, 2, json.data(), static_cast<int>(json.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(insert);
+  sqlite3_finalize(insert);
+  if (rc != SQLITE_DONE) return Error("cannot keep a Questionnaire");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> SqliteRecordStore::FindQuestionnaire(absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  sqlite3_stmt* select = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT json FROM questionnaires WHERE key = ?1", -1, &select,
+                         nullptr) != SQLITE_OK) {
+    return Error("cannot read a Questionnaire");
+  }
+  sqlite3_bind_text(select, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(select);
+  std::string json;
+  if (rc == SQLITE_ROW) {
+    json.assign(reinterpret_cast<const char*>(sqlite3_column_text(select, 0)),
+                sqlite3_column_bytes(select, 0));
+  }
+  sqlite3_finalize(select);
+  if (rc == SQLITE_DONE) return QuestionnaireNotFound(key);
+  if (rc != SQLITE_ROW) return Error("cannot read a Questionnaire");
+  return json;
+}
+
 // ------------------------------------------------------------------ Redis
 
 absl::Status RedisRecordStore::Append(const TriageRecord& record) {
@@ -212,6 +268,25 @@ absl::Status RedisRecordStore::Delete(absl::string_view record_id) {
     return absl::OkStatus();
   }
   return RecordNotFound(record_id);
+}
+
+absl::Status RedisRecordStore::KeepQuestionnaire(absl::string_view key,
+                                               absl::string_view json) {
+  auto reply = redis_.Command({"HSETNX", absl::StrCat(key_, ":questionnaires"),
+                               std::string(key), std::string(json)});
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> RedisRecordStore::FindQuestionnaire(absl::string_view key) {
+  auto reply = redis_.Command({"HGET", absl::StrCat(key_, ":questionnaires"), std::string(key)});
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
+  }
+  if ((*reply)->type != REDIS_REPLY_STRING) return QuestionnaireNotFound(key);
+  return std::string((*reply)->str, (*reply)->len);
 }
 
 // ------------------------------------------------------------- opening

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include <thread>
 
@@ -24,13 +25,17 @@ class MemoryRecordStore final : public RecordStore {
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
+  absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) override;
+  absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) override;
 
  private:
   absl::Mutex mu_;
   std::vector<TriageRecord> records_ ABSL_GUARDED_BY(mu_);  // In finishing order.
+  absl::flat_hash_map<std::string, std::string> questionnaires_ ABSL_GUARDED_BY(mu_);
 };
 
-// A `records` table in the sessions' SQLite file (the same connection).
+// A `records` table in the sessions' SQLite file (the same connection), and
+// a `questionnaires` table beside it.
 class SqliteRecordStore final : public RecordStore {
  public:
   // `synchronous_full` as for the session store of the same file (FULL
@@ -41,6 +46,8 @@ class SqliteRecordStore final : public RecordStore {
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
+  absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) override;
+  absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) override;
 
  private:
   explicit SqliteRecordStore(std::shared_ptr<store::SqliteDatabase> database)
@@ -51,7 +58,8 @@ class SqliteRecordStore final : public RecordStore {
   sqlite3* db_;
 };
 
-// A sorted set in Redis, scored by finishing time (shared by replicas).
+// A sorted set in Redis, scored by finishing time (shared by replicas), and
+// a hash KEY:questionnaires.
 class RedisRecordStore final : public RecordStore {
  public:
   explicit RedisRecordStore(store::RedisAddress address,
@@ -61,6 +69,8 @@ class RedisRecordStore final : public RecordStore {
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
+  absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) override;
+  absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) override;
 
  private:
   store::RedisConnection redis_;

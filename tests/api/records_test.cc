@@ -210,7 +210,7 @@ TEST_F(RecordsTest, ExportsAValidFhirR4Bundle) {
       for (const auto& [link_id, item] : questionnaires[key]) {
         EXPECT_FALSE(link_id.empty());
         const std::string item_type = Field(*item, "type").string_value();
-        EXPECT_THAT(item_type, ::testing::AnyOf("choice", "group")) << link_id;
+        EXPECT_THAT(item_type, ::testing::AnyOf("choice", "group", "display")) << link_id;
         if (item_type == "choice") {
           EXPECT_GT(Field(*item, "answerOption").list_value().values_size(), 0) << link_id;
         }
