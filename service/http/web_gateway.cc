@@ -166,7 +166,10 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 
 WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
                        const api::ServerGuards* guards)
-    : cors_(std::move(cors)), assets_(std::move(assets)), guards_(guards) {
+    : cors_(std::move(cors)),
+      assets_(std::move(assets)),
+      guards_(guards),
+      fhir_(&conversations->dialogs(), guards) {
   const std::string prefix(kServicePrefix);
   methods_[prefix + "StartSession"] =
       Bind<tv1::StartSessionRequest, tv1::StartSessionResponse>(
@@ -193,9 +196,10 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
       methods_.contains(request.path) || request.path == "/healthz" ||
               request.path == "/metrics"
           ? absl::string_view(request.path)
-          : (request.method == "GET" || request.method == "HEAD") && response->status < 400
-                ? "static"
-                : "other";
+      : absl::StartsWith(request.path, FhirRoutes::kPrefix) ? FhirRoutes::RouteLabel(request.path)
+      : (request.method == "GET" || request.method == "HEAD") && response->status < 400
+          ? "static"
+          : "other";
   const std::string status = absl::StrCat(response->status);
   const absl::Duration latency = absl::Now() - start;
   if (guards_->metrics != nullptr) guards_->metrics->RecordCall("http", route, status, latency);
@@ -237,7 +241,9 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
     return;
   }
   const auto method = methods_.find(request.path);
-  if (method != methods_.end() ||
+  if (absl::StartsWith(request.path, FhirRoutes::kPrefix)) {
+    fhir_.Handle(request, response);
+  } else if (method != methods_.end() ||
       absl::StartsWith(request.path, kServicePrefix)) {
     HandleRpc(method == methods_.end() ? nullptr : &method->second, request,
               response);

@@ -9,6 +9,7 @@
 //   GET|HEAD /widget.js, /example/, ...               files from WebAssets
 //   GET /healthz                                      "ok" while the store answers
 //   GET /metrics                                      Prometheus text (API key, scope metrics)
+//   /fhir/...                                         FHIR (fhir_routes.h)
 #ifndef BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 #define BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 
@@ -21,6 +22,7 @@
 #include "service/api/conversations.h"
 #include "service/api/server_guards.h"
 #include "service/http/cors_policy.h"
+#include "service/http/fhir_routes.h"
 #include "service/http/http_message.h"
 #include "service/http/web_assets.h"
 
@@ -57,6 +59,7 @@ class WebGateway {
   CorsPolicy cors_;
   WebAssets assets_;
   const api::ServerGuards* guards_;
+  FhirRoutes fhir_;
   // Keyed by path, "/backchat.triage.v1.TriageService/StartSession".
   absl::flat_hash_map<std::string, UnaryMethod> methods_;
 };
