@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 
 export const env = {
   server: process.env.BACKCHAT_SERVER,
+  cli: process.env.BACKCHAT_CLI,
   webDir: process.env.BACKCHAT_WEB_DIR,
   sourceDir: process.env.BACKCHAT_SOURCE_DIR,
   artifacts: process.env.BACKCHAT_ARTIFACTS ?? "/tmp/backchat-web-artifacts",
@@ -46,11 +47,15 @@ export function startBackchat(extraArgs = []) {
       clearTimeout(timer);
       reject(new Error(`backchat_server exited with ${code}:\n${log}`));
     });
+    let started = false;
     child.stderr.on("data", (chunk) => {
       log += chunk;
       const grpc = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
       const http = /HTTP \(Connect[^)]*\) on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (grpc && http) {
+      // Once only: later output (e.g. "shutting down") must not remove the
+      // exit listener that stop() waits on.
+      if (grpc && http && !started) {
+        started = true;
         clearTimeout(timer);
         child.removeAllListeners("exit");
         resolve({
