@@ -1,7 +1,7 @@
 // Fuzzes what a browser's request goes through: the HTTP/1.1 head parser,
 // gRPC-Web framing (binary and base64 text), and the web gateway (Connect
-// JSON and binary bodies, gRPC-Web) down to the conversations on an
-// in-memory store.
+// JSON and binary bodies, gRPC-Web, and FHIR $next-question bodies) down to
+// the conversations on an in-memory store and the engine.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -43,8 +43,10 @@ Backend& TheBackend() {
   return *backend;
 }
 
+// RPC names, and (starting with '/') whole paths, sent as FHIR JSON.
 constexpr const char* kMethods[] = {"StartSession", "SubmitAnswer", "GetSession", "GoBack",
-                                    "RestartSession", "Nope"};
+                                    "RestartSession", "Nope",
+                                    "/fhir/Questionnaire/back-pain/$next-question"};
 constexpr const char* kTypes[] = {"application/json", "application/proto",
                                   "application/grpc-web+proto", "application/grpc-web-text+proto",
                                   "text/plain"};
@@ -62,10 +64,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   backchat::http::HttpRequest request;
   request.method = "POST";
-  request.path = std::string("/backchat.triage.v1.TriageService/") +
-                 kMethods[data[0] % (sizeof(kMethods) / sizeof(*kMethods))];
-  request.headers = {{"host", "localhost"},
-                     {"content-type", kTypes[data[1] % (sizeof(kTypes) / sizeof(*kTypes))]}};
+  const std::string method = kMethods[data[0] % (sizeof(kMethods) / sizeof(*kMethods))];
+  const bool fhir = method[0] == '/';
+  request.path = fhir ? method : "/backchat.triage.v1.TriageService/" + method;
+  request.headers = {
+      {"host", "localhost"},
+      {"content-type", fhir ? "application/fhir+json"
+                            : kTypes[data[1] % (sizeof(kTypes) / sizeof(*kTypes))]}};
   request.body = std::string(bytes.substr(2));
   request.peer = "127.0.0.1:1";
   backchat::http::HttpResponse response;
