@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace backchat::store {
@@ -15,11 +17,16 @@ CREATE TABLE IF NOT EXISTS sessions (
   data BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_last_used ON sessions (last_used_micros);
+CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 )sql";
 
-// Load() refreshes a session's idle time only when it is older than this,
-// so that reading a session is not a write on the hot path.
+// Load() refreshes a session's idle time only when it is older than this.
 constexpr absl::Duration kTouchGranularity = absl::Minutes(1);
+// Deferred refreshes are written once this many have gathered (else with
+// the expiry sweep).
+constexpr size_t kMaxPendingTouches = 4096;
+// The probe write's size: more than a page, so that it needs room.
+constexpr int kProbeBytes = 64 * 1024;
 
 // Resets a prepared statement when it goes out of scope.
 class Reset {
@@ -131,7 +138,8 @@ absl::Status SqliteSessionStore::Create(const Session& session) {
   if (rc == SQLITE_CONSTRAINT) {
     return absl::AlreadyExistsError(absl::StrCat("session ", session.id, " already exists"));
   }
-  if (rc != SQLITE_DONE) return Error("cannot add a session");
+  if (rc != SQLITE_DONE) return WriteError("cannot add a session");
+  writes_failing_ = false;
   ++count_;
   return absl::OkStatus();
 }
@@ -151,6 +159,9 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
       if (rc != SQLITE_ROW) return Error("cannot read a session");
       version = static_cast<uint64_t>(sqlite3_column_int64(select_, 0));
       last_used = absl::FromUnixMicros(sqlite3_column_int64(select_, 1));
+      if (auto touched = pending_touches_.find(id); touched != pending_touches_.end()) {
+        last_used = std::max(last_used, touched->second);
+      }
       data.assign(static_cast<const char*>(sqlite3_column_blob(select_, 2)),
                   static_cast<size_t>(sqlite3_column_bytes(select_, 2)));
     }
@@ -158,13 +169,13 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
       Reset reset(delete_);
       sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
       if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(database_->connection()) > 0) --count_;
+      pending_touches_.erase(id);
       return SessionNotFound();
     }
     if (now - last_used > kTouchGranularity) {
-      Reset reset(touch_);
-      sqlite3_bind_text(touch_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-      sqlite3_bind_int64(touch_, 2, absl::ToUnixMicros(now));
-      if (sqlite3_step(touch_) != SQLITE_DONE) return Error("cannot refresh a session");
+      pending_touches_[id] = now;
+      // A failure here is the sweep's to retry; the read has succeeded.
+      if (pending_touches_.size() >= kMaxPendingTouches) FlushTouches().IgnoreError();
     }
   }
   return codec_->Decode(data, version);
@@ -182,9 +193,11 @@ absl::Status SqliteSessionStore::Update(Session* session) {
     sqlite3_bind_blob(update_, 3, data.data(), static_cast<int>(data.size()),
                       SQLITE_STATIC);
     sqlite3_bind_int64(update_, 4, static_cast<int64_t>(session->version));
-    if (sqlite3_step(update_) != SQLITE_DONE) return Error("cannot save a session");
+    if (sqlite3_step(update_) != SQLITE_DONE) return WriteError("cannot save a session");
   }
+  writes_failing_ = false;
   if (sqlite3_changes(database_->connection()) == 1) {
+    pending_touches_.erase(session->id);
     ++session->version;
     return absl::OkStatus();
   }
@@ -203,7 +216,8 @@ absl::Status SqliteSessionStore::Delete(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   Reset reset(delete_);
   sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-  if (sqlite3_step(delete_) != SQLITE_DONE) return Error("cannot delete a session");
+  if (sqlite3_step(delete_) != SQLITE_DONE) return WriteError("cannot delete a session");
+  pending_touches_.erase(std::string(id));
   if (sqlite3_changes(database_->connection()) == 0) return SessionNotFound();
   --count_;
   return absl::OkStatus();
@@ -220,17 +234,68 @@ absl::Status SqliteSessionStore::Ping() {
                    nullptr) != SQLITE_OK) {
     return Error("cannot read the sessions table");
   }
+  if (!writes_failing_) return absl::OkStatus();
+  // Writes failed: the store is not healthy until one would succeed again.
+  if (absl::Status probed = ProbeWrite(); !probed.ok()) return probed;
+  writes_failing_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status SqliteSessionStore::WriteError(absl::string_view doing) {
+  writes_failing_ = true;
+  return Error(doing);
+}
+
+absl::Status SqliteSessionStore::FlushTouches() {
+  if (pending_touches_.empty()) return absl::OkStatus();
+  sqlite3* db = database_->connection();
+  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return WriteError("cannot refresh sessions");
+  }
+  for (const auto& [id, when] : pending_touches_) {
+    Reset reset(touch_);
+    sqlite3_bind_text(touch_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(touch_, 2, absl::ToUnixMicros(when));
+    if (sqlite3_step(touch_) != SQLITE_DONE) {
+      const absl::Status error = WriteError("cannot refresh sessions");
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return error;
+    }
+  }
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const absl::Status error = WriteError("cannot refresh sessions");
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
+  pending_touches_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status SqliteSessionStore::ProbeWrite() {
+  sqlite3* db = database_->connection();
+  const std::string insert =
+      absl::StrCat("INSERT OR REPLACE INTO write_probe (id, data) VALUES (1, randomblob(",
+                   kProbeBytes, "))");
+  int log = 0, checkpointed = 0;
+  if (sqlite3_exec(db, insert.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed) !=
+          SQLITE_OK ||
+      sqlite3_exec(db, "DELETE FROM write_probe", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Error("writes fail (is the disk full?)");
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<int> SqliteSessionStore::DeleteExpired(int batch) {
   const int64_t cutoff = absl::ToUnixMicros(options_.clock() - options_.idle_timeout);
   absl::MutexLock lock(&mu_);
+  // Sessions read lately must not expire by a refresh not yet written.
+  if (absl::Status flushed = FlushTouches(); !flushed.ok()) return flushed;
   Reset reset(delete_expired_);
   sqlite3_bind_int64(delete_expired_, 1, cutoff);
   sqlite3_bind_int(delete_expired_, 2, batch);
   if (sqlite3_step(delete_expired_) != SQLITE_DONE) {
-    return Error("cannot delete expired sessions");
+    return WriteError("cannot delete expired sessions");
   }
   const int deleted = sqlite3_changes(database_->connection());
   count_ -= std::min(count_, static_cast<size_t>(deleted));

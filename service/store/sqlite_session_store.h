@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -50,6 +51,8 @@ class SqliteSessionStore final : public SessionStore {
   absl::StatusOr<Session> Load(absl::string_view id) override;
   absl::Status Update(Session* session) override;
   absl::Status Delete(absl::string_view id) override;
+  // UNAVAILABLE while the store cannot read, or while its writes fail (a
+  // full disk): then a probe write must succeed before it is OK again.
   absl::Status Ping() override;
   int64_t LiveSessions() override;
 
@@ -63,6 +66,14 @@ class SqliteSessionStore final : public SessionStore {
                      std::shared_ptr<SqliteDatabase> database);
   absl::Status Init();
   absl::Status Error(absl::string_view doing) const;
+  // Error() for a write, noting that writes fail (see Ping).
+  absl::Status WriteError(absl::string_view doing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes the deferred idle-time refreshes in one transaction; on failure
+  // keeps them for the next try.
+  absl::Status FlushTouches() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A write that needs the disk to take new data (a row beside the
+  // sessions, committed and checkpointed into the file, then removed).
+  absl::Status ProbeWrite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CleanLoop();
 
   const SqliteStoreOptions options_;
@@ -77,6 +88,14 @@ class SqliteSessionStore final : public SessionStore {
   sqlite3_stmt* delete_ = nullptr;
   sqlite3_stmt* delete_expired_ = nullptr;
   size_t count_ = 0;
+  // Idle-time refreshes Load() deferred (id -> when read). Reading a
+  // session never writes, so a full disk still serves every read; the
+  // refreshes go to the file with the expiry sweep (which must honour them)
+  // or when many have gathered, and Load() reads them meanwhile.
+  absl::flat_hash_map<std::string, absl::Time> pending_touches_;
+  // The last write failed (disk full, I/O error): Ping() fails until a
+  // write succeeds again.
+  bool writes_failing_ = false;
   bool stopping_ = false;
   std::thread cleaner_;
 };

@@ -1,5 +1,7 @@
 // The SessionStore contract, checked on every backend; then what only the
 // durable stores promise.
+#include <sqlite3.h>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include "service/engine/dialog_registry.h"
 #include "service/store/memory_session_store.h"
 #include "service/store/session_codec.h"
+#include "service/store/sqlite_database.h"
 #include "service/store/sqlite_session_store.h"
 
 namespace backchat::store {
@@ -204,6 +207,51 @@ TEST_P(SqliteSessionStoreTest, UnwritablePathIsUnavailable) {
   EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(store.status().message().find("/nonexistent/dir/sessions.db"),
             absl::string_view::npos);
+}
+
+// Writes failing (as on a full disk; here the connection made read-only):
+// every read still succeeds, idle refreshes included, the store reports
+// itself unhealthy, and healthy again once writes succeed.
+TEST_P(SqliteSessionStoreTest, ReadsNeedNoWriteAndPingFailsWhileWritesFail) {
+  SqliteStoreOptions options;
+  options.path = path_;
+  options.cleanup_interval = absl::ZeroDuration();
+  options.clock = clock_.AsFunction();
+  auto opened = SqliteSessionStore::Open(options, &codec_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  SqliteSessionStore& store = **opened;
+  auto database = SqliteDatabase::Shared(path_, false);
+  ASSERT_TRUE(database.ok());
+  auto set_writable = [&](bool writable) {
+    absl::MutexLock lock(&(*database)->mutex());
+    ASSERT_EQ(sqlite3_exec((*database)->connection(),
+                           writable ? "PRAGMA query_only = OFF" : "PRAGMA query_only = ON",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  };
+  Session session = NewSession(Id(40));
+  ASSERT_TRUE(store.Create(session).ok());
+  ASSERT_TRUE(store.Ping().ok());
+
+  set_writable(false);
+  clock_.Advance(absl::Minutes(20));  // A read now refreshes the idle time.
+  auto loaded = store.Load(Id(40));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(store.Update(&*loaded).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store.Ping().code(), absl::StatusCode::kUnavailable);
+  // The refresh is kept until it can be written: 20 + 20 minutes after the
+  // last write, but 20 after the last read, the session is alive...
+  clock_.Advance(absl::Minutes(20));
+  EXPECT_TRUE(store.Load(Id(40)).ok());
+  // ... and the expiry sweep deletes nothing it could not first refresh.
+  EXPECT_FALSE(store.DeleteExpired(10).ok());
+
+  set_writable(true);
+  EXPECT_TRUE(store.Ping().ok());
+  EXPECT_EQ(*store.DeleteExpired(10), 0);
+  EXPECT_TRUE(store.Load(Id(40)).ok());
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(*store.DeleteExpired(10), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Durable, SqliteSessionStoreTest, ::testing::Values(Kind::kSqlite),
