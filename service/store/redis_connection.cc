@@ -1,5 +1,6 @@
 #include "service/store/redis_connection.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace backchat::store {
@@ -13,6 +14,19 @@ absl::Status RedisConnection::Connect() {
   absl::MutexLock lock(&mu_);
   return ConnectLocked();
 }
+
+namespace {
+
+// Redis answers every command with "LOADING ..." while it reads its data
+// back after a restart.
+bool IsLoading(absl::string_view error) { return absl::StartsWith(error, "LOADING"); }
+
+absl::Status LoadingError(absl::string_view where) {
+  return absl::UnavailableError(
+      absl::StrCat("Redis at ", where, " is loading its data; try again shortly"));
+}
+
+}  // namespace
 
 absl::Status RedisConnection::ConnectLocked() {
   if (context_ != nullptr) return absl::OkStatus();
@@ -29,9 +43,12 @@ absl::Status RedisConnection::ConnectLocked() {
   RedisReply selected(static_cast<redisReply*>(
       redisCommand(context, "SELECT %d", address_.database)));
   if (selected == nullptr || selected->type == REDIS_REPLY_ERROR) {
+    const std::string why =
+        selected != nullptr ? std::string(selected->str, selected->len) : context->errstr;
     redisFree(context);
-    return absl::UnavailableError(absl::StrCat(
-        "Redis at ", where, " refused database ", address_.database));
+    if (IsLoading(why)) return LoadingError(where);
+    return absl::UnavailableError(absl::StrCat("Redis at ", where, " refused database ",
+                                               address_.database, ": ", why));
   }
   context_ = context;
   return absl::OkStatus();
@@ -61,8 +78,11 @@ absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::strin
       continue;
     }
     if (reply->type == REDIS_REPLY_ERROR) {
-      return absl::UnavailableError(
-          absl::StrCat("Redis: ", absl::string_view(reply->str, reply->len)));
+      const absl::string_view why(reply->str, reply->len);
+      if (IsLoading(why)) {
+        return LoadingError(absl::StrCat(address_.host, ":", address_.port));
+      }
+      return absl::UnavailableError(absl::StrCat("Redis: ", why));
     }
     return reply;
   }
