@@ -12,6 +12,21 @@
 namespace backchat::cli {
 namespace {
 
+// "red_flags.ID" for each rule without a source, in file order.
+std::vector<std::string> RulesWithoutSource(const engine::CompiledDialog& dialog) {
+  std::vector<std::string> out;
+  for (const auto& flag : dialog.red_flags) {
+    if (flag.source.empty()) out.push_back(absl::StrCat("red_flags.", flag.id));
+  }
+  for (const auto& rule : dialog.technique_rules) {
+    if (rule.source.empty()) out.push_back(absl::StrCat("technique_rules.", rule.id));
+  }
+  for (const auto& rule : dialog.frequency_rules) {
+    if (rule.source.empty()) out.push_back(absl::StrCat("frequency_rules.", rule.id));
+  }
+  return out;
+}
+
 int Check(const std::string& path, std::ostream& out, std::ostream& err) {
   const absl::Time start = absl::Now();
   auto set = engine::LoadDialogPath(path);
@@ -35,6 +50,13 @@ int Check(const std::string& path, std::ostream& out, std::ostream& err) {
       }
     }
     out << "\n";
+    const std::vector<std::string> unsourced = RulesWithoutSource(bundle->base());
+    if (unsourced.empty()) {
+      out << "  sources: every red flag, technique rule and frequency rule names its basis\n";
+    } else {
+      out << "  sources: " << unsourced.size() << " rules name no basis (`source`): "
+          << absl::StrJoin(unsourced, ", ") << "\n";
+    }
   }
   out << "loaded and checked in " << absl::FormatDuration(took) << "\n";
   return kExitOutcome;

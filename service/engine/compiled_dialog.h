@@ -120,6 +120,8 @@ struct CompiledRedFlag {
   std::string id;
   Level level = triage::v1::LEVEL_UNSPECIFIED;
   std::string reason;
+  // The rule's basis (dialog.proto's RedFlagRule.source); may be empty.
+  std::string source;
   Rule rule;
 };
 
@@ -134,6 +136,7 @@ struct CompiledTechniqueRule {
   std::string id;
   int technique = 0;
   std::string reason;
+  std::string source;  // As CompiledRedFlag::source.
   Rule rule;
 };
 
@@ -141,6 +144,7 @@ struct CompiledFrequencyRule {
   std::string id;
   std::string frequency;
   std::string note;
+  std::string source;  // As CompiledRedFlag::source.
   Rule rule;
 };
 

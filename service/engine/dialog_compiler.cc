@@ -427,6 +427,7 @@ class DialogCompiler {
       flag.id = def.id();
       flag.level = def.level();
       flag.reason = def.reason();
+      flag.source = def.source();
       CompileWhen(def.when(), owner, "red_flags", i, &flag.rule);
       out_->red_flags.push_back(std::move(flag));
     }
@@ -496,6 +497,7 @@ class DialogCompiler {
               absl::StrFormat("%s has no reason", owner));
       }
       rule.reason = def.reason();
+      rule.source = def.source();
       CompileWhen(def.when(), owner, "technique_rules", i, &rule.rule);
       out_->technique_rules.push_back(std::move(rule));
     }
@@ -519,6 +521,7 @@ class DialogCompiler {
       rule.id = def.id();
       rule.frequency = def.frequency();
       rule.note = def.note();
+      rule.source = def.source();
       CompileWhen(def.when(), owner, "frequency_rules", i, &rule.rule);
       out_->frequency_rules.push_back(std::move(rule));
     }
