@@ -45,6 +45,10 @@ ABSL_FLAG(std::string, care_contacts, "",
           "Text-format CareContacts file (deploy/care_contacts.example.textproto): "
           "the numbers to call and the booking page offered with outcomes, per "
           "language; reloaded on SIGHUP. Empty: outcomes offer no actions.");
+ABSL_FLAG(bool, require_approved_dialogs, false,
+          "Serve only dialog versions a clinician approved in the dialogs directory's "
+          "approvals.txtpb: an unapproved version is refused at start-up and on reload "
+          "(the approved one keeps serving).");
 ABSL_FLAG(std::string, store, "sqlite",
           "Where sessions live: sqlite (one file, survives restarts), memory, "
           "or redis (shared by several replicas).");
@@ -119,8 +123,16 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+std::string ApprovalText(const backchat::api::DialogApprovals& approvals,
+                         const backchat::engine::DialogBundle& bundle) {
+  auto approval = approvals.Find(bundle.id(), bundle.version());
+  if (!approval) return "not approved in approvals.txtpb";
+  return absl::StrCat("approved by ", approval->approver(), " (", approval->role(), ") on ",
+                      approval->date());
+}
+
 void LogDialogs(const backchat::engine::DialogRegistry& dialogs,
-                absl::string_view verb) {
+                const backchat::api::DialogApprovals& approvals, absl::string_view verb) {
   for (const auto& bundle : dialogs.All()) {
     std::vector<std::string> locales;
     for (const auto& language : bundle->Languages()) {
@@ -129,10 +141,10 @@ void LogDialogs(const backchat::engine::DialogRegistry& dialogs,
     const auto& check = bundle->check_report();
     std::cerr << absl::StrFormat(
         "backchat_server: %s dialog \"%s\" version %s from %s (%d questions, "
-        "%d red flags; languages %s; checked safe over %d paths)\n",
+        "%d red flags; languages %s; checked safe over %d paths; %s)\n",
         verb, bundle->id(), bundle->version(), bundle->base().source_path,
         bundle->base().questions.size(), bundle->base().red_flags.size(),
-        absl::StrJoin(locales, ", "), check.explored.paths);
+        absl::StrJoin(locales, ", "), check.explored.paths, ApprovalText(approvals, *bundle));
   }
 }
 
@@ -231,23 +243,35 @@ int main(int argc, char** argv) {
     return Fail("--max_sessions must be at least 1");
   }
 
-  // Care contacts, and then dialogs that have the labels of their actions.
+  // Care contacts, and then dialogs that have the labels of their actions
+  // and, with --require_approved_dialogs, a clinician's approval (the
+  // approvals file is read at every load either way, for ListDialogs and
+  // the metrics).
   std::unique_ptr<backchat::api::CareContactsFile> care;
-  backchat::engine::DialogRegistry::Requirement dialog_requirement;
   if (!absl::GetFlag(FLAGS_care_contacts).empty()) {
     auto loaded = backchat::api::CareContactsFile::Load(absl::GetFlag(FLAGS_care_contacts));
     if (!loaded.ok()) {
       return Fail(absl::StrCat("--care_contacts: ", loaded.status().message()));
     }
     care = *std::move(loaded);
-    dialog_requirement = backchat::api::CheckActionLabels;
   }
+  backchat::api::DialogApprovals approvals(absl::GetFlag(FLAGS_dialogs),
+                                           absl::GetFlag(FLAGS_require_approved_dialogs));
+  const bool check_labels = care != nullptr;
+  auto dialog_requirement = [&approvals, check_labels](const backchat::engine::DialogSet& set) {
+    if (check_labels) {
+      if (absl::Status labelled = backchat::api::CheckActionLabels(set); !labelled.ok()) {
+        return labelled;
+      }
+    }
+    return approvals.Check(set);
+  };
   auto dialogs = backchat::engine::DialogRegistry::LoadDirectory(
       absl::GetFlag(FLAGS_dialogs), absl::GetFlag(FLAGS_default_dialog), dialog_requirement);
   if (!dialogs.ok()) {
     return Fail(absl::StrCat("cannot load dialogs:\n", dialogs.status().message()));
   }
-  LogDialogs(**dialogs, "loaded");
+  LogDialogs(**dialogs, approvals, "loaded");
   if (care != nullptr) {
     std::cerr << "backchat_server: care contacts from " << absl::GetFlag(FLAGS_care_contacts)
               << ": " << care->Describe() << std::endl;
@@ -281,6 +305,20 @@ int main(int argc, char** argv) {
   conversations.set_metrics(&metrics);
   conversations.set_care_contacts(care.get());
   metrics.SetLiveSessions([store = sessions->get()] { return store->LiveSessions(); });
+  metrics.SetServingDialogs([&approvals, registry = dialogs->get()] {
+    std::vector<backchat::observability::Metrics::ServingDialog> serving;
+    for (const auto& bundle : registry->All()) {
+      auto& d = serving.emplace_back();
+      d.id = bundle->id();
+      d.version = bundle->version();
+      if (auto approval = approvals.Find(d.id, d.version)) {
+        d.approved_by = approval->approver();
+        d.approver_role = approval->role();
+        d.approved_on = approval->date();
+      }
+    }
+    return serving;
+  });
 
   // Block the signals we handle before gRPC starts its threads, so that
   // they inherit the mask and only sigwait below receives them.
@@ -299,6 +337,7 @@ int main(int argc, char** argv) {
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.guards = guards;
+  options.approvals = &approvals;
   auto server = backchat::api::BackchatServer::Start(options, &conversations, dialogs->get(),
                                                      sessions->get(), records->get());
   if (!server.ok()) return Fail(std::string(server.status().message()));
@@ -366,7 +405,7 @@ int main(int argc, char** argv) {
          signal_number == SIGHUP) {
     const absl::Status reloaded = (*dialogs)->Reload();
     if (reloaded.ok()) {
-      LogDialogs(**dialogs, "reloaded");
+      LogDialogs(**dialogs, approvals, "reloaded");
     } else {
       std::cerr << "backchat_server: " << reloaded.message() << std::endl;
     }

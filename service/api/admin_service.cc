@@ -12,7 +12,7 @@ namespace backchat::api {
 
 namespace av1 = ::backchat::admin::v1;
 
-void DescribeDialogs(const engine::DialogRegistry& dialogs,
+void DescribeDialogs(const engine::DialogRegistry& dialogs, const DialogApprovals* approvals,
                      google::protobuf::RepeatedPtrField<av1::DialogInfo>* out) {
   for (const auto& bundle : dialogs.All()) {
     av1::DialogInfo* info = out->Add();
@@ -24,6 +24,12 @@ void DescribeDialogs(const engine::DialogRegistry& dialogs,
     info->set_question_count(static_cast<int>(bundle->base().questions.size()));
     info->set_red_flag_count(static_cast<int>(bundle->base().red_flags.size()));
     info->set_check_summary(bundle->check_report().Summary());
+    if (approvals == nullptr) continue;
+    if (auto approval = approvals->Find(bundle->id(), bundle->version())) {
+      info->set_approved_by(approval->approver());
+      info->set_approver_role(approval->role());
+      info->set_approved_on(approval->date());
+    }
   }
 }
 
@@ -49,7 +55,7 @@ grpc::ServerUnaryReactor* AdminService::ReloadDialogs(
     return FinishWith(context, denied);
   }
   const absl::Status status = dialogs_->Reload();
-  if (status.ok()) DescribeDialogs(*dialogs_, response->mutable_dialogs());
+  if (status.ok()) DescribeDialogs(*dialogs_, approvals_, response->mutable_dialogs());
   return FinishWith(context, status);
 }
 
@@ -59,7 +65,7 @@ grpc::ServerUnaryReactor* AdminService::ListDialogs(
   if (absl::Status denied = Authorize(context, "dialogs"); !denied.ok()) {
     return FinishWith(context, denied);
   }
-  DescribeDialogs(*dialogs_, response->mutable_dialogs());
+  DescribeDialogs(*dialogs_, approvals_, response->mutable_dialogs());
   return FinishWith(context, absl::OkStatus());
 }
 

@@ -3,6 +3,7 @@
 #define BACKCHAT_SERVICE_API_ADMIN_SERVICE_H_
 
 #include "backchat/admin/v1/admin.grpc.pb.h"
+#include "service/api/dialog_approvals.h"
 #include "service/api/server_guards.h"
 #include "service/engine/dialog_registry.h"
 #include "service/store/session_store.h"
@@ -12,11 +13,17 @@ namespace backchat::api {
 
 class AdminService final : public admin::v1::AdminService::CallbackService {
  public:
-  // Does not own its arguments; `records` may be null (no records).
+  // Does not own its arguments; `records` may be null (no records), and
+  // `approvals` (the dialogs' sign-offs, shown by ListDialogs) too.
   // `guards` holds the API keys every call is checked against.
   AdminService(engine::DialogRegistry* dialogs, records::RecordStore* records,
-               store::SessionStore* sessions, const ServerGuards* guards)
-      : dialogs_(dialogs), records_(records), sessions_(sessions), guards_(guards) {}
+               store::SessionStore* sessions, const ServerGuards* guards,
+               const DialogApprovals* approvals = nullptr)
+      : dialogs_(dialogs),
+        records_(records),
+        sessions_(sessions),
+        guards_(guards),
+        approvals_(approvals) {}
 
   grpc::ServerUnaryReactor* ReloadDialogs(
       grpc::CallbackServerContext* context,
@@ -51,10 +58,12 @@ class AdminService final : public admin::v1::AdminService::CallbackService {
   records::RecordStore* records_;
   store::SessionStore* sessions_;
   const ServerGuards* guards_;
+  const DialogApprovals* approvals_;
 };
 
-// Describes every dialog the registry serves now.
-void DescribeDialogs(const engine::DialogRegistry& dialogs,
+// Describes every dialog the registry serves now, with its sign-off from
+// `approvals` (may be null).
+void DescribeDialogs(const engine::DialogRegistry& dialogs, const DialogApprovals* approvals,
                      google::protobuf::RepeatedPtrField<admin::v1::DialogInfo>* out);
 
 }  // namespace backchat::api

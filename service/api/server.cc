@@ -35,7 +35,8 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
   server->guards_ = options.guards;
   server->service_ = std::make_unique<TriageService>(conversations, &server->guards_);
   server->admin_ =
-      std::make_unique<AdminService>(dialogs, records, sessions, &server->guards_);
+      std::make_unique<AdminService>(dialogs, records, sessions, &server->guards_,
+                                     options.approvals);
   const std::string target = absl::StrCat(
       options.address.find(':') != std::string::npos
           ? absl::StrCat("[", options.address, "]")

@@ -31,6 +31,8 @@ struct ServerOptions {
   int max_concurrent_streams = 100;
   // Limits, keys, metrics and the access log; members may be null.
   ServerGuards guards;
+  // The dialogs' sign-offs, for ListDialogs (may be null; not owned).
+  const DialogApprovals* approvals = nullptr;
 };
 
 // Owns the gRPC server and the service objects; does not own

@@ -1,6 +1,7 @@
 #include "service/observability/metrics.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -45,6 +46,21 @@ void Metrics::SetLiveSessions(std::function<int64_t()> live_sessions) {
   live_sessions_ = std::move(live_sessions);
 }
 
+void Metrics::SetServingDialogs(std::function<std::vector<ServingDialog>()> serving) {
+  absl::MutexLock lock(&mu_);
+  serving_dialogs_ = std::move(serving);
+}
+
+namespace {
+
+// A label value as the text format wants it: backslash, quote and newline
+// escaped.
+std::string LabelValue(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
+}
+
+}  // namespace
+
 std::string Metrics::Render() const {
   std::string out;
   auto counter = [&out](absl::string_view name, absl::string_view help, int64_t value) {
@@ -75,6 +91,27 @@ std::string Metrics::Render() const {
                       "# HELP backchat_live_sessions Sessions in the store.\n"
                       "# TYPE backchat_live_sessions gauge\nbackchat_live_sessions ",
                       live, "\n");
+    }
+  }
+  if (serving_dialogs_) {
+    const std::vector<ServingDialog> dialogs = serving_dialogs_();
+    absl::StrAppend(&out,
+                    "# HELP backchat_dialog_serving The dialog versions served now, and whether "
+                    "a clinician approved each.\n# TYPE backchat_dialog_serving gauge\n");
+    for (const ServingDialog& d : dialogs) {
+      absl::StrAppend(&out, "backchat_dialog_serving{dialog=\"", LabelValue(d.id),
+                      "\",version=\"", LabelValue(d.version), "\",approved=\"",
+                      d.approved_by.empty() ? "false" : "true", "\"} 1\n");
+    }
+    absl::StrAppend(&out,
+                    "# HELP backchat_dialog_approval Who approved each dialog version served "
+                    "now (approvals.txtpb).\n# TYPE backchat_dialog_approval gauge\n");
+    for (const ServingDialog& d : dialogs) {
+      if (d.approved_by.empty()) continue;
+      absl::StrAppend(&out, "backchat_dialog_approval{dialog=\"", LabelValue(d.id),
+                      "\",version=\"", LabelValue(d.version), "\",approver=\"",
+                      LabelValue(d.approved_by), "\",role=\"", LabelValue(d.approver_role),
+                      "\",date=\"", LabelValue(d.approved_on), "\"} 1\n");
     }
   }
   absl::StrAppend(&out,

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -41,6 +42,19 @@ class Metrics {
   // store cannot say.
   void SetLiveSessions(std::function<int64_t()> live_sessions);
 
+  // A dialog served now, and its sign-off (all empty when it has none).
+  struct ServingDialog {
+    std::string id;
+    std::string version;
+    std::string approved_by;
+    std::string approver_role;
+    std::string approved_on;
+  };
+  // Asked at each Render(): backchat_dialog_serving{dialog, version,
+  // approved} 1 per dialog, and backchat_dialog_approval{dialog, version,
+  // approver, role, date} 1 per approved one.
+  void SetServingDialogs(std::function<std::vector<ServingDialog>()> serving);
+
   // Everything, in Prometheus' text format.
   std::string Render() const;
 
@@ -62,6 +76,7 @@ class Metrics {
   std::atomic<int64_t> store_errors_{0};
   std::atomic<int64_t> rate_limited_{0};
   std::function<int64_t()> live_sessions_ ABSL_GUARDED_BY(mu_);
+  std::function<std::vector<ServingDialog>()> serving_dialogs_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace backchat::observability
