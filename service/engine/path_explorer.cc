@@ -11,6 +11,8 @@ namespace {
 
 constexpr int kMaxDistinctOptions = 20;
 
+}  // namespace
+
 // Every clause option mask of the dialog that concerns `question`.
 std::vector<OptionMask> ClauseMasks(const CompiledDialog& dialog, int question) {
   std::vector<OptionMask> masks;
@@ -29,6 +31,8 @@ std::vector<OptionMask> ClauseMasks(const CompiledDialog& dialog, int question) 
   return masks;
 }
 
+namespace {
+
 double Pow2(size_t n) { return static_cast<double>(uint64_t{1} << n); }
 
 }  // namespace
@@ -36,7 +40,18 @@ double Pow2(size_t n) { return static_cast<double>(uint64_t{1} << n); }
 std::vector<AnswerClass> AnswerClasses(const CompiledDialog& dialog,
                                        int question, std::string* error) {
   const CompiledQuestion& q = dialog.questions[question];
-  const std::vector<OptionMask> masks = ClauseMasks(dialog, question);
+  std::vector<bool> exclusive;
+  for (const auto& option : q.options) exclusive.push_back(option.exclusive);
+  return AnswerClassesOf(q.id, exclusive, q.multiple_choice(), ClauseMasks(dialog, question),
+                         error);
+}
+
+std::vector<AnswerClass> AnswerClassesOf(absl::string_view question_id,
+                                         const std::vector<bool>& exclusive,
+                                         bool multiple_choice,
+                                         const std::vector<OptionMask>& masks,
+                                         std::string* error) {
+  const size_t option_count = exclusive.size();
   // An option's column: which clauses it makes true. Options with the same
   // column are interchangeable.
   auto column = [&](size_t option) {
@@ -45,10 +60,10 @@ std::vector<AnswerClass> AnswerClasses(const CompiledDialog& dialog,
     return c;
   };
   std::vector<AnswerClass> classes;
-  if (!q.multiple_choice()) {
+  if (!multiple_choice) {
     std::map<std::vector<bool>, AnswerClass> by_column;
     std::vector<std::vector<bool>> order;
-    for (size_t o = 0; o < q.options.size(); ++o) {
+    for (size_t o = 0; o < option_count; ++o) {
       auto [it, inserted] = by_column.emplace(column(o), AnswerClass{OptionMask{1} << o, 0});
       if (inserted) order.push_back(it->first);
       it->second.size += 1;
@@ -62,8 +77,8 @@ std::vector<AnswerClass> AnswerClasses(const CompiledDialog& dialog,
   std::vector<std::vector<bool>> group_order;
   size_t neutral = 0;
   OptionMask neutral_option = 0;
-  for (size_t o = 0; o < q.options.size(); ++o) {
-    if (q.options[o].exclusive) {
+  for (size_t o = 0; o < option_count; ++o) {
+    if (exclusive[o]) {
       classes.push_back({OptionMask{1} << o, 1});
       continue;
     }
@@ -77,7 +92,7 @@ std::vector<AnswerClass> AnswerClasses(const CompiledDialog& dialog,
     it->second.push_back(o);
   }
   if (group_order.size() > kMaxDistinctOptions) {
-    *error = absl::StrCat("question \"", q.id, "\" has ", group_order.size(),
+    *error = absl::StrCat("question \"", question_id, "\" has ", group_order.size(),
                           " distinguishable options; at most ",
                           kMaxDistinctOptions, " can be proven");
     return {};

@@ -32,6 +32,19 @@ struct AnswerClass {
 std::vector<AnswerClass> AnswerClasses(const CompiledDialog& dialog,
                                        int question, std::string* error);
 
+// The same for any question: its options' exclusive flags, whether it is
+// multiple choice, and the option masks of every clause that reads it
+// (dialog_diff.h joins two versions' clauses this way).
+std::vector<AnswerClass> AnswerClassesOf(absl::string_view question_id,
+                                         const std::vector<bool>& exclusive,
+                                         bool multiple_choice,
+                                         const std::vector<OptionMask>& masks,
+                                         std::string* error);
+
+// Every clause option mask of `dialog` that concerns `question`: ask_if
+// conditions, red flags, technique and frequency rules, the gentle rule.
+std::vector<OptionMask> ClauseMasks(const CompiledDialog& dialog, int question);
+
 // One answered question of a path.
 struct PathStep {
   int question = 0;
