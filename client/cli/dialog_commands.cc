@@ -1,16 +1,55 @@
 #include "client/cli/dialog_commands.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "client/cli/conversation_loop.h"
+#include "service/engine/dialog_diff.h"
 #include "service/engine/dialog_graph.h"
 #include "service/engine/dialog_registry.h"
 
 namespace backchat::cli {
 namespace {
+
+// The diff for machines: one object per dialog, fields as dialog_diff.h's.
+std::string DiffAsJson(const std::vector<engine::DialogDiff>& diffs) {
+  using Json = nlohmann::ordered_json;
+  Json dialogs = Json::array();
+  for (const engine::DialogDiff& diff : diffs) {
+    Json outcomes = Json::array();
+    for (const engine::OutcomeChange& change : diff.outcome_changes) {
+      Json example = Json::array();
+      for (const engine::DiffAnswer& answer : change.example) {
+        example.push_back({{"question", answer.question}, {"options", answer.options}});
+      }
+      outcomes.push_back({{"changes", change.changes},
+                          {"less_urgent", change.less_urgent},
+                          {"more_urgent", change.more_urgent},
+                          {"paths", change.paths},
+                          {"combinations", change.combinations},
+                          {"example", example},
+                          {"old_outcome", change.old_outcome},
+                          {"new_outcome", change.new_outcome}});
+    }
+    Json content = Json::array();
+    for (const engine::ContentChange& change : diff.content_changes) {
+      content.push_back({{"kind", change.kind}, {"where", change.where}, {"detail", change.detail}});
+    }
+    dialogs.push_back({{"id", diff.id},
+                       {"old_version", diff.old_version},
+                       {"new_version", diff.new_version},
+                       {"paths_compared", diff.paths_compared},
+                       {"combinations_one_side_only", diff.combinations_one_side_only},
+                       {"outcome_changes", outcomes},
+                       {"content_changes", content}});
+  }
+  return Json({{"dialogs", dialogs}}).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 // "red_flags.ID" for each rule without a source, in file order.
 std::vector<std::string> RulesWithoutSource(const engine::CompiledDialog& dialog) {
@@ -100,18 +139,46 @@ int Graph(const std::string& path, const std::string& svg_path,
   return WriteSvg(dot, svg_path, err);
 }
 
+// Exit status as diff(1): 0 no difference, 1 differences, 2 trouble.
+int Diff(const std::string& old_path, const std::string& new_path, bool json, std::ostream& out,
+         std::ostream& err) {
+  auto old_set = engine::LoadDialogPath(old_path);
+  if (!old_set.ok()) {
+    err << old_path << ": " << old_set.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto new_set = engine::LoadDialogPath(new_path);
+  if (!new_set.ok()) {
+    err << new_path << ": " << new_set.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto diffs = engine::DiffDialogs(*old_set, *new_set);
+  if (!diffs.ok()) {
+    err << diffs.status().message() << "\n";
+    return kExitUsage;
+  }
+  const bool same = std::all_of(diffs->begin(), diffs->end(), [](const auto& d) { return d.empty(); });
+  if (json) {
+    out << DiffAsJson(*diffs) << "\n";
+  } else {
+    out << engine::DiffAsText(*diffs);
+  }
+  return same ? 0 : 1;
+}
+
 }  // namespace
 
-int RunDialogCommand(const std::vector<std::string>& args, std::ostream& out,
+int RunDialogCommand(const std::vector<std::string>& args, bool json, std::ostream& out,
                      std::ostream& err) {
+  if (args.size() == 3 && args[0] == "diff") return Diff(args[1], args[2], json, out, err);
   if (args.size() >= 2 && args[0] == "check" && args.size() == 2) {
     return Check(args[1], out, err);
   }
   if (args.size() >= 2 && args[0] == "graph" && args.size() <= 3) {
     return Graph(args[1], args.size() == 3 ? args[2] : "", out, err);
   }
-  err << "usage: backchat dialog check PATH | backchat dialog graph PATH "
-         "[SVG_FILE]\n";
+  err << "usage: backchat dialog check PATH | backchat dialog graph PATH [SVG_FILE] | "
+         "backchat [--json] dialog diff OLD_PATH NEW_PATH\n";
   return kExitUsage;
 }
 

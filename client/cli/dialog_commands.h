@@ -12,8 +12,11 @@ namespace backchat::cli {
 // directory). check prints the summary of every dialog, or every problem
 // with its path, and returns 0 only if all are safe. graph prints DOT for
 // every dialog; with SVG_FILE it runs Graphviz's dot to write the picture.
-// Returns an exit code of conversation_loop.h.
-int RunDialogCommand(const std::vector<std::string>& args, std::ostream& out,
+// "diff OLD NEW" prints what changes from OLD to NEW (dialog_diff.h; as
+// JSON with `json`) and returns 0 when nothing does, 1 when something does,
+// 2 when a path cannot be loaded. Otherwise returns an exit code of
+// conversation_loop.h.
+int RunDialogCommand(const std::vector<std::string>& args, bool json, std::ostream& out,
                      std::ostream& err);
 
 }  // namespace backchat::cli

@@ -45,6 +45,8 @@ constexpr char kUsage[] =
     "  backchat [flags] run -             answers from stdin, one per line\n"
     "  backchat dialog check PATH         prove a dialog file (or directory) safe\n"
     "  backchat dialog graph PATH [SVG]   draw it (DOT on stdout, or SVG via dot)\n"
+    "  backchat dialog diff OLD NEW       what an edit changes: outcomes path by path, texts\n"
+    "                                     (--json for machines; exit 1 if anything changed)\n"
     "  backchat [flags] records export    the server's triage records as a file:\n"
     "      [--format=fhir|jsonl] [--since=YYYY-MM-DD] [--output=FILE], with an\n"
     "      admin key from --admin_key_file=FILE or BACKCHAT_ADMIN_KEY\n"
@@ -62,7 +64,8 @@ int main(int argc, char** argv) {
   const std::string mode = args.size() > 1 ? args[1] : "chat";
   if (mode == "dialog") {
     return backchat::cli::RunDialogCommand(
-        std::vector<std::string>(args.begin() + 2, args.end()), std::cout, std::cerr);
+        std::vector<std::string>(args.begin() + 2, args.end()), absl::GetFlag(FLAGS_json),
+        std::cout, std::cerr);
   }
   if (mode == "records") {
     backchat::cli::RecordsOptions options;
