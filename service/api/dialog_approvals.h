@@ -14,26 +14,18 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "backchat/dialog/v1/dialog.pb.h"
+#include "service/engine/approvals_file.h"
 #include "service/engine/dialog_registry.h"
 
 namespace backchat::api {
 
-// Parses an approvals file: INVALID_ARGUMENT with "path:line:column: what"
-// for every problem (a syntax error; an entry without dialog, a 16-digit
-// hex version, approver, role, or a YYYY-MM-DD date; one version approved
-// twice).
-absl::StatusOr<dialog::v1::Approvals> ParseApprovals(absl::string_view text,
-                                                     absl::string_view path);
-
 // Thread-safe.
 class DialogApprovals {
  public:
-  static constexpr char kFileName[] = "approvals.txtpb";
-
   // `directory`: the dialogs' (--dialogs). `required`: refuse versions
   // without an approval.
   DialogApprovals(std::string directory, bool required)
-      : path_(directory + "/" + kFileName), required_(required) {}
+      : path_(directory + "/" + engine::kApprovalsFileName), required_(required) {}
 
   // A DialogRegistry::Requirement, run at every load and reload: reads the
   // file again (no file: no approvals; a bad file is an error either way)

@@ -147,7 +147,7 @@ TEST_F(DialogApprovalTest, OnlyApprovedVersionsServe) {
 }
 
 TEST(ApprovalsFileTest, ProblemsAreRefusedWithWhere) {
-  auto parsed = ParseApprovals(
+  auto parsed = engine::ParseApprovals(
       "approvals { dialog: \"back_pain\" version: \"XYZ\" approver: \"\" role: \"CSO\" "
       "date: \"2 Dec\" }\n"
       "approvals { dialog: \"back_pain\" version: \"0123456789abcdef\" approver: \"A\" "
@@ -163,9 +163,9 @@ TEST(ApprovalsFileTest, ProblemsAreRefusedWithWhere) {
   EXPECT_THAT(message, HasSubstr("YYYY-MM-DD"));
   EXPECT_THAT(message, HasSubstr("approvals.txtpb:3:"));
   EXPECT_THAT(message, HasSubstr("approved twice"));
-  EXPECT_THAT(std::string(ParseApprovals("approvals {", "a.txtpb").status().message()),
+  EXPECT_THAT(std::string(engine::ParseApprovals("approvals {", "a.txtpb").status().message()),
               HasSubstr("a.txtpb:1:"));
-  EXPECT_TRUE(ParseApprovals("", "empty.txtpb").ok());
+  EXPECT_TRUE(engine::ParseApprovals("", "empty.txtpb").ok());
 }
 
 }  // namespace
