@@ -12,7 +12,7 @@ debian_packages=(
   libabsl-dev libgtest-dev libgmock-dev
   libsqlite3-dev libhiredis-dev redis-server libstemmer-dev
   libssl-dev libcurl4-openssl-dev openssl nlohmann-json3-dev
-  chromium fonts-dejavu-core curl poppler-utils
+  chromium fonts-dejavu-core curl poppler-utils graphviz
 )
 
 missing=()

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -9,9 +12,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "client/cli/conversation_loop.h"
+#include "service/engine/approvals_file.h"
 #include "service/engine/dialog_diff.h"
 #include "service/engine/dialog_graph.h"
 #include "service/engine/dialog_registry.h"
+#include "service/engine/safety_report.h"
 
 namespace backchat::cli {
 namespace {
@@ -166,11 +171,88 @@ int Diff(const std::string& old_path, const std::string& new_path, bool json, st
   return same ? 0 : 1;
 }
 
+// The approvals file beside a dialog file or in a dialog directory; none
+// when there is no file.
+absl::StatusOr<dialog::v1::Approvals> ApprovalsBeside(const std::string& path) {
+  const std::filesystem::path dir = std::filesystem::is_directory(path)
+                                        ? std::filesystem::path(path)
+                                        : std::filesystem::path(path).parent_path();
+  const std::string file = (dir / engine::kApprovalsFileName).string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return dialog::v1::Approvals();
+  std::stringstream text;
+  text << in.rdbuf();
+  return engine::ParseApprovals(text.str(), file);
+}
+
+int Report(const std::string& path, const std::string& html_path, const std::string& approved_path,
+           std::ostream& out, std::ostream& err) {
+  auto set = engine::LoadDialogPath(path);
+  if (!set.ok()) {
+    err << set.status().message() << "\n";
+    return kExitRpcError;
+  }
+  if (set->bundles.size() != 1) {
+    err << path << " holds " << set->bundles.size()
+        << " dialogs; give one dialog file (the report is per dialog)\n";
+    return kExitUsage;
+  }
+  auto approvals = ApprovalsBeside(path);
+  if (!approvals.ok()) {
+    err << approvals.status().message() << "\n";
+    return kExitRpcError;
+  }
+  const engine::DialogBundle& bundle = *set->bundles[0];
+  engine::SafetyReportInputs inputs;
+  inputs.bundle = &bundle;
+  inputs.approval = engine::FindApproval(*approvals, bundle.id(), bundle.version());
+  std::vector<engine::DialogDiff> diffs;
+  if (!approved_path.empty()) {
+    auto approved = engine::LoadDialogPath(approved_path);
+    if (!approved.ok()) {
+      err << approved_path << ": " << approved.status().message() << "\n";
+      return kExitRpcError;
+    }
+    auto diffed = engine::DiffDialogs(*approved, *set);
+    if (!diffed.ok()) {
+      err << diffed.status().message() << "\n";
+      return kExitRpcError;
+    }
+    diffs = *std::move(diffed);
+    for (const auto& diff : diffs) {
+      if (diff.id == bundle.id()) inputs.diff_from_approved = &diff;
+    }
+    inputs.approved_source = approved_path;
+  }
+  const std::string svg_path = html_path + ".svg.tmp";
+  std::ostringstream ignored;
+  if (WriteSvg(engine::DialogGraphDot(bundle.base()), svg_path, ignored) == kExitOutcome) {
+    std::stringstream svg;
+    svg << std::ifstream(svg_path).rdbuf();
+    inputs.svg = svg.str();
+  } else {
+    err << "no dialog picture in the report: " << ignored.str();
+  }
+  std::filesystem::remove(svg_path);
+  std::ofstream html(html_path, std::ios::binary);
+  html << engine::SafetyReportHtml(inputs);
+  if (!html.flush()) {
+    err << "cannot write " << html_path << "\n";
+    return kExitRpcError;
+  }
+  out << "wrote the safety report of " << bundle.id() << " version " << bundle.version() << " to "
+      << html_path << (inputs.approval ? " (approved)" : " (NOT approved)") << "\n";
+  return kExitOutcome;
+}
+
 }  // namespace
 
 int RunDialogCommand(const std::vector<std::string>& args, bool json, std::ostream& out,
                      std::ostream& err) {
   if (args.size() == 3 && args[0] == "diff") return Diff(args[1], args[2], json, out, err);
+  if ((args.size() == 3 || args.size() == 4) && args[0] == "report") {
+    return Report(args[1], args[2], args.size() == 4 ? args[3] : "", out, err);
+  }
   if (args.size() >= 2 && args[0] == "check" && args.size() == 2) {
     return Check(args[1], out, err);
   }
@@ -178,7 +260,8 @@ int RunDialogCommand(const std::vector<std::string>& args, bool json, std::ostre
     return Graph(args[1], args.size() == 3 ? args[2] : "", out, err);
   }
   err << "usage: backchat dialog check PATH | backchat dialog graph PATH [SVG_FILE] | "
-         "backchat [--json] dialog diff OLD_PATH NEW_PATH\n";
+         "backchat [--json] dialog diff OLD_PATH NEW_PATH | "
+         "backchat dialog report PATH OUT.html [APPROVED_PATH]\n";
   return kExitUsage;
 }
 

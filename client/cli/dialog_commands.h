@@ -14,8 +14,10 @@ namespace backchat::cli {
 // every dialog; with SVG_FILE it runs Graphviz's dot to write the picture.
 // "diff OLD NEW" prints what changes from OLD to NEW (dialog_diff.h; as
 // JSON with `json`) and returns 0 when nothing does, 1 when something does,
-// 2 when a path cannot be loaded. Otherwise returns an exit code of
-// conversation_loop.h.
+// 2 when a path cannot be loaded. "report PATH OUT.html [APPROVED_PATH]"
+// writes safety_report.h's page for the one dialog of PATH (its approval
+// from approvals.txtpb beside it; the diff from APPROVED_PATH if given).
+// Otherwise returns an exit code of conversation_loop.h.
 int RunDialogCommand(const std::vector<std::string>& args, bool json, std::ostream& out,
                      std::ostream& err);
 

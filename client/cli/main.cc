@@ -47,6 +47,8 @@ constexpr char kUsage[] =
     "  backchat dialog graph PATH [SVG]   draw it (DOT on stdout, or SVG via dot)\n"
     "  backchat dialog diff OLD NEW       what an edit changes: outcomes path by path, texts\n"
     "                                     (--json for machines; exit 1 if anything changed)\n"
+    "  backchat dialog report PATH OUT.html [APPROVED_PATH]\n"
+    "                                     the safety report for a clinician's sign-off\n"
     "  backchat [flags] records export    the server's triage records as a file:\n"
     "      [--format=fhir|jsonl] [--since=YYYY-MM-DD] [--output=FILE], with an\n"
     "      admin key from --admin_key_file=FILE or BACKCHAT_ADMIN_KEY\n"
