@@ -82,6 +82,8 @@ struct CompiledQuestion {
   std::string id;
   std::string text;
   std::string help;
+  // Why the question is asked (dialog.proto's Question.why); may be empty.
+  std::string why;
   QuestionKind kind = triage::v1::QUESTION_KIND_SINGLE_CHOICE;
   dialog::v1::ValueKind value_kind = dialog::v1::VALUE_KIND_UNSPECIFIED;
   std::vector<CompiledOption> options;

@@ -213,6 +213,7 @@ class DialogCompiler {
     q.id = def.id();
     q.text = def.text();
     q.help = def.help();
+    q.why = def.why();
     q.kind = def.kind();
     q.value_kind = def.value_kind();
     if (def.text().empty()) {

@@ -186,6 +186,7 @@ class Translator {
       }
       Text(tr.text(), q.text(), absl::StrCat("text of ", owner), q.mutable_text());
       Text(tr.help(), q.help(), absl::StrCat("help of ", owner), q.mutable_help());
+      Text(tr.why(), q.why(), absl::StrCat("why of ", owner), q.mutable_why());
       if (!q.option_set().empty()) {
         if (tr.options_size() > 0) {
           NotAText({{"questions", i}, {"options", 0}},

@@ -45,6 +45,7 @@ void FillQuestion(const CompiledDialog& dialog, const Step& step,
   out->set_id(question.id);
   out->set_text(question.text);
   out->set_help(question.help);
+  out->set_why(question.why);
   out->set_kind(question.kind);
   AddOptions(question, ~OptionMask{0}, out->mutable_options());
   out->mutable_progress()->set_answered(step.answered);
