@@ -19,6 +19,8 @@ constexpr CommandWord kWords[] = {
     {"stop", CommandKind::kStop, "en"},        {"empezar", CommandKind::kStart, "es"},
     {"reiniciar", CommandKind::kRestart, "es"}, {"atras", CommandKind::kBack, "es"},
     {"ayuda", CommandKind::kHelp, "es"},       {"parar", CommandKind::kStop, "es"},
+    {"why", CommandKind::kWhy, "en"},          {"por que", CommandKind::kWhy, "es"},
+    {"porque", CommandKind::kWhy, "es"},
 };
 
 std::optional<ChatCommand> Lookup(absl::string_view word) {

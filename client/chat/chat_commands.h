@@ -14,6 +14,7 @@ enum class CommandKind {
   kRestart,  // this check again from the first question
   kBack,     // undo the last answer
   kHelp,     // what the check is and the commands
+  kWhy,      // why the current question is asked
   kStop,     // end the check and forget the chat's session
   kUnknown,  // "/something" that is none of the above
 };
@@ -30,8 +31,8 @@ struct ChatCommand {
 
 // A message is a command when it is one of the words, ignoring case,
 // accents and punctuation ("Start", "atrás", "/start", "/start@ClinicBot",
-// "/start payload"), in English (start restart back help stop) or Spanish
-// (empezar reiniciar atras ayuda parar). Any other message starting with
+// "/start payload"), in English (start restart back help stop why) or
+// Spanish (empezar reiniciar atras ayuda parar "por que" porque). Any other message starting with
 // '/' is kUnknown. Everything else is not a command: it is an answer.
 std::optional<ChatCommand> ParseChatCommand(absl::string_view text);
 

@@ -158,6 +158,17 @@ absl::StatusOr<ChatReply> ChatConversations::Handle(
       current->text = absl::StrCat(strings.help, "\n\n", current->text);
       return current;
     }
+    case CommandKind::kWhy: {
+      if (!state.has_value()) return ChatReply{strings.no_conversation, {}};
+      if (state->question_id.empty()) return ChatReply{strings.after_outcome, {}};
+      absl::StatusOr<tv1::Turn> turn = rpc_->Get(state->session_id);
+      const std::string why = turn.ok() && turn->has_question() ? turn->question().why() : "";
+      absl::StatusOr<ChatReply> current = Show(chat_key, std::move(turn), *state);
+      if (!current.ok()) return current;
+      // The reason, then the question again with its options.
+      current->text = absl::StrCat(why.empty() ? strings.no_why : why, "\n\n", current->text);
+      return current;
+    }
     case CommandKind::kStop: {
       if (!state.has_value()) return ChatReply{strings.nothing_to_stop, {}};
       const absl::Status forgotten = store_->Forget(channel_name_, chat_key);

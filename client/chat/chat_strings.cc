@@ -38,6 +38,7 @@ constexpr ChatStrings kEnglish = {
     "start - begin a new check\n"
     "restart - start this check again\n"
     "back - change your last answer\n"
+    "why - why we ask the question\n"
     "stop - end the check and forget it\n"
     "help - this message",
     "Sorry, the back pain check is not reachable right now. Please try again "
@@ -57,6 +58,8 @@ constexpr ChatStrings kEnglish = {
     "Reply yes or no. Or type your answer again, or reply with option numbers.",
     "Tap Yes or No. Or type your answer again.",
     "If that is wrong, send \"back\".",
+    "This question has no explanation yet; any answer you are unsure of, "
+    "choose the one that might apply.",
 };
 
 constexpr ChatStrings kSpanish = {
@@ -88,6 +91,7 @@ constexpr ChatStrings kSpanish = {
     "empezar - nueva consulta\n"
     "reiniciar - empezar esta consulta de nuevo\n"
     "atrás - cambiar su última respuesta\n"
+    "por qué - por qué hacemos la pregunta\n"
     "parar - terminar la consulta y olvidarla\n"
     "ayuda - este mensaje",
     "Lo sentimos, la consulta no está disponible ahora mismo. Vuelva a "
@@ -107,6 +111,8 @@ constexpr ChatStrings kSpanish = {
     "números de las opciones.",
     "Toque Sí o No. O escriba su respuesta de nuevo.",
     "Si no es así, envíe \"atrás\".",
+    "Esta pregunta aún no tiene explicación; si duda, elija la respuesta "
+    "que podría ser su caso.",
 };
 
 }  // namespace

@@ -48,6 +48,7 @@ struct ChatStrings {
   const char* confirm_hint;  // how to answer a proposed reading
   const char* confirm_hint_buttons;
   const char* read_back_hint;  // after "You said: ...": how to change it
+  const char* no_why;          // "why" about a question without a reason
 };
 
 // The strings for a BCP-47 tag ("es-MX" uses "es"); English otherwise.

@@ -32,7 +32,7 @@ int RunConversation(TriageClient& client, const LoopOptions& options,
   }
   Show(*turn, options, out);
   if (options.interactive && !options.json) {
-    err << "(type a number or your own words; back, restart or quit)\n";
+    err << "(type a number or your own words; why, back, restart or quit)\n";
   }
   tv1::Turn current = *std::move(turn);
   while (true) {
@@ -49,6 +49,15 @@ int RunConversation(TriageClient& client, const LoopOptions& options,
     const std::string command = absl::AsciiStrToLower(input);
     if (input.empty()) continue;
     if (command == "quit" || command == "exit") return kExitOutcome;
+
+    if (command == "why" && current.has_question()) {
+      // Why the question is asked; the question stays.
+      out << "  why: "
+          << (current.question().why().empty() ? "(this question has no explanation)"
+                                               : current.question().why())
+          << "\n";
+      continue;
+    }
 
     absl::StatusOr<tv1::Turn> next;
     if (command == "back") {

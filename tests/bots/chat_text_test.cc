@@ -240,6 +240,9 @@ TEST(ChatCommandsTest, WordsInEachLanguage) {
            {"atras", CommandKind::kBack, "es"},
            {"Ayuda", CommandKind::kHelp, "es"},
            {"parar", CommandKind::kStop, "es"},
+           {"why?", CommandKind::kWhy, "en"},
+           {"¿Por qué?", CommandKind::kWhy, "es"},
+           {"porque", CommandKind::kWhy, "es"},
        }) {
     const std::optional<ChatCommand> command = ParseChatCommand(c.text);
     ASSERT_TRUE(command.has_value()) << c.text;

@@ -189,6 +189,26 @@ TEST_F(WebhookBridgeTest, BadRequestsGetClearErrors) {
   EXPECT_THAT(Messages(Say("u1", "ayuda")), ElementsAre(StartsWith("Esta es una consulta")));
 }
 
+// "why" / "por qué": the reason for the question on screen, then the
+// question again; the conversation does not move.
+TEST_F(WebhookBridgeTest, WhyExplainsTheCurrentQuestion) {
+  EXPECT_THAT(Messages(Say("u3", "why")), ElementsAre(StartsWith("There is no check in progress")));
+  Say("u3", "start");
+  const cv1::ChatWebhookResponse why = Say("u3", "why");
+  ASSERT_FALSE(Messages(why).empty());
+  const std::string text = Messages(why)[0];
+  const std::string reason = text.substr(0, text.find("\n\n"));
+  EXPECT_FALSE(reason.empty());
+  EXPECT_THAT(text, HasSubstr("Do you have any of these right now?")) << "the question follows";
+  EXPECT_THAT(reason, ::testing::Not(HasSubstr("no explanation"))) << text;
+  Say("u4", "empezar");
+  const cv1::ChatWebhookResponse por_que = Say("u4", "¿por qué?");
+  ASSERT_FALSE(Messages(por_que).empty());
+  const std::string razon = Messages(por_que)[0].substr(0, Messages(por_que)[0].find("\n\n"));
+  EXPECT_NE(razon, reason) << "a Spanish check explains in Spanish";
+  EXPECT_THAT(razon, ::testing::Not(HasSubstr("no tiene explicación")));
+}
+
 TEST_F(WebhookBridgeTest, UnreachableBackchatIs503WithTheMessageToShow) {
   EXPECT_EQ(backchat_->Stop(SIGTERM), 0);
   const cv1::ChatWebhookResponse reply = Say("u2", "start", "es", 503);

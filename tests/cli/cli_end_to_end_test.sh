@@ -91,6 +91,11 @@ check "interactive explains what it did not understand" grep -q 'didn.t understa
 check "interactive reaches an outcome after back" grep -q "=== EMERGENCY ===" "$work/chat.txt"
 check "interactive prompts" grep -q "> " "$work/chat.err"
 
+# "why" explains the question on screen, which stays.
+printf '%s\n' "why" "quit" | cli chat >"$work/why.txt" 2>"$work/why.err"
+check "why explains the first question" grep -q "^  why: [A-Z]" "$work/why.txt"
+check "why does not leave the question" test "$(grep -c 'Do you have any of these right now' "$work/why.txt")" -eq 1
+
 # Spanish.
 printf '%s\n' "ninguno" "sí" "un accidente de coche" "sí" | cli --locale=es run - >"$work/es.txt"
 check "spanish emergency" grep -q "Llame ahora a emergencias" "$work/es.txt"

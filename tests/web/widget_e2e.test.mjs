@@ -189,6 +189,23 @@ test("back withdraws the last answer", async () => {
   await context.close();
 });
 
+test("\"Why are we asking?\" shows and hides the question's reason", async () => {
+  const { page, context } = await openWidget();
+  const button = page.locator(".msg.question button.why").last();
+  const reason = page.locator(".msg.question .why-text").last();
+  assert.equal(await button.innerText(), "Why are we asking?");
+  assert.equal(await reason.isVisible(), false);
+  await button.click();
+  assert.equal(await button.getAttribute("aria-expanded"), "true");
+  assert.equal(await reason.isVisible(), true);
+  assert.ok((await reason.innerText()).length > 20);
+  assert.equal(await button.getAttribute("aria-controls"), await reason.getAttribute("id"));
+  await button.click();
+  assert.equal(await reason.isVisible(), false);
+  assert.equal(await currentQuestion(page), "warning_signs", "the question stays");
+  await context.close();
+});
+
 test("the widget works with the keyboard alone", async () => {
   const context = await bed.browser.newContext();
   const page = await context.newPage();
@@ -256,6 +273,7 @@ test("Spanish: the widget's own strings and the dialog's", async () => {
   const { page, context } = await openWidget({ locale: "es" });
   assert.match(await page.locator(".msg.bot").first().innerText(), /síntomas/);
   assert.equal(await widget(page).back.innerText(), "Atrás");
+  assert.equal(await page.locator(".msg.question button.why").first().innerText(), "¿Por qué lo preguntamos?");
   assert.equal(await clickToOutcome(page, paths.emergency), "emergency");
   assert.match(await widget(page).outcome.locator("h3").innerText(), /emergencias/);
   const call = widget(page).outcome.locator(".action").first();

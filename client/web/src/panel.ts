@@ -39,6 +39,8 @@ export class Panel {
   // question or the outcome) at the top, then `also` (a proposed reading)
   // if it does not fit below.
   private pinned: { top: HTMLElement; also?: HTMLElement } | null = null;
+  // Numbers the "Why are we asking?" texts, for unique ids.
+  private whyCount = 0;
   private busy = false;
   private opened = false;
 
@@ -229,6 +231,7 @@ export class Panel {
     this.progressFill.style.width = `${total ? Math.round((100 * answered) / total) : 0}%`;
     const bubble = this.say("bot", question.text, question.help);
     bubble.classList.add("question");
+    if (question.why) bubble.append(this.whyDisclosure(question));
     this.form.hidden = false;
     this.choices.dataset.question = question.id;
     if (question.kind === QuestionKind.MULTIPLE_CHOICE) {
@@ -243,6 +246,20 @@ export class Panel {
       );
     }
     this.pinned = { top: bubble };
+  }
+
+  // "Why are we asking?": a button that shows and hides the question's
+  // reason, told to screen readers as a disclosure.
+  private whyDisclosure(question: Question): HTMLElement {
+    const id = `why-${question.id}-${++this.whyCount}`;
+    const reason = el("span", { class: "why-text", id }, question.why);
+    reason.hidden = true;
+    const button = el("button", { type: "button", class: "why", "aria-expanded": "false", "aria-controls": id }, this.t.whyAsking);
+    button.addEventListener("click", () => {
+      reason.hidden = !reason.hidden;
+      button.setAttribute("aria-expanded", String(!reason.hidden));
+    });
+    return el("span", { class: "why-box" }, button, reason);
   }
 
   // A reading of a typed answer waits for the person's yes: Yes and No in

@@ -21,6 +21,7 @@ export interface UiStrings {
   failed: string;
   levels: Record<"emergency" | "urgent" | "seeDoctor" | "selfCare", string>;
   why: string;
+  whyAsking: string;
   technique: string;
   frequency: string;
   sessionLength: string;
@@ -69,6 +70,7 @@ const en: UiStrings = {
     selfCare: "Massage can help",
   },
   why: "Why",
+  whyAsking: "Why are we asking?",
   technique: "Technique",
   frequency: "How often",
   sessionLength: "Session length",
@@ -114,6 +116,7 @@ const es: UiStrings = {
     selfCare: "El masaje puede ayudarle",
   },
   why: "Motivos",
+  whyAsking: "¿Por qué lo preguntamos?",
   technique: "Técnica",
   frequency: "Frecuencia",
   sessionLength: "Duración de la sesión",
