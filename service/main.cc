@@ -26,7 +26,7 @@
 #include "service/security/client_limits.h"
 #include "service/security/tls_files.h"
 #include "service/api/store_probe.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/http/http_server.h"
 #include "service/http/web_gateway.h"
 #include "service/records/record_stores.h"

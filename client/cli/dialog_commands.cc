@@ -12,11 +12,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "client/cli/conversation_loop.h"
-#include "service/engine/approvals_file.h"
-#include "service/engine/dialog_diff.h"
-#include "service/engine/dialog_graph.h"
-#include "service/engine/dialog_registry.h"
-#include "service/engine/safety_report.h"
+#include "service/dialog_tools/approvals_file.h"
+#include "service/dialog_tools/dialog_diff.h"
+#include "service/dialog_tools/dialog_graph.h"
+#include "service/dialog_tools/dialog_registry.h"
+#include "service/dialog_tools/safety_report.h"
 
 namespace backchat::cli {
 namespace {

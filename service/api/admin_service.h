@@ -5,7 +5,7 @@
 #include "backchat/admin/v1/admin.grpc.pb.h"
 #include "service/api/dialog_approvals.h"
 #include "service/api/server_guards.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/store/session_store.h"
 #include "service/records/record_store.h"
 

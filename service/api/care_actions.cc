@@ -12,8 +12,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "service/api/conversations.h"
-#include "service/engine/dialog_bundle.h"
-#include "service/engine/source_locator.h"
+#include "service/dialog_tools/dialog_bundle.h"
+#include "service/dialog_tools/source_locator.h"
 
 namespace backchat::api {
 

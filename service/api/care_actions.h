@@ -16,7 +16,7 @@
 #include "backchat/deploy/v1/care_contacts.pb.h"
 #include "backchat/dialog/v1/dialog.pb.h"
 #include "backchat/triage/v1/types.pb.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 namespace backchat::api {
 

@@ -11,7 +11,7 @@
 #include "backchat/triage/v1/triage.pb.h"
 #include "service/api/care_actions.h"
 #include "service/api/questionnaire_archive.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/observability/metrics.h"
 #include "service/records/record_store.h"
 #include "service/store/session_store.h"

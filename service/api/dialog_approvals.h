@@ -14,8 +14,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "backchat/dialog/v1/dialog.pb.h"
-#include "service/engine/approvals_file.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/approvals_file.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 namespace backchat::api {
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "service/engine/compiled_dialog.h"
-#include "service/engine/dialog_bundle.h"
+#include "service/dialog_tools/dialog_bundle.h"
 #include "service/fhir/fhir_json.h"
 
 namespace backchat::fhir {

@@ -6,7 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "service/engine/dialog_bundle.h"
+#include "service/dialog_tools/dialog_bundle.h"
 #include "service/fhir/fhir_ids.h"
 #include "service/fhir/questionnaire.h"
 

@@ -10,7 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "service/api/server_guards.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/fhir/next_question.h"
 #include "service/http/http_message.h"
 

@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/store/session.h"
 
 namespace backchat::store {

@@ -20,7 +20,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "service/api/dialog_approvals.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "tests/support/http_client.h"
 #include "tests/support/server_process.h"
 

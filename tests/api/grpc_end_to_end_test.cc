@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/store/memory_session_store.h"
 #include "tests/support/live_server.h"
 #include "wire_contracts.pb.h"

@@ -11,7 +11,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_format.h"
 #include "service/api/conversations.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/store/memory_session_store.h"
 
 ABSL_FLAG(std::string, dialogs, "dialogs", "dialog directory");

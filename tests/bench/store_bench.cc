@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "service/api/conversations.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/records/record_stores.h"
 #include "service/store/open_session_store.h"
 #include "tests/support/dialog_paths.h"

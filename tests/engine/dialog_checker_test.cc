@@ -1,6 +1,6 @@
 // The dialog check: the bundled dialog is proven safe; dialogs broken in
 // each way a file can break are caught, with the offending path.
-#include "service/engine/dialog_checker.h"
+#include "service/dialog_tools/dialog_checker.h"
 
 #include <fstream>
 #include <sstream>
@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/engine/dialog_compiler.h"
-#include "service/engine/dialog_graph.h"
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/dialog_compiler.h"
+#include "service/dialog_tools/dialog_graph.h"
+#include "service/dialog_tools/path_explorer.h"
 #include "tests/support/dialog_paths.h"
 
 namespace backchat::engine {

@@ -1,5 +1,5 @@
 // Bad dialog files are refused with file:line:column and what is wrong.
-#include "service/engine/dialog_compiler.h"
+#include "service/dialog_tools/dialog_compiler.h"
 
 #include <fstream>
 #include <sstream>

@@ -15,8 +15,8 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/engine/dialog_diff.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_diff.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 namespace backchat::engine {
 namespace {

@@ -1,5 +1,5 @@
 // Translations: complete or refused, and typed answers in each language.
-#include "service/engine/dialog_translation.h"
+#include "service/dialog_tools/dialog_translation.h"
 
 #include <unistd.h>
 
@@ -12,8 +12,8 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "service/engine/answer_matcher.h"
-#include "service/engine/dialog_bundle.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_bundle.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 namespace backchat::engine {
 namespace {

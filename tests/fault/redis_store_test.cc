@@ -18,7 +18,7 @@
 #include "gtest/gtest.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/records/record_stores.h"
 #include "service/store/redis_session_store.h"
 #include "service/store/session_codec.h"

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/engine/engine.h"
 #include "service/fhir/fhir_ids.h"
 #include "service/fhir/next_question.h"

@@ -9,7 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "service/engine/answer_matcher.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/engine/typed_words.h"
 #include "service/engine/value_reader.h"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
-#include "service/engine/dialog_compiler.h"
+#include "service/dialog_tools/dialog_compiler.h"
 #include "service/engine/engine.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

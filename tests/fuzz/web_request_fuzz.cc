@@ -8,7 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "service/api/conversations.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/http/grpc_web_protocol.h"
 #include "service/http/http_parser.h"
 #include "service/http/web_gateway.h"

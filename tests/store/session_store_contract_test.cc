@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 #include "service/store/memory_session_store.h"
 #include "service/store/session_codec.h"
 #include "service/store/sqlite_database.h"

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "service/engine/dialog_compiler.h"
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/dialog_compiler.h"
+#include "service/dialog_tools/path_explorer.h"
 
 namespace backchat::testing {
 

@@ -46,7 +46,7 @@ PathResult RunPath(const engine::CompiledDialog& dialog, const Answers& answers,
 const Answers& BackPainSelfCareAnswers();
 
 // Calls `visit` for every path the explorer visits (one answer of each
-// class; see service/engine/path_explorer.h), failing the test if it could
+// class; see service/dialog_tools/path_explorer.h), failing the test if it could
 // not visit them all. Returns the number of paths.
 size_t ForEachPath(const engine::CompiledDialog& dialog,
                    const std::function<void(const PathResult&)>& visit);

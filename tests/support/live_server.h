@@ -12,7 +12,7 @@
 #include "service/security/api_keys.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 namespace backchat::testing {
 

@@ -1,4 +1,4 @@
-#include "service/engine/dialog_graph.h"
+#include "service/dialog_tools/dialog_graph.h"
 
 #include <map>
 #include <set>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/path_explorer.h"
 
 namespace backchat::engine {
 namespace {

@@ -1,7 +1,7 @@
 // One dialog in all its languages: a base file and its translations,
 // compiled together under one version.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_BUNDLE_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_BUNDLE_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_BUNDLE_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_BUNDLE_H_
 
 #include <memory>
 #include <string>
@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "service/engine/compiled_dialog.h"
-#include "service/engine/dialog_checker.h"
+#include "service/dialog_tools/dialog_checker.h"
 
 namespace backchat::engine {
 
@@ -65,4 +65,4 @@ std::string PrimaryLanguage(absl::string_view locale);
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_BUNDLE_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_BUNDLE_H_

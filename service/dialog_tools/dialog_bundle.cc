@@ -1,13 +1,13 @@
-#include "service/engine/dialog_bundle.h"
+#include "service/dialog_tools/dialog_bundle.h"
 
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "service/engine/dialog_compiler.h"
-#include "service/engine/dialog_translation.h"
-#include "service/engine/typed_answer_check.h"
+#include "service/dialog_tools/dialog_compiler.h"
+#include "service/dialog_tools/dialog_translation.h"
+#include "service/dialog_tools/typed_answer_check.h"
 
 namespace backchat::engine {
 

@@ -1,4 +1,4 @@
-#include "service/engine/dialog_translation.h"
+#include "service/dialog_tools/dialog_translation.h"
 
 #include <string>
 #include <vector>

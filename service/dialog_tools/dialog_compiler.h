@@ -1,6 +1,6 @@
 // Turns dialog text into a CompiledDialog, or says exactly what is wrong.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_COMPILER_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_COMPILER_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_COMPILER_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_COMPILER_H_
 
 #include <memory>
 #include <string>
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/text_format.h"
 #include "service/engine/compiled_dialog.h"
-#include "service/engine/source_locator.h"
+#include "service/dialog_tools/source_locator.h"
 
 namespace backchat::engine {
 
@@ -60,4 +60,4 @@ absl::StatusOr<std::shared_ptr<const CompiledDialog>> LoadDialogFile(
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_COMPILER_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_COMPILER_H_

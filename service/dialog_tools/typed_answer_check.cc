@@ -1,4 +1,4 @@
-#include "service/engine/typed_answer_check.h"
+#include "service/dialog_tools/typed_answer_check.h"
 
 #include <fstream>
 #include <sstream>

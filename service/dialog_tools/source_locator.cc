@@ -1,4 +1,4 @@
-#include "service/engine/source_locator.h"
+#include "service/dialog_tools/source_locator.h"
 
 #include <algorithm>
 #include <string>

@@ -1,11 +1,11 @@
-#include "service/engine/safety_report.h"
+#include "service/dialog_tools/safety_report.h"
 
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/path_explorer.h"
 
 namespace backchat::engine {
 namespace {

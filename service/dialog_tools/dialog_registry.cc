@@ -1,4 +1,4 @@
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // Finds where a field of a parsed text-format file was written, so that
 // errors found after parsing still say file:line:column.
-#ifndef BACKCHAT_SERVICE_ENGINE_SOURCE_LOCATOR_H_
-#define BACKCHAT_SERVICE_ENGINE_SOURCE_LOCATOR_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_SOURCE_LOCATOR_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_SOURCE_LOCATOR_H_
 
 #include <initializer_list>
 #include <string>
@@ -51,4 +51,4 @@ absl::Status ParseTextFormat(absl::string_view text, absl::string_view path,
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_SOURCE_LOCATOR_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_SOURCE_LOCATOR_H_

@@ -1,15 +1,15 @@
 // Proves a compiled dialog safe by visiting every possible conversation
 // (see path_explorer.h). The server runs it at every load and reload and
 // refuses a dialog that fails; `backchat dialog check` prints the report.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_CHECKER_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_CHECKER_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_CHECKER_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_CHECKER_H_
 
 #include <array>
 #include <string>
 #include <vector>
 
 #include "service/engine/compiled_dialog.h"
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/path_explorer.h"
 
 namespace backchat::engine {
 
@@ -46,4 +46,4 @@ CheckReport CheckDialog(const CompiledDialog& dialog);
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_CHECKER_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_CHECKER_H_

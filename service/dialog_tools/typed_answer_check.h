@@ -1,8 +1,8 @@
 // The dialog check of the text path: how the answer matcher reads each
 // option's own words. Run for every language at every load, beside
 // CheckDialog (which proves the paths).
-#ifndef BACKCHAT_SERVICE_ENGINE_TYPED_ANSWER_CHECK_H_
-#define BACKCHAT_SERVICE_ENGINE_TYPED_ANSWER_CHECK_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_TYPED_ANSWER_CHECK_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_TYPED_ANSWER_CHECK_H_
 
 #include <string>
 #include <vector>
@@ -31,4 +31,4 @@ TypedAnswerReport CheckTypedAnswers(const CompiledDialog& dialog,
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_TYPED_ANSWER_CHECK_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_TYPED_ANSWER_CHECK_H_

@@ -1,4 +1,4 @@
-#include "service/engine/dialog_checker.h"
+#include "service/dialog_tools/dialog_checker.h"
 
 #include <algorithm>
 

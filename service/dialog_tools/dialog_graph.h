@@ -1,6 +1,6 @@
 // A picture of a dialog, in Graphviz DOT.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_GRAPH_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_GRAPH_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_GRAPH_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_GRAPH_H_
 
 #include <string>
 
@@ -17,4 +17,4 @@ std::string DialogGraphDot(const CompiledDialog& dialog);
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_GRAPH_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_GRAPH_H_

@@ -1,4 +1,4 @@
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/path_explorer.h"
 
 #include <map>
 

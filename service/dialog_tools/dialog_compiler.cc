@@ -1,4 +1,4 @@
-#include "service/engine/dialog_compiler.h"
+#include "service/dialog_tools/dialog_compiler.h"
 
 #include <algorithm>
 #include <fstream>
@@ -13,7 +13,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "service/engine/content_hash.h"
-#include "service/engine/source_locator.h"
+#include "service/dialog_tools/source_locator.h"
 #include "service/engine/text_normalizer.h"
 #include "service/engine/word_stemmer.h"
 

@@ -8,8 +8,8 @@
 // stands for all of them. Exploring one answer per class, for every
 // question on every path, covers every possible answer combination
 // exactly: it is a proof, not a sample.
-#ifndef BACKCHAT_SERVICE_ENGINE_PATH_EXPLORER_H_
-#define BACKCHAT_SERVICE_ENGINE_PATH_EXPLORER_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_PATH_EXPLORER_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_PATH_EXPLORER_H_
 
 #include <functional>
 #include <string>
@@ -95,4 +95,4 @@ std::string PathTranscript(const CompiledDialog& dialog,
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_PATH_EXPLORER_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_PATH_EXPLORER_H_

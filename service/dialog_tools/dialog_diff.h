@@ -10,14 +10,14 @@
 // this covers every answer combination: a proof, not a sample. A
 // combination that one version cannot take (an option it does not have,
 // or an answer it refuses) is counted apart.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_DIFF_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_DIFF_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_DIFF_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_DIFF_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "service/engine/dialog_registry.h"
+#include "service/dialog_tools/dialog_registry.h"
 
 namespace backchat::engine {
 
@@ -83,4 +83,4 @@ std::string DiffAsText(const std::vector<DialogDiff>& diffs);
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_DIFF_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_DIFF_H_

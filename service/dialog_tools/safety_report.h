@@ -2,15 +2,15 @@
 // its picture, every red flag with its level, reason, source and how many
 // paths reach it, the outcome distribution, the dialog check's proof
 // summary, the approval, and what changed since the last approved version.
-#ifndef BACKCHAT_SERVICE_ENGINE_SAFETY_REPORT_H_
-#define BACKCHAT_SERVICE_ENGINE_SAFETY_REPORT_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_SAFETY_REPORT_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_SAFETY_REPORT_H_
 
 #include <optional>
 #include <string>
 
 #include "backchat/dialog/v1/dialog.pb.h"
-#include "service/engine/dialog_bundle.h"
-#include "service/engine/dialog_diff.h"
+#include "service/dialog_tools/dialog_bundle.h"
+#include "service/dialog_tools/dialog_diff.h"
 
 namespace backchat::engine {
 
@@ -34,4 +34,4 @@ std::string SafetyReportHtml(const SafetyReportInputs& inputs);
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_SAFETY_REPORT_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_SAFETY_REPORT_H_

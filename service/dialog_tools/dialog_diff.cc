@@ -1,4 +1,4 @@
-#include "service/engine/dialog_diff.h"
+#include "service/dialog_tools/dialog_diff.h"
 
 #include <algorithm>
 #include <map>
@@ -10,7 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "service/engine/engine.h"
-#include "service/engine/path_explorer.h"
+#include "service/dialog_tools/path_explorer.h"
 
 namespace backchat::engine {
 namespace {

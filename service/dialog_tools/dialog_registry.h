@@ -1,6 +1,6 @@
 // The dialogs a server runs, by id.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_REGISTRY_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_REGISTRY_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_REGISTRY_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_REGISTRY_H_
 
 #include <functional>
 #include <memory>
@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "service/engine/dialog_bundle.h"
+#include "service/dialog_tools/dialog_bundle.h"
 
 namespace backchat::engine {
 
@@ -88,4 +88,4 @@ class DialogRegistry {
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_REGISTRY_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_REGISTRY_H_

@@ -1,10 +1,10 @@
 // Applying a translation file (NAME.LOCALE.textproto) to its base dialog.
-#ifndef BACKCHAT_SERVICE_ENGINE_DIALOG_TRANSLATION_H_
-#define BACKCHAT_SERVICE_ENGINE_DIALOG_TRANSLATION_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_TRANSLATION_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_TRANSLATION_H_
 
 #include "absl/status/statusor.h"
 #include "backchat/dialog/v1/dialog.pb.h"
-#include "service/engine/dialog_compiler.h"
+#include "service/dialog_tools/dialog_compiler.h"
 
 namespace backchat::engine {
 
@@ -25,4 +25,4 @@ absl::StatusOr<dialog::v1::Dialog> ApplyTranslation(
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_DIALOG_TRANSLATION_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_DIALOG_TRANSLATION_H_

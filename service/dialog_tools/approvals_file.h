@@ -1,8 +1,8 @@
 // A dialog directory's approvals.txtpb (dialog.proto's Approvals): which
 // versions of which dialogs a clinician signed off. Parsing only; the
 // server's gate is service/api/dialog_approvals.h.
-#ifndef BACKCHAT_SERVICE_ENGINE_APPROVALS_FILE_H_
-#define BACKCHAT_SERVICE_ENGINE_APPROVALS_FILE_H_
+#ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_APPROVALS_FILE_H_
+#define BACKCHAT_SERVICE_DIALOG_TOOLS_APPROVALS_FILE_H_
 
 #include <optional>
 
@@ -28,4 +28,4 @@ std::optional<dialog::v1::Approval> FindApproval(const dialog::v1::Approvals& ap
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_APPROVALS_FILE_H_
+#endif  // BACKCHAT_SERVICE_DIALOG_TOOLS_APPROVALS_FILE_H_

@@ -1,4 +1,4 @@
-#include "service/engine/approvals_file.h"
+#include "service/dialog_tools/approvals_file.h"
 
 #include <string>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "service/engine/source_locator.h"
+#include "service/dialog_tools/source_locator.h"
 
 namespace backchat::engine {
 namespace {
