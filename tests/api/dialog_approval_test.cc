@@ -123,8 +123,13 @@ TEST_F(DialogApprovalTest, OnlyApprovedVersionsServe) {
   EXPECT_EQ(gated.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(gated.error_message(), HasSubstr(absl::StrCat("version ", edited, " has no approval")));
   kill((*server)->pid(), SIGHUP);
-  absl::SleepFor(absl::Milliseconds(500));
-  EXPECT_THAT((*server)->Log(), HasSubstr(absl::StrCat(edited, " has no approval")));
+  // The reload proves the dialog over every path first: slow under the
+  // sanitizers. Bounded wait for its log line.
+  const std::string refusal = absl::StrCat(edited, " has no approval");
+  for (int i = 0; i < 300 && (*server)->Log().find(refusal) == std::string::npos; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_THAT((*server)->Log(), HasSubstr(refusal));
   EXPECT_EQ(ServedVersion(*triage), approved) << "the approved version keeps serving";
 
   // Approved: the edit serves, and ListDialogs and /metrics say by whom.
