@@ -53,6 +53,14 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::StartProgram(
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> args = argv_in;
+  // Built before fork: the test process has other threads (gRPC's, a live
+  // server's), and a child that allocates could wait forever on an
+  // allocator lock one of them held at the fork (seen under ASan as a
+  // bridge that "did not start", with no log). Between fork and exec the
+  // child calls only async-signal-safe functions.
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->pid_ = fork();
   if (server->pid_ < 0) return absl::InternalError("fork failed");
@@ -61,9 +69,6 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::StartProgram(
     dup2(pipe_fds[1], STDOUT_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
     execv(argv[0], argv.data());
     _exit(127);
   }
