@@ -11,17 +11,6 @@ work=$(mktemp -d)
 source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
-passed=0 failed=0
-check() {  # check NAME COMMAND... : passes when COMMAND succeeds
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
 
 # The example care contacts: English 999 / 111 / clinic / booking page,
 # Spanish 112 / clinic / booking page.

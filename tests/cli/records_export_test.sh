@@ -13,17 +13,6 @@ work=$(mktemp -d)
 source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
-passed=0 failed=0
-check() {  # check NAME COMMAND... : passes when COMMAND succeeds
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-  fi
-}
 
 records_key=records-key-0123456789abcdefghij
 metrics_key=metrics-key-0123456789abcdefghij

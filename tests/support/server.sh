@@ -4,13 +4,15 @@
 server_pid=
 bridge_pid=
 
-# check NAME COMMAND...: runs COMMAND; if it fails, counts it in $failed
-# and prints "FAIL: NAME".
-failed=0
+# check NAME COMMAND...: runs COMMAND; counts it in $passed, or, if it
+# fails, in $failed and prints "FAIL: NAME".
+passed=0 failed=0
 check() {
   local name=$1
   shift
-  if ! "$@"; then
+  if "$@"; then
+    passed=$((passed + 1))
+  else
     failed=$((failed + 1))
     echo "FAIL: $name"
   fi
