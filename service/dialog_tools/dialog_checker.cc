@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "service/engine/level_name.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -12,9 +13,6 @@ namespace {
 
 constexpr size_t kKeptProblems = 10;
 
-std::string LevelName(Level level) {
-  return std::string(absl::StripPrefix(triage::v1::Level_Name(level), "LEVEL_"));
-}
 
 std::string Indented(const std::string& transcript) {
   return "    " + absl::StrReplaceAll(

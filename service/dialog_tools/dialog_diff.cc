@@ -10,14 +10,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "service/engine/engine.h"
+#include "service/engine/level_name.h"
 #include "service/dialog_tools/path_explorer.h"
 
 namespace backchat::engine {
 namespace {
 
-std::string LevelName(Level level) {
-  return std::string(absl::StripPrefix(triage::v1::Level_Name(level), "LEVEL_"));
-}
 
 // ------------------------------------------------------------- outcomes
 
@@ -282,7 +280,8 @@ class ContentComparer {
     });
     ById(a.red_flags, b.red_flags, "red flag", "red flag", [&](const CompiledRedFlag& x, const CompiledRedFlag& y) {
       const std::string where = absl::StrCat("red flag ", x.id);
-      Changed("red flag level changed", where, LevelName(x.level), LevelName(y.level));
+      Changed("red flag level changed", where, std::string(LevelName(x.level)),
+              std::string(LevelName(y.level)));
       Changed("red flag condition (when) changed", where, RuleText(a, x.rule), RuleText(b, y.rule));
     });
     RuleList(a, b, a.technique_rules, b.technique_rules, "technique rule",

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "service/engine/level_name.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "service/dialog_tools/path_explorer.h"
@@ -25,9 +26,6 @@ std::string Html(absl::string_view text) {
   return out;
 }
 
-std::string LevelName(Level level) {
-  return std::string(absl::StripPrefix(triage::v1::Level_Name(level), "LEVEL_"));
-}
 
 constexpr char kStyle[] = R"css(
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1b1b1b; }
@@ -88,7 +86,7 @@ std::string SafetyReportHtml(const SafetyReportInputs& inputs) {
   absl::StrAppend(&out, "<h2>Outcomes</h2>\n<table><thead><tr><th>Level</th><th>What the person is "
                         "told</th><th>Paths</th><th>Answer combinations</th></tr></thead><tbody>\n");
   for (int level = triage::v1::LEVEL_EMERGENCY; level <= triage::v1::LEVEL_SELF_CARE; ++level) {
-    const std::string name = LevelName(static_cast<Level>(level));
+    const std::string name(LevelName(static_cast<Level>(level)));
     absl::StrAppend(&out, "<tr><td class=\"level-", name, "\">", name, "</td><td>",
                     Html(dialog.level_texts[level].headline), "</td><td class=\"n\">",
                     check.outcomes[level], "</td><td class=\"n\">",
@@ -101,7 +99,7 @@ std::string SafetyReportHtml(const SafetyReportInputs& inputs) {
                         "<th>Answer combinations</th></tr></thead><tbody>\n");
   for (size_t f = 0; f < dialog.red_flags.size(); ++f) {
     const CompiledRedFlag& flag = dialog.red_flags[f];
-    const std::string level = LevelName(flag.level);
+    const std::string level(LevelName(flag.level));
     absl::StrAppend(&out, "<tr><td><code>", Html(flag.id), "</code></td><td class=\"level-", level,
                     "\">", level, "</td><td>", Html(flag.reason), "</td><td>",
                     flag.source.empty() ? "<span class=\"missing\">none given</span>" : Html(flag.source),

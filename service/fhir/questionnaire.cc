@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "service/engine/engine.h"
+#include "service/engine/level_name.h"
 #include "service/fhir/fhir_ids.h"
 
 namespace backchat::fhir {
@@ -159,9 +160,7 @@ std::string CodeSystem(absl::string_view dialog_id, absl::string_view what) {
   return absl::StrCat(QuestionnaireUrl(dialog_id), ":", what);
 }
 
-std::string LevelCode(engine::Level level) {
-  return std::string(absl::StripPrefix(triage::v1::Level_Name(level), "LEVEL_"));
-}
+std::string LevelCode(engine::Level level) { return std::string(engine::LevelName(level)); }
 
 Json OptionCoding(const CompiledDialog& dialog, int question, int option) {
   const CompiledQuestion& q = dialog.questions[question];
