@@ -78,12 +78,12 @@ Conversations::Conversations(const engine::DialogRegistry* dialogs,
       questionnaires_(dialogs, records),
       clock_(std::move(clock)) {}
 
-void Conversations::Record(const Session& session, const engine::Step& outcome) {
-  if (records_ == nullptr) return;
+std::string Conversations::Record(const Session& session, const engine::Step& outcome) {
+  if (records_ == nullptr) return "";
   const CompiledDialog& dialog = *session.dialog;
   records::TriageRecord record;
   auto id = store::NewSessionId();  // Random, unrelated to the session id.
-  if (!id.ok()) return;
+  if (!id.ok()) return "";
   record.set_record_id(*id);
   record.set_dialog_id(dialog.id);
   record.set_dialog_version(dialog.version);
@@ -116,7 +116,25 @@ void Conversations::Record(const Session& session, const engine::Step& outcome) 
   const absl::Status written = records_->Append(record);
   if (!written.ok()) {
     LogLine("backchat_server", absl::StrCat("a triage record was not written: ", written.ToString()));
+    return "";
   }
+  return record.record_id();
+}
+
+absl::Status Conversations::KeepCheckIn(tv1::CheckIn check_in) {
+  if (check_in.record_id().empty()) {
+    return absl::InvalidArgumentError("check_in.record_id: required (the earlier Turn.record_id)");
+  }
+  if (check_in.answer() == tv1::CHECK_IN_ANSWER_UNSPECIFIED ||
+      !tv1::CheckInAnswer_IsValid(check_in.answer())) {
+    return absl::InvalidArgumentError(
+        "check_in.answer: must be BETTER, SAME, WORSE or NEW_SYMPTOMS");
+  }
+  if (records_ == nullptr) {
+    return absl::FailedPreconditionError("check_in: this server keeps no triage records");
+  }
+  check_in.set_answered_unix_micros(absl::ToUnixMicros(clock_()));
+  return CountStoreError(records_->AddCheckIn(check_in));
 }
 
 engine::Step Conversations::BuildTurn(const Session& session,
@@ -185,6 +203,14 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
     return absl::InvalidArgumentError("channel: unknown channel");
   }
   BACKCHAT_ASSIGN_OR_RETURN(auto bundle, dialogs_->Find(request.dialog_id()));
+  if (request.has_check_in()) {
+    BACKCHAT_RETURN_IF_ERROR(KeepCheckIn(request.check_in()));
+    const tv1::CheckInAnswer answer = request.check_in().answer();
+    if (answer == tv1::CHECK_IN_ANSWER_BETTER || answer == tv1::CHECK_IN_ANSWER_SAME) {
+      turn->Clear();  // Nothing to ask: no new check.
+      return absl::OkStatus();
+    }
+  }
   engine::DialogBundle::Choice language = bundle->ForLocale(request.locale());
   Session session;
   BACKCHAT_ASSIGN_OR_RETURN(session.id, store::NewSessionId());
@@ -300,7 +326,7 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
     metrics_->Turn();
     if (next.finished) metrics_->ConversationFinished(turn->outcome().level());
   }
-  if (next.finished) Record(session, next);
+  if (next.finished) turn->set_record_id(Record(session, next));
   return absl::OkStatus();
 }
 

@@ -66,7 +66,10 @@ class Conversations {
   absl::Status CountStoreError(absl::Status status);
   absl::StatusOr<store::Session> LoadSession(absl::string_view session_id);
   absl::Status Save(store::Session* session);
-  void Record(const store::Session& session, const engine::Step& outcome);
+  // Writes the session's triage record; returns its id ("" if none).
+  std::string Record(const store::Session& session, const engine::Step& outcome);
+  // Keeps `check_in` with its record (see StartSessionRequest.check_in).
+  absl::Status KeepCheckIn(triage::v1::CheckIn check_in);
 
   const engine::DialogRegistry* dialogs_;
   store::SessionStore* sessions_;

@@ -27,6 +27,10 @@ class RecordStore {
   // Removes one record at once (a person's request). NOT_FOUND if absent.
   virtual absl::Status Delete(absl::string_view record_id) = 0;
   virtual absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) = 0;
+  // Keeps a check-in's answer with the record `check_in.record_id()`, at
+  // most once: NOT_FOUND if there is no such record, FAILED_PRECONDITION if
+  // it has a check-in already.
+  virtual absl::Status AddCheckIn(const triage::v1::CheckIn& check_in) = 0;
 
   // The FHIR Questionnaire (JSON) of a dialog version that records cite,
   // kept beside them so that an export after a restart or a reload still

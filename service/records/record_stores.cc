@@ -20,9 +20,27 @@ absl::Status QuestionnaireNotFound(absl::string_view key) {
   return absl::NotFoundError(absl::StrCat("no Questionnaire kept for ", key));
 }
 
+// Sets `check_in` on `record`, unless it has one.
+absl::Status SetCheckIn(const triage::v1::CheckIn& check_in, TriageRecord* record) {
+  if (record->has_check_in()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "check_in: record \"", check_in.record_id(), "\" has a check-in already"));
+  }
+  *record->mutable_check_in() = check_in;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 // ----------------------------------------------------------------- memory
+
+absl::Status MemoryRecordStore::AddCheckIn(const triage::v1::CheckIn& check_in) {
+  absl::MutexLock lock(&mu_);
+  for (TriageRecord& record : records_) {
+    if (record.record_id() == check_in.record_id()) return SetCheckIn(check_in, &record);
+  }
+  return RecordNotFound(check_in.record_id());
+}
 
 absl::Status MemoryRecordStore::Append(const TriageRecord& record) {
   absl::MutexLock lock(&mu_);
@@ -171,6 +189,40 @@ absl::Status SqliteRecordStore::Delete(absl::string_view record_id) {
   return absl::OkStatus();
 }
 
+absl::Status SqliteRecordStore::AddCheckIn(const triage::v1::CheckIn& check_in) {
+  const std::string& id = check_in.record_id();
+  absl::MutexLock lock(&mu_);
+  // One connection under the database's mutex: nothing runs between the
+  // read and the write.
+  sqlite3_stmt* select = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT data FROM records WHERE id = ?1", -1, &select,
+                         nullptr) != SQLITE_OK) {
+    return Error("cannot read a record");
+  }
+  sqlite3_bind_text(select, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+  const int found = sqlite3_step(select);
+  TriageRecord record;
+  if (found == SQLITE_ROW) {
+    record.ParseFromArray(sqlite3_column_blob(select, 0), sqlite3_column_bytes(select, 0));
+  }
+  sqlite3_finalize(select);
+  if (found == SQLITE_DONE) return RecordNotFound(id);
+  if (found != SQLITE_ROW) return Error("cannot read a record");
+  if (absl::Status set = SetCheckIn(check_in, &record); !set.ok()) return set;
+  const std::string data = record.SerializeAsString();
+  sqlite3_stmt* update = nullptr;
+  if (sqlite3_prepare_v2(db_, "UPDATE records SET data = ?2 WHERE id = ?1", -1, &update,
+                         nullptr) != SQLITE_OK) {
+    return Error("cannot keep a check-in");
+  }
+  sqlite3_bind_text(update, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+  sqlite3_bind_blob(update, 2, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(update);
+  sqlite3_finalize(update);
+  if (rc != SQLITE_DONE) return Error("cannot keep a check-in");
+  return absl::OkStatus();
+}
+
 absl::Status SqliteRecordStore::KeepQuestionnaire(absl::string_view key,
                                                 absl::string_view json) {
   absl::MutexLock lock(&mu_);
@@ -268,6 +320,39 @@ absl::Status RedisRecordStore::Delete(absl::string_view record_id) {
     return absl::OkStatus();
   }
   return RecordNotFound(record_id);
+}
+
+absl::Status RedisRecordStore::AddCheckIn(const triage::v1::CheckIn& check_in) {
+  // As Delete: find the member with this id; then, atomically and only if
+  // it is still there, swap it for the record with its check-in.
+  static constexpr char kSwap[] =
+      "if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then "
+      "redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3]) return 1 end return 0";
+  auto all = redis_.Command({"ZRANGE", key_, "0", "-1"});
+  if (!all.ok()) {
+    return absl::UnavailableError(absl::StrCat("record store: ", all.status().message()));
+  }
+  for (size_t i = 0; i < (*all)->elements; ++i) {
+    const redisReply* member = (*all)->element[i];
+    TriageRecord record;
+    if (!record.ParseFromArray(member->str, static_cast<int>(member->len)) ||
+        record.record_id() != check_in.record_id()) {
+      continue;
+    }
+    if (absl::Status set = SetCheckIn(check_in, &record); !set.ok()) return set;
+    auto swapped = redis_.Eval(kSwap, key_,
+                               {std::string(member->str, member->len),
+                                absl::StrCat(record.finished_unix_micros()),
+                                record.SerializeAsString()});
+    if (!swapped.ok()) {
+      return absl::UnavailableError(absl::StrCat("record store: ", swapped.status().message()));
+    }
+    if ((*swapped)->integer != 1) {
+      return absl::AbortedError("record store: the record changed meanwhile; try again");
+    }
+    return absl::OkStatus();
+  }
+  return RecordNotFound(check_in.record_id());
 }
 
 absl::Status RedisRecordStore::KeepQuestionnaire(absl::string_view key,

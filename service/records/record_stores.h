@@ -25,6 +25,7 @@ class MemoryRecordStore final : public RecordStore {
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
+  absl::Status AddCheckIn(const triage::v1::CheckIn& check_in) override;
   absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) override;
   absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) override;
 
@@ -46,6 +47,7 @@ class SqliteRecordStore final : public RecordStore {
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
+  absl::Status AddCheckIn(const triage::v1::CheckIn& check_in) override;
   absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) override;
   absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) override;
 
@@ -69,6 +71,7 @@ class RedisRecordStore final : public RecordStore {
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
+  absl::Status AddCheckIn(const triage::v1::CheckIn& check_in) override;
   absl::Status KeepQuestionnaire(absl::string_view key, absl::string_view json) override;
   absl::StatusOr<std::string> FindQuestionnaire(absl::string_view key) override;
 
