@@ -31,9 +31,21 @@ ABSL_FLAG(std::string, admin_token_file, "",
           "File holding the token for POST /admin/forget (at least 16 bytes); "
           "without it that endpoint is off.");
 
+ABSL_FLAG(bool, check_ins, false,
+          "Safety netting: after a SELF_CARE or SEE_DOCTOR outcome, offer to "
+          "check on the person in --check_in_days days.");
+ABSL_FLAG(int, check_in_days, 3, "Days from the person's yes to the check-in (1-60).");
+ABSL_FLAG(absl::Duration, check_in_delay, absl::ZeroDuration(),
+          "If set, the check-in is due this long after the yes instead of "
+          "--check_in_days (for tests and trials, e.g. 5s).");
+ABSL_FLAG(std::string, check_in_quiet_hours, "21-9",
+          "Hours of the day (this machine's time zone) when no check-in is "
+          "sent, START-END, e.g. 21-9; empty for none.");
+
 namespace backchat::bots {
 
-absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
+absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons,
+                                  const std::string& address_secret) {
   const std::string state_db = absl::GetFlag(FLAGS_state_db);
   if (state_db.empty()) {
     return absl::InvalidArgumentError("--state_db is required (e.g. --state_db=data/bridge.db)");
@@ -51,7 +63,7 @@ absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
   auto backchat = client::ConnectToBackchat(absl::GetFlag(FLAGS_backchat_address),
                                             absl::GetFlag(FLAGS_backchat_ca_file), arguments);
   if (!backchat.ok()) return backchat.status();
-  bridge.rpc = std::make_unique<client::TriageRpc>(*std::move(backchat),
+  bridge.rpc = std::make_unique<client::TriageRpc>(*backchat,
                                                    absl::GetFlag(FLAGS_rpc_timeout));
   chat::ChatOptions options;
   options.channel = channel;
@@ -60,7 +72,45 @@ absl::StatusOr<Bridge> OpenBridge(triage::v1::Channel channel, bool buttons) {
   options.buttons = buttons;
   bridge.conversations = std::make_unique<chat::ChatConversations>(
       bridge.rpc.get(), bridge.store.get(), options);
+
+  chat::CheckInOptions check_ins;
+  check_ins.enabled = absl::GetFlag(FLAGS_check_ins);
+  check_ins.days = absl::GetFlag(FLAGS_check_in_days);
+  if (check_ins.days < 1 || check_ins.days > 60) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--check_in_days=", check_ins.days, " must be 1-60"));
+  }
+  const absl::Duration delay = absl::GetFlag(FLAGS_check_in_delay);
+  if (delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--check_in_delay must not be negative");
+  }
+  check_ins.delay = delay > absl::ZeroDuration() ? delay : absl::Hours(24) * check_ins.days;
+  check_ins.address_secret = address_secret;
+  check_ins.rpc_timeout = absl::GetFlag(FLAGS_rpc_timeout);
+  if (absl::StatusOr<chat::QuietHours> quiet =
+          chat::ParseQuietHours(absl::GetFlag(FLAGS_check_in_quiet_hours));
+      !quiet.ok()) {
+    return quiet.status();
+  }
+  auto check_in_store = chat::CheckInStore::Open(&bridge.store->database(),
+                                                 bridge.conversations->channel_name());
+  if (!check_in_store.ok()) return check_in_store.status();
+  bridge.check_in_store = *std::move(check_in_store);
+  bridge.check_ins = std::make_unique<chat::CheckIns>(
+      bridge.conversations.get(), bridge.check_in_store.get(), *backchat, check_ins);
   return bridge;
+}
+
+absl::Status StartCheckIns(Bridge* bridge, chat::CheckInSender sender) {
+  if (!bridge->check_ins->options().enabled) return absl::OkStatus();
+  chat::CheckInScheduleOptions options;
+  absl::StatusOr<chat::QuietHours> quiet =
+      chat::ParseQuietHours(absl::GetFlag(FLAGS_check_in_quiet_hours));
+  if (!quiet.ok()) return quiet.status();
+  options.quiet = *quiet;
+  bridge->scheduler = std::make_unique<chat::CheckInScheduler>(bridge->check_in_store.get(),
+                                                               std::move(sender), options);
+  return bridge->scheduler->Start();
 }
 
 absl::StatusOr<std::unique_ptr<http::HttpServer>> ServeWebhook(

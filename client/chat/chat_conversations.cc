@@ -215,6 +215,18 @@ absl::StatusOr<std::variant<ChatState, ChatReply>> ChatConversations::StateForBu
   return **state;
 }
 
+absl::StatusOr<ChatReply> ChatConversations::ShowStarted(const std::string& chat_key,
+                                                         tv1::Turn turn) {
+  absl::MutexLock lock(&LockFor(chat_key));
+  return Show(chat_key, std::move(turn), ChatState{});
+}
+
+absl::StatusOr<ChatReply> ChatConversations::StartNewCheck(const std::string& chat_key,
+                                                           const std::string& locale) {
+  absl::MutexLock lock(&LockFor(chat_key));
+  return StartCheck(chat_key, locale, "");
+}
+
 absl::StatusOr<std::optional<tv1::Turn>> ChatConversations::CurrentTurn(
     const std::string& chat_key) {
   absl::StatusOr<std::optional<ChatState>> state = store_->Find(channel_name_, chat_key);

@@ -72,6 +72,12 @@ class ChatConversations {
   absl::StatusOr<ChatReply> HandleConfirmation(const std::string& chat_key,
                                                const std::string& question_id, bool accept);
 
+  // A session started elsewhere (a check-in's new check, check_ins.h)
+  // becomes the chat's; its first turn is shown.
+  absl::StatusOr<ChatReply> ShowStarted(const std::string& chat_key, triage::v1::Turn turn);
+  // Starts a new check in `locale`, as "start" does.
+  absl::StatusOr<ChatReply> StartNewCheck(const std::string& chat_key, const std::string& locale);
+
   // The chat's current turn, fetched again (nullopt if it has no session).
   absl::StatusOr<std::optional<triage::v1::Turn>> CurrentTurn(const std::string& chat_key);
 
@@ -84,6 +90,7 @@ class ChatConversations {
                        absl::string_view language_hint) const;
 
   ChatStore& store() { return *store_; }
+  const ChatOptions& options() const { return options_; }
   const std::string& channel_name() const { return channel_name_; }
 
  private:

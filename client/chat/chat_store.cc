@@ -22,6 +22,18 @@ CREATE TABLE IF NOT EXISTS chats (
   updated_micros INTEGER NOT NULL,
   PRIMARY KEY (channel, chat_key)
 ) WITHOUT ROWID;
+-- check_in_store.h: one check-in per chat, forgotten with the chat.
+CREATE TABLE IF NOT EXISTS check_ins (
+  channel TEXT NOT NULL,
+  chat_key TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  sealed_address TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  due_micros INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  PRIMARY KEY (channel, chat_key)
+) WITHOUT ROWID;
 )sql";
 
 }  // namespace
@@ -79,10 +91,14 @@ absl::Status ChatStore::Save(const std::string& channel, const std::string& chat
 
 absl::Status ChatStore::Forget(const std::string& channel, const std::string& chat_key) {
   absl::MutexLock lock(&database_->mutex());
-  SqliteStatement remove(*database_,
-                         "DELETE FROM chats WHERE channel = ?1 AND chat_key = ?2");
-  remove.Bind(1, channel).Bind(2, chat_key);
-  return remove.Run();
+  // "stop" and a forget request cancel a pending check-in too.
+  for (const char* sql : {"DELETE FROM chats WHERE channel = ?1 AND chat_key = ?2",
+                          "DELETE FROM check_ins WHERE channel = ?1 AND chat_key = ?2"}) {
+    SqliteStatement remove(*database_, sql);
+    remove.Bind(1, channel).Bind(2, chat_key);
+    if (absl::Status removed = remove.Run(); !removed.ok()) return removed;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace backchat::chat

@@ -40,6 +40,7 @@ class ChatStore {
                                                 const std::string& chat_key);
   absl::Status Save(const std::string& channel, const std::string& chat_key,
                     const ChatState& state);
+  // Forgets the chat and its check-in (check_in_store.h), if any.
   absl::Status Forget(const std::string& channel, const std::string& chat_key);
 
   // The file, for other state of the same bridge (Telegram's queues).

@@ -60,6 +60,17 @@ constexpr ChatStrings kEnglish = {
     "If that is wrong, send \"back\".",
     "This question has no explanation yet; any answer you are unsure of, "
     "choose the one that might apply.",
+    "May we check on you in $0 days to ask how your back is? Reply yes or no.",
+    "Thank you. We will ask how you are in $0 days. Send \"stop\" to cancel.",
+    "All right, we will not check on you. Send \"start\" whenever you want a new check.",
+    "How is your back now?",
+    {"Better", "The same", "Worse", "New symptoms"},
+    "Reply with a number.",
+    "Thank you. See a doctor, or send \"start\" for a new check, if you notice any of "
+    "these: numbness, tingling or weakness in your legs; numbness around your genitals "
+    "or buttocks; new problems passing urine or controlling your bladder or bowel; "
+    "fever or chills; pain that is much worse at night or keeps getting worse.",
+    "Let us check again, starting with the most important questions.",
 };
 
 constexpr ChatStrings kSpanish = {
@@ -113,6 +124,20 @@ constexpr ChatStrings kSpanish = {
     "Si no es así, envíe \"atrás\".",
     "Esta pregunta aún no tiene explicación; si duda, elija la respuesta "
     "que podría ser su caso.",
+    "¿Podemos escribirle dentro de $0 días para preguntarle por su espalda? "
+    "Responda sí o no.",
+    "Gracias. Le preguntaremos cómo está dentro de $0 días. Envíe \"parar\" para "
+    "cancelarlo.",
+    "De acuerdo, no le escribiremos. Envíe \"empezar\" cuando quiera una nueva consulta.",
+    "¿Cómo está su espalda ahora?",
+    {"Mejor", "Igual", "Peor", "Síntomas nuevos"},
+    "Responda con un número.",
+    "Gracias. Consulte a un médico, o envíe \"empezar\" para una nueva consulta, si nota "
+    "algo de esto: entumecimiento, hormigueo o debilidad en las piernas; entumecimiento "
+    "en los genitales o las nalgas; problemas nuevos para orinar o para controlar la "
+    "vejiga o el intestino; fiebre o escalofríos; dolor mucho peor por la noche o que "
+    "no deja de empeorar.",
+    "Volvamos a revisarlo, empezando por las preguntas más importantes.",
 };
 
 }  // namespace

@@ -49,6 +49,15 @@ struct ChatStrings {
   const char* confirm_hint_buttons;
   const char* read_back_hint;  // after "You said: ...": how to change it
   const char* no_why;          // "why" about a question without a reason
+  // Safety netting (check_ins.h). "$0" is the number of days.
+  const char* check_in_offer;      // after a SELF_CARE or SEE_DOCTOR outcome
+  const char* check_in_scheduled;  // after a clear yes
+  const char* check_in_declined;   // after anything else
+  const char* check_in_question;   // the check-in itself
+  const char* check_in_choices[4];  // better, the same, worse, new symptoms
+  const char* check_in_hint;
+  const char* check_in_well;   // after better or the same: the signs to watch for
+  const char* check_in_again;  // before the new check after worse or new symptoms
 };
 
 // The strings for a BCP-47 tag ("es-MX" uses "es"); English otherwise.

@@ -26,11 +26,13 @@ void BridgeTest::TearDown() {
   std::filesystem::remove_all(dir_);
 }
 
-void BridgeTest::StartBackchat(int port) {
-  auto server = ServerProcess::Start({absl::StrCat("--dialogs=", BACKCHAT_SOURCE_DIR, "/dialogs"),
-                                      "--store=memory", absl::StrCat("--port=", port),
-                                      "--care_contacts=" + WriteFile("care.textproto",
-                                                                     kTestCareContacts)});
+void BridgeTest::StartBackchat(int port, const std::vector<std::string>& extra) {
+  std::vector<std::string> flags = {absl::StrCat("--dialogs=", BACKCHAT_SOURCE_DIR, "/dialogs"),
+                                    "--store=memory", absl::StrCat("--port=", port),
+                                    "--care_contacts=" + WriteFile("care.textproto",
+                                                                   kTestCareContacts)};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  auto server = ServerProcess::Start(flags);
   ASSERT_TRUE(server.ok()) << server.status();
   backchat_ = *std::move(server);
   backchat_port_ = backchat_->port();

@@ -19,8 +19,8 @@ class BridgeTest : public ::testing::Test {
   void TearDown() override;
 
   // Starts BackChat (memory store, tests/support/care_contacts.h's care
-  // contacts); `port` 0 picks one.
-  void StartBackchat(int port = 0);
+  // contacts); `port` 0 picks one. `extra` flags go after the usual ones.
+  void StartBackchat(int port = 0, const std::vector<std::string>& extra = {});
   // A file in the scratch folder holding `contents`; returns its path.
   std::string WriteFile(const std::string& name, const std::string& contents);
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }

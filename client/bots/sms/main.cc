@@ -7,6 +7,8 @@
 #include "absl/flags/usage.h"
 #include "client/bots/bridge_main.h"
 #include "client/bots/sms/sms_webhook.h"
+#include "client/bots/sms/twilio_messages.h"
+#include "client/chat/sealed_address.h"
 #include "client/chat/secrets.h"
 
 ABSL_FLAG(int, port, 8082, "Port of the SMS webhook (0 picks a free one).");
@@ -20,6 +22,15 @@ ABSL_FLAG(std::string, phone_key_file, "",
           "File holding a secret of at least 16 bytes that keys the hash "
           "stored for each phone number (required; keep it apart from "
           "--state_db).");
+ABSL_FLAG(std::string, twilio_account_sid_file, "",
+          "Check-ins (--check_ins): file holding the Twilio account SID that "
+          "sends them through Twilio's REST API.");
+ABSL_FLAG(std::string, twilio_from, "",
+          "Check-ins (--check_ins): the Twilio number they are sent from, "
+          "E.164 (e.g. +34911234567).");
+ABSL_FLAG(std::string, twilio_api_base_url, "https://api.twilio.com",
+          "Twilio's REST API (tests point it at a fake on loopback).");
+ABSL_DECLARE_FLAG(bool, check_ins);
 
 int main(int argc, char** argv) {
   const std::string program = "backchat_sms";
@@ -45,9 +56,32 @@ int main(int argc, char** argv) {
   if (!phone_key.ok()) return backchat::bots::Fail(program, phone_key.status().message());
   options.phone_key = *phone_key;
 
-  auto bridge = backchat::bots::OpenBridge(backchat::triage::v1::CHANNEL_SMS, false);
+  backchat::sms::TwilioAccount account;
+  if (absl::GetFlag(FLAGS_check_ins)) {
+    auto sid = backchat::chat::ReadSecretFile(absl::GetFlag(FLAGS_twilio_account_sid_file),
+                                              "--twilio_account_sid_file");
+    if (!sid.ok()) return backchat::bots::Fail(program, sid.status().message());
+    if (absl::GetFlag(FLAGS_twilio_from).empty()) {
+      return backchat::bots::Fail(program, "--check_ins needs --twilio_from (the sending number)");
+    }
+    account.api_base_url = absl::GetFlag(FLAGS_twilio_api_base_url);
+    account.account_sid = *sid;
+    account.auth_token = options.auth_token;
+    account.from = absl::GetFlag(FLAGS_twilio_from);
+  }
+
+  auto bridge = backchat::bots::OpenBridge(backchat::triage::v1::CHANNEL_SMS, false,
+                                           options.phone_key);
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
-  backchat::sms::SmsWebhook webhook(bridge->conversations.get(), options);
+  const absl::Status check_ins = backchat::bots::StartCheckIns(
+      &*bridge, [account, key = options.phone_key](
+                    const backchat::chat::PendingCheckIn& check_in, const std::string& text) {
+        auto to = backchat::chat::OpenAddress(key, check_in.sealed_address);
+        if (!to.ok()) return to.status();
+        return backchat::sms::SendSms(account, *to, text);
+      });
+  if (!check_ins.ok()) return backchat::bots::Fail(program, check_ins.message());
+  backchat::sms::SmsWebhook webhook(bridge->check_ins.get(), options);
   return backchat::bots::ServeUntilStopped(
       program, absl::GetFlag(FLAGS_port), *bridge,
       [key = options.phone_key](const std::string& number) {

@@ -60,13 +60,13 @@ void SmsWebhook::Handle(const http::HttpRequest& request, http::HttpResponse* re
   }
   const std::string chat_key = chat::KeyedHash(options_.phone_key, from);
   absl::StatusOr<chat::ChatReply> reply =
-      conversations_->HandleMessage(chat_key, http::FormValue(*fields, "Body"), "");
+      check_ins_->HandleMessage(chat_key, from, http::FormValue(*fields, "Body"), "");
   if (!reply.ok()) {
     if (!client::IsUnreachable(reply.status())) {
       LogLine("backchat_sms", reply.status().message());
     }
     // Twilio does not send a webhook again; the person can.
-    Twiml({conversations_->TryAgainText(chat_key, "")}, response);
+    Twiml({check_ins_->conversations().TryAgainText(chat_key, "")}, response);
     return;
   }
   Twiml(chat::SplitMessage(reply->text, options_.max_message_length), response);

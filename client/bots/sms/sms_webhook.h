@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "client/chat/chat_conversations.h"
+#include "client/chat/check_ins.h"
 #include "service/http/http_message.h"
 
 namespace backchat::sms {
@@ -25,8 +25,8 @@ struct SmsWebhookOptions {
 // Thread-safe (called on the HTTP server's connection threads).
 class SmsWebhook {
  public:
-  SmsWebhook(chat::ChatConversations* conversations, SmsWebhookOptions options)
-      : conversations_(conversations), options_(std::move(options)) {}
+  SmsWebhook(chat::CheckIns* check_ins, SmsWebhookOptions options)
+      : check_ins_(check_ins), options_(std::move(options)) {}
 
   // POST `path` with a form body signed by Twilio: 200 with TwiML, also
   // when BackChat is unreachable (the reply asks the person to try again).
@@ -35,7 +35,7 @@ class SmsWebhook {
   void Handle(const http::HttpRequest& request, http::HttpResponse* response);
 
  private:
-  chat::ChatConversations* conversations_;
+  chat::CheckIns* check_ins_;
   const SmsWebhookOptions options_;
 };
 

@@ -42,9 +42,12 @@ void Log(absl::string_view message) { LogLine(kProgram, message); }
 
 }  // namespace
 
-TelegramBridge::TelegramBridge(chat::ChatConversations* conversations, TelegramQueue* queue,
+TelegramBridge::TelegramBridge(chat::CheckIns* check_ins, TelegramQueue* queue,
                                TelegramOptions options)
-    : conversations_(conversations), queue_(queue), options_(std::move(options)) {}
+    : check_ins_(check_ins),
+      conversations_(&check_ins->conversations()),
+      queue_(queue),
+      options_(std::move(options)) {}
 
 TelegramBridge::~TelegramBridge() { Stop(); }
 
@@ -281,8 +284,8 @@ TelegramBridge::Handled TelegramBridge::HandleUpdate(const InboxUpdate& inbox) {
             {Call(chat_id, "sendMessage",
                   SendMessageJson(chat_id, chat::StringsFor(locale).text_only, ""))}};
   }
-  absl::StatusOr<chat::ChatReply> reply = conversations_->HandleMessage(
-      chat_key, message.text(), language, inbox.shown_question_id);
+  absl::StatusOr<chat::ChatReply> reply = check_ins_->HandleMessage(
+      chat_key, "", message.text(), language, inbox.shown_question_id);
   if (!reply.ok()) return {reply.status(), {}};
   Handled handled;
   // A new message with buttons replaces the old one's buttons.
@@ -310,6 +313,12 @@ TelegramBridge::Handled TelegramBridge::HandleCallback(int64_t chat_id,
   };
   const std::optional<ButtonPress> press = ParseButtonData(query.data());
   if (!press.has_value()) return {absl::OkStatus(), {answer(strings.unknown_button)}};
+  if (press->kind == ButtonPress::Kind::kCheckIn) {
+    // The check-in's own message, not the question's keyboard.
+    absl::StatusOr<chat::ChatReply> reply = check_ins_->HandleAnswer(chat_key, press->number);
+    if (!reply.ok()) return {reply.status(), {}};
+    return ButtonReply(chat_id, message_id, answer(""), *reply);
+  }
   if (!state.has_value() || state->question_id.empty() ||
       message_id != state->keyboard_message_id) {
     // Buttons of an earlier question: answer, and take them away.

@@ -17,7 +17,7 @@
 #include "client/bots/telegram/bot_api.pb.h"
 #include "client/bots/telegram/bot_api_client.h"
 #include "client/bots/telegram/telegram_queue.h"
-#include "client/chat/chat_conversations.h"
+#include "client/chat/check_ins.h"
 #include "service/http/http_message.h"
 
 namespace backchat::telegram {
@@ -36,8 +36,9 @@ struct TelegramOptions {
 
 class TelegramBridge {
  public:
-  TelegramBridge(chat::ChatConversations* conversations, TelegramQueue* queue,
-                 TelegramOptions options);
+  // Messages go through `check_ins` (safety netting), which passes the
+  // rest on to its conversations.
+  TelegramBridge(chat::CheckIns* check_ins, TelegramQueue* queue, TelegramOptions options);
   ~TelegramBridge();  // Stop()
 
   // Starts the worker (handles the inbox, sends the outbox).
@@ -78,6 +79,7 @@ class TelegramBridge {
   bool Sleep(absl::Duration duration);
   absl::Duration NextBackoff(int* failures) const;
 
+  chat::CheckIns* check_ins_;
   chat::ChatConversations* conversations_;
   TelegramQueue* queue_;
   const TelegramOptions options_;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "client/chat/chat_strings.h"
 #include "service/http/proto_json.h"
 
 namespace backchat::telegram {
@@ -39,6 +40,8 @@ std::optional<ButtonPress> ParseButtonData(absl::string_view data) {
   ButtonPress press{ButtonPress::Kind::kAnswer, 0};
   if (absl::ConsumePrefix(&data, "t:")) {
     press.kind = ButtonPress::Kind::kTick;
+  } else if (absl::ConsumePrefix(&data, "c:")) {
+    press.kind = ButtonPress::Kind::kCheckIn;
   } else if (!absl::ConsumePrefix(&data, "a:")) {
     return std::nullopt;
   }
@@ -98,6 +101,17 @@ std::string OutcomeKeyboard(const tv1::Outcome& outcome) {
   }
   if (rows.empty()) return "";
   return absl::StrCat("{\"inline_keyboard\":[", rows, "]}");
+}
+
+std::string CheckInKeyboard(absl::string_view locale) {
+  const chat::ChatStrings& strings = chat::StringsFor(locale);
+  std::string out = "{\"inline_keyboard\":[";
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) out.push_back(',');
+    AppendButton(strings.check_in_choices[i], absl::StrCat("c:", i + 1), &out);
+  }
+  out.append("]}");
+  return out;
 }
 
 std::string NoKeyboard() { return "{\"inline_keyboard\":[]}"; }

@@ -18,9 +18,10 @@ inline constexpr size_t kMaxMessageLength = 4096;
 
 // What a button press means. Data is at most 64 bytes; these are a few.
 struct ButtonPress {
-  // kAccept and kRefuse reply to a proposed reading ("y", "n").
-  enum class Kind { kAnswer, kTick, kDone, kAccept, kRefuse } kind;
-  int number = 0;  // the option, from 1 (kAnswer, kTick)
+  // kAccept and kRefuse reply to a proposed reading ("y", "n"); kCheckIn
+  // answers a check-in ("c:N", chat/check_ins.h's choices).
+  enum class Kind { kAnswer, kTick, kDone, kAccept, kRefuse, kCheckIn } kind;
+  int number = 0;  // the option, from 1 (kAnswer, kTick, kCheckIn)
 };
 std::optional<ButtonPress> ParseButtonData(absl::string_view data);
 
@@ -39,6 +40,9 @@ std::string ConfirmationKeyboard(const triage::v1::Confirmation& confirmation);
 // where Telegram makes numbers tappable: its buttons open only http(s)
 // and tg:// URLs, not tel:.
 std::string OutcomeKeyboard(const triage::v1::Outcome& outcome);
+
+// A check-in's four choices in `locale`, one per row ("c:1".."c:4").
+std::string CheckInKeyboard(absl::string_view locale);
 
 // {"inline_keyboard": []}: removes a message's buttons.
 std::string NoKeyboard();

@@ -78,13 +78,13 @@ void ChatWebhook::Handle(const http::HttpRequest& request, http::HttpResponse* r
   }
   const std::string chat_key = chat::KeyedHash(options_.user_key, message.user());
   absl::StatusOr<chat::ChatReply> reply =
-      conversations_->HandleMessage(chat_key, message.text(), message.locale());
+      check_ins_->HandleMessage(chat_key, message.user(), message.text(), message.locale());
   cv1::ChatWebhookResponse out;
   if (!reply.ok()) {
     if (!client::IsUnreachable(reply.status())) {
       LogLine("backchat_webhook", reply.status().message());
     }
-    out.add_messages(conversations_->TryAgainText(chat_key, message.locale()));
+    out.add_messages(check_ins_->conversations().TryAgainText(chat_key, message.locale()));
     JsonReply(503, out, response);
     response->SetHeader("Retry-After", "5");
     return;

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "client/chat/chat_conversations.h"
+#include "client/chat/check_ins.h"
 #include "service/http/http_message.h"
 
 namespace backchat::webhook {
@@ -20,8 +20,8 @@ struct ChatWebhookOptions {
 // Thread-safe (called on the HTTP server's connection threads).
 class ChatWebhook {
  public:
-  ChatWebhook(chat::ChatConversations* conversations, ChatWebhookOptions options)
-      : conversations_(conversations), options_(std::move(options)) {}
+  ChatWebhook(chat::CheckIns* check_ins, ChatWebhookOptions options)
+      : check_ins_(check_ins), options_(std::move(options)) {}
 
   // 200 with a ChatWebhookResponse as JSON. 503 with the "try again"
   // message and Retry-After when BackChat is unreachable: nothing was
@@ -32,7 +32,7 @@ class ChatWebhook {
   void Handle(const http::HttpRequest& request, http::HttpResponse* response);
 
  private:
-  chat::ChatConversations* conversations_;
+  chat::CheckIns* check_ins_;
   const ChatWebhookOptions options_;
 };
 

@@ -5,6 +5,9 @@
 #include "absl/flags/usage.h"
 #include "client/bots/bridge_main.h"
 #include "client/bots/webhook/chat_webhook.h"
+#include "absl/strings/match.h"
+#include "client/bots/webhook/callback_sender.h"
+#include "client/chat/sealed_address.h"
 #include "client/chat/secrets.h"
 
 ABSL_FLAG(int, port, 8083, "Port of the webhook (0 picks a free one).");
@@ -14,6 +17,10 @@ ABSL_FLAG(std::string, token_file, "",
 ABSL_FLAG(std::string, user_key_file, "",
           "File holding a secret of at least 16 bytes that keys the hash "
           "stored for each user id (required; keep it apart from --state_db).");
+ABSL_FLAG(std::string, callback_url, "",
+          "Check-ins (--check_ins): the integrator's URL they are posted to "
+          "(https, or http on loopback), signed with the token.");
+ABSL_DECLARE_FLAG(bool, check_ins);
 ABSL_FLAG(int, max_message_length, 2000,
           "Replies are split into messages of at most this many characters.");
 
@@ -40,9 +47,25 @@ int main(int argc, char** argv) {
   }
   options.max_message_length = static_cast<size_t>(max_length);
 
-  auto bridge = backchat::bots::OpenBridge(backchat::triage::v1::CHANNEL_WEBHOOK, false);
+  const std::string callback_url = absl::GetFlag(FLAGS_callback_url);
+  if (absl::GetFlag(FLAGS_check_ins) && !absl::StartsWith(callback_url, "https://") &&
+      !absl::StartsWith(callback_url, "http://")) {
+    return backchat::bots::Fail(program, "--check_ins needs --callback_url, an http(s) URL");
+  }
+
+  auto bridge = backchat::bots::OpenBridge(backchat::triage::v1::CHANNEL_WEBHOOK, false,
+                                           options.user_key);
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
-  backchat::webhook::ChatWebhook webhook(bridge->conversations.get(), options);
+  const absl::Status check_ins = backchat::bots::StartCheckIns(
+      &*bridge, [callback_url, token = options.token, key = options.user_key](
+                    const backchat::chat::PendingCheckIn& check_in, const std::string&) {
+        auto user = backchat::chat::OpenAddress(key, check_in.sealed_address);
+        if (!user.ok()) return user.status();
+        return backchat::webhook::SendCheckInCallback(callback_url, token, *user,
+                                                      check_in.locale);
+      });
+  if (!check_ins.ok()) return backchat::bots::Fail(program, check_ins.message());
+  backchat::webhook::ChatWebhook webhook(bridge->check_ins.get(), options);
   return backchat::bots::ServeUntilStopped(
       program, absl::GetFlag(FLAGS_port), *bridge,
       [key = options.user_key](const std::string& user) {
