@@ -64,11 +64,6 @@ absl::StatusOr<ChatReply> ChatConversations::Show(const std::string& chat_key,
     next.multiple_choice =
         turn->question().kind() == tv1::QUESTION_KIND_MULTIPLE_CHOICE;
   }
-  // A new question keeps no ticks and no buttons of the old one.
-  if (next.question_id == state.question_id && next.session_id == state.session_id) {
-    next.keyboard_message_id = state.keyboard_message_id;
-    next.ticked = state.ticked;
-  }
   const absl::Status saved = store_->Save(channel_name_, chat_key, next);
   if (!saved.ok()) return saved;
   ChatReply reply;
@@ -99,12 +94,6 @@ absl::StatusOr<ChatReply> ChatConversations::HandleMessage(
     const std::optional<std::string>& shown_question_id) {
   absl::MutexLock lock(&LockFor(chat_key));
   return Handle(chat_key, text, language_hint, shown_question_id);
-}
-
-absl::StatusOr<std::string> ChatConversations::QuestionShown(const std::string& chat_key) {
-  absl::StatusOr<std::optional<ChatState>> state = store_->Find(channel_name_, chat_key);
-  if (!state.ok()) return state.status();
-  return state->has_value() ? (*state)->question_id : "";
 }
 
 absl::StatusOr<ChatReply> ChatConversations::Handle(

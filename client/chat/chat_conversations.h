@@ -34,6 +34,10 @@ struct ChatReply {
   // The turn shown, when the reply shows one (a question's options become
   // buttons on platforms that have them).
   std::optional<triage::v1::Turn> turn;
+  // When a check-in was offered (check_ins.h): the offer, which is also the
+  // last paragraph of `text`, so a platform with buttons can send it as a
+  // message of its own with Yes and No (CheckIns::AnswerOffer).
+  std::string check_in_offer = {};
 };
 
 // Thread-safe; the messages of one chat are handled one at a time.
@@ -45,7 +49,7 @@ class ChatConversations {
   // answer to the question the chat was last shown. `language_hint`: the
   // platform's idea of the person's language ("" if none), used when a
   // check starts. `shown_question_id`, for bridges that queue messages:
-  // the chat's question when the message arrived (QuestionShown); if the
+  // the chat's question when the message arrived; if the
   // chat has moved on since, the message is not taken as an answer to the
   // new question, and the current turn is shown instead. Errors: when
   // BackChat was not reached (client::IsUnreachable), nothing changed:
@@ -54,10 +58,6 @@ class ChatConversations {
   absl::StatusOr<ChatReply> HandleMessage(
       const std::string& chat_key, absl::string_view text, absl::string_view language_hint,
       const std::optional<std::string>& shown_question_id = std::nullopt);
-
-  // The question the chat is on now ("" if none): what a queued message
-  // answers (see HandleMessage).
-  absl::StatusOr<std::string> QuestionShown(const std::string& chat_key);
 
   // An answer by option numbers ("2", "1 3") to `question_id` (a button
   // press). A question other than the chat's current one gets

@@ -1,5 +1,6 @@
 #include "client/chat/chat_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/store/sqlite_statement.h"
 
@@ -17,8 +18,6 @@ CREATE TABLE IF NOT EXISTS chats (
   locale TEXT NOT NULL,
   question_id TEXT NOT NULL,
   multiple_choice INTEGER NOT NULL,
-  keyboard_message_id INTEGER NOT NULL,
-  ticked TEXT NOT NULL,
   updated_micros INTEGER NOT NULL,
   PRIMARY KEY (channel, chat_key)
 ) WITHOUT ROWID;
@@ -36,15 +35,64 @@ CREATE TABLE IF NOT EXISTS check_ins (
 ) WITHOUT ROWID;
 )sql";
 
+// The shared columns move to the new `chats`; the old table stays as
+// chats_v1 only while a row of it holds platform state (see the header).
+constexpr char kMigrateFromV1[] = R"sql(
+ALTER TABLE chats RENAME TO chats_v1;
+CREATE TABLE chats (
+  channel TEXT NOT NULL,
+  chat_key TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  multiple_choice INTEGER NOT NULL,
+  updated_micros INTEGER NOT NULL,
+  PRIMARY KEY (channel, chat_key)
+) WITHOUT ROWID;
+INSERT INTO chats (channel, chat_key, session_id, locale, question_id, multiple_choice,
+                   updated_micros)
+  SELECT channel, chat_key, session_id, locale, question_id, multiple_choice, updated_micros
+  FROM chats_v1;
+)sql";
+
+// Under the database's mutex.
+absl::StatusOr<bool> HasColumn(store::SqliteDatabase& database, const char* table,
+                               const char* column) {
+  SqliteStatement select(database, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+  select.Bind(1, table).Bind(2, column);
+  return select.Step();
+}
+
+// Under the database's mutex, in a transaction.
+absl::Status MigrateFromV1(store::SqliteDatabase& database) {
+  if (absl::Status moved = store::ExecSql(database, kMigrateFromV1); !moved.ok()) return moved;
+  SqliteStatement platform_state(
+      database, "SELECT 1 FROM chats_v1 WHERE keyboard_message_id != 0 OR ticked != '' LIMIT 1");
+  absl::StatusOr<bool> any = platform_state.Step();
+  if (!any.ok()) return any.status();
+  if (*any) return absl::OkStatus();
+  return store::ExecSql(database, "DROP TABLE chats_v1");
+}
+
+absl::Status CreateOrMigrate(store::SqliteDatabase& database) {
+  absl::MutexLock lock(&database.mutex());
+  if (absl::Status begun = store::ExecSql(database, "BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  absl::StatusOr<bool> v1 = HasColumn(database, "chats", "keyboard_message_id");
+  absl::Status status = v1.status();
+  if (status.ok() && *v1) status = MigrateFromV1(database);
+  if (status.ok()) status = store::ExecSql(database, kSchema);
+  if (status.ok()) status = store::ExecSql(database, "COMMIT");
+  if (!status.ok()) store::ExecSql(database, "ROLLBACK").IgnoreError();
+  return status;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ChatStore>> ChatStore::Open(const std::string& path) {
   auto database = store::SqliteDatabase::Shared(path, /*synchronous_full=*/true);
   if (!database.ok()) return database.status();
   std::unique_ptr<ChatStore> chats(new ChatStore(*std::move(database)));
-  absl::MutexLock lock(&chats->database_->mutex());
-  const absl::Status status = store::ExecSql(*chats->database_, kSchema);
-  if (!status.ok()) return status;
+  if (absl::Status ready = CreateOrMigrate(*chats->database_); !ready.ok()) return ready;
   return chats;
 }
 
@@ -52,8 +100,7 @@ absl::StatusOr<std::optional<ChatState>> ChatStore::Find(const std::string& chan
                                                          const std::string& chat_key) {
   absl::MutexLock lock(&database_->mutex());
   SqliteStatement select(*database_,
-                         "SELECT session_id, locale, question_id, multiple_choice, "
-                         "keyboard_message_id, ticked FROM chats "
+                         "SELECT session_id, locale, question_id, multiple_choice FROM chats "
                          "WHERE channel = ?1 AND chat_key = ?2");
   select.Bind(1, channel).Bind(2, chat_key);
   absl::StatusOr<bool> row = select.Step();
@@ -64,38 +111,49 @@ absl::StatusOr<std::optional<ChatState>> ChatStore::Find(const std::string& chan
   state.locale = select.ColumnText(1);
   state.question_id = select.ColumnText(2);
   state.multiple_choice = select.ColumnInt(3) != 0;
-  state.keyboard_message_id = select.ColumnInt(4);
-  state.ticked = select.ColumnText(5);
   return state;
 }
 
 absl::Status ChatStore::Save(const std::string& channel, const std::string& chat_key,
                              const ChatState& state) {
   absl::MutexLock lock(&database_->mutex());
-  SqliteStatement upsert(
-      *database_,
-      "INSERT OR REPLACE INTO chats (channel, chat_key, session_id, locale, "
-      "question_id, multiple_choice, keyboard_message_id, ticked, updated_micros) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  SqliteStatement upsert(*database_,
+                         "INSERT OR REPLACE INTO chats (channel, chat_key, session_id, locale, "
+                         "question_id, multiple_choice, updated_micros) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   upsert.Bind(1, channel)
       .Bind(2, chat_key)
       .Bind(3, state.session_id)
       .Bind(4, state.locale)
       .Bind(5, state.question_id)
       .Bind(6, int64_t{state.multiple_choice})
-      .Bind(7, state.keyboard_message_id)
-      .Bind(8, state.ticked)
-      .Bind(9, absl::ToUnixMicros(absl::Now()));
+      .Bind(7, absl::ToUnixMicros(absl::Now()));
   return upsert.Run();
 }
 
+void ChatStore::ForgetAlsoIn(std::string table) {
+  absl::MutexLock lock(&tables_mu_);
+  platform_tables_.push_back(std::move(table));
+}
+
 absl::Status ChatStore::Forget(const std::string& channel, const std::string& chat_key) {
+  std::vector<std::string> platform_tables;
+  {
+    absl::MutexLock lock(&tables_mu_);
+    platform_tables = platform_tables_;
+  }
   absl::MutexLock lock(&database_->mutex());
   // "stop" and a forget request cancel a pending check-in too.
   for (const char* sql : {"DELETE FROM chats WHERE channel = ?1 AND chat_key = ?2",
                           "DELETE FROM check_ins WHERE channel = ?1 AND chat_key = ?2"}) {
     SqliteStatement remove(*database_, sql);
     remove.Bind(1, channel).Bind(2, chat_key);
+    if (absl::Status removed = remove.Run(); !removed.ok()) return removed;
+  }
+  for (const std::string& table : platform_tables) {
+    const std::string sql = absl::StrCat("DELETE FROM ", table, " WHERE chat_key = ?1");
+    SqliteStatement remove(*database_, sql.c_str());
+    remove.Bind(1, chat_key);
     if (absl::Status removed = remove.Run(); !removed.ok()) return removed;
   }
   return absl::OkStatus();

@@ -61,6 +61,7 @@ constexpr ChatStrings kEnglish = {
     "This question has no explanation yet; any answer you are unsure of, "
     "choose the one that might apply.",
     "May we check on you in $0 days to ask how your back is? Reply yes or no.",
+    {"Yes", "No"},
     "Thank you. We will ask how you are in $0 days. Send \"stop\" to cancel.",
     "All right, we will not check on you. Send \"start\" whenever you want a new check.",
     "How is your back now?",
@@ -126,6 +127,7 @@ constexpr ChatStrings kSpanish = {
     "que podría ser su caso.",
     "¿Podemos escribirle dentro de $0 días para preguntarle por su espalda? "
     "Responda sí o no.",
+    {"Sí", "No"},
     "Gracias. Le preguntaremos cómo está dentro de $0 días. Envíe \"parar\" para "
     "cancelarlo.",
     "De acuerdo, no le escribiremos. Envíe \"empezar\" cuando quiera una nueva consulta.",

@@ -51,6 +51,7 @@ struct ChatStrings {
   const char* no_why;          // "why" about a question without a reason
   // Safety netting (check_ins.h). "$0" is the number of days.
   const char* check_in_offer;      // after a SELF_CARE or SEE_DOCTOR outcome
+  const char* check_in_offer_buttons[2];  // yes, no: the offer's buttons where there are
   const char* check_in_scheduled;  // after a clear yes
   const char* check_in_declined;   // after anything else
   const char* check_in_question;   // the check-in itself

@@ -79,16 +79,9 @@ absl::StatusOr<ChatReply> CheckIns::HandleMessage(
     absl::StatusOr<std::optional<PendingCheckIn>> pending = store_->Find(chat_key);
     if (!pending.ok()) return pending.status();
     if (pending->has_value() && (*pending)->state == CheckInState::kOffered) {
-      const ChatStrings& strings = StringsFor((*pending)->locale);
-      if (IsClearYes(text)) {
-        absl::StatusOr<bool> scheduled =
-            store_->Schedule(chat_key, absl::Now() + options_.delay);
-        if (!scheduled.ok()) return scheduled.status();
-        return ChatReply{absl::Substitute(strings.check_in_scheduled, options_.days), {}};
-      }
-      if (absl::Status removed = store_->Remove(chat_key); !removed.ok()) return removed;
-      if (IsNo(text)) return ChatReply{strings.check_in_declined, {}};
+      if (IsClearYes(text) || IsNo(text)) return ReplyToOffer(**pending, IsClearYes(text));
       // Anything else declines too, and is handled as it stands.
+      if (absl::Status removed = store_->Remove(chat_key); !removed.ok()) return removed;
     } else if (pending->has_value() && (*pending)->state != CheckInState::kScheduled) {
       // Sent (or being sent): a reply that is a choice answers it.
       if (const std::optional<int> choice = ParseCheckInChoice(text); choice.has_value()) {
@@ -104,6 +97,27 @@ absl::StatusOr<ChatReply> CheckIns::HandleMessage(
     LogLine("check-ins", offered.message());
   }
   return reply;
+}
+
+absl::StatusOr<ChatReply> CheckIns::ReplyToOffer(const PendingCheckIn& offer, bool yes) {
+  const ChatStrings& strings = StringsFor(offer.locale);
+  if (yes) {
+    absl::StatusOr<bool> scheduled = store_->Schedule(offer.chat_key, absl::Now() + options_.delay);
+    if (!scheduled.ok()) return scheduled.status();
+    return ChatReply{absl::Substitute(strings.check_in_scheduled, options_.days), {}};
+  }
+  if (absl::Status removed = store_->Remove(offer.chat_key); !removed.ok()) return removed;
+  return ChatReply{strings.check_in_declined, {}};
+}
+
+absl::StatusOr<std::optional<ChatReply>> CheckIns::AnswerOffer(const std::string& chat_key,
+                                                               bool yes) {
+  absl::StatusOr<std::optional<PendingCheckIn>> pending = store_->Find(chat_key);
+  if (!pending.ok()) return pending.status();
+  if (!pending->has_value() || (*pending)->state != CheckInState::kOffered) return std::nullopt;
+  absl::StatusOr<ChatReply> reply = ReplyToOffer(**pending, yes);
+  if (!reply.ok()) return reply.status();
+  return *std::move(reply);
 }
 
 absl::Status CheckIns::MaybeOffer(const std::string& chat_key, const std::string& address,
@@ -124,8 +138,8 @@ absl::Status CheckIns::MaybeOffer(const std::string& chat_key, const std::string
     offer.sealed_address = *std::move(sealed);
   }
   if (absl::Status stored = store_->Offer(offer); !stored.ok()) return stored;
-  absl::StrAppend(&reply->text, "\n\n",
-                  absl::Substitute(StringsFor(offer.locale).check_in_offer, options_.days));
+  reply->check_in_offer = absl::Substitute(StringsFor(offer.locale).check_in_offer, options_.days);
+  absl::StrAppend(&reply->text, "\n\n", reply->check_in_offer);
   return absl::OkStatus();
 }
 

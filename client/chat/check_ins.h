@@ -58,6 +58,11 @@ class CheckIns {
       absl::string_view language_hint,
       const std::optional<std::string>& shown_question_id = std::nullopt);
 
+  // The person's yes (`yes`) or no to the chat's check-in offer (a button;
+  // typed replies come through HandleMessage). nullopt when the chat has
+  // no offer waiting (answered already, or replaced): the button is stale.
+  absl::StatusOr<std::optional<ChatReply>> AnswerOffer(const std::string& chat_key, bool yes);
+
   // The answer `choice` (1-4, see ParseCheckInChoice) to the chat's sent
   // check-in (a button). `stale_button` if the chat has none waiting.
   // UNAVAILABLE-like errors (client::IsUnreachable): nothing changed.
@@ -72,6 +77,8 @@ class CheckIns {
   // for one, adding the question to `reply`.
   absl::Status MaybeOffer(const std::string& chat_key, const std::string& address,
                           ChatReply* reply);
+  // Schedules the check-in of `offer` (yes) or forgets it (no).
+  absl::StatusOr<ChatReply> ReplyToOffer(const PendingCheckIn& offer, bool yes);
 
   ChatConversations* conversations_;
   CheckInStore* store_;

@@ -142,17 +142,26 @@ TEST(TurnTextTest, ActionsComeRightAfterTheNextSteps) {
 
 TEST(TelegramKeyboardTest, TheBookingPageIsAUrlButtonCallsAreNot) {
   tv1::Turn self_care = Outcome(tv1::LEVEL_SELF_CARE);
-  EXPECT_EQ(telegram::OutcomeKeyboard(self_care.outcome()), "");
+  EXPECT_FALSE(telegram::OutcomeKeyboard(self_care.outcome()).has_value());
   AddAction(&self_care, tv1::ACTION_KIND_BOOK, "Reservar un \"masaje\"",
             "https://clinic.example/es/reservar", "https://clinic.example/es/reservar");
   AddAction(&self_care, tv1::ACTION_KIND_CALL_CLINIC, "Llame a la clínica: 910", "tel:910",
             "910");
-  EXPECT_EQ(telegram::OutcomeKeyboard(self_care.outcome()),
-            R"({"inline_keyboard":[[{"text":"Reservar un \"masaje\"",)"
-            R"("url":"https://clinic.example/es/reservar"}]]})");
+  const std::optional<telegram::InlineKeyboardMarkup> keyboard =
+      telegram::OutcomeKeyboard(self_care.outcome());
+  ASSERT_TRUE(keyboard.has_value());
+  // One row of one URL button, read back as Telegram reads the JSON.
+  telegram::InlineKeyboardMarkup sent;
+  ASSERT_TRUE(telegram::ParseBotApiJson(telegram::BotApiJson(*keyboard), &sent).ok());
+  ASSERT_EQ(sent.inline_keyboard_size(), 1);
+  ASSERT_EQ(sent.inline_keyboard(0).values_size(), 1);
+  const auto& button = sent.inline_keyboard(0).values(0).struct_value().fields();
+  EXPECT_EQ(button.size(), 2u);
+  EXPECT_EQ(button.at("text").string_value(), "Reservar un \"masaje\"");
+  EXPECT_EQ(button.at("url").string_value(), "https://clinic.example/es/reservar");
   tv1::Turn emergency = Outcome(tv1::LEVEL_EMERGENCY);
   AddAction(&emergency, tv1::ACTION_KIND_CALL_EMERGENCY, "Call 999 now", "tel:999", "999");
-  EXPECT_EQ(telegram::OutcomeKeyboard(emergency.outcome()), "");
+  EXPECT_FALSE(telegram::OutcomeKeyboard(emergency.outcome()).has_value());
 }
 
 TEST(TurnTextTest, SelfCarePlanIsListed) {

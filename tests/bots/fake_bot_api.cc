@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "client/chat/message_splitter.h"
@@ -261,9 +262,15 @@ void FakeBotApi::Handle(const http::HttpRequest& request, http::HttpResponse* re
     }
     return;
   }
+  // A number, or a string of digits: the Bot API reads both alike (any
+  // parameter may come in a query string), and protobuf's JSON writes
+  // 64-bit integers as strings.
   auto number = [&body](const std::string& name) -> int64_t {
     const Value* value = Field(body, name);
-    return value == nullptr ? 0 : static_cast<int64_t>(value->number_value());
+    if (value == nullptr) return 0;
+    int64_t parsed = 0;
+    if (value->has_string_value()) return absl::SimpleAtoi(value->string_value(), &parsed) ? parsed : 0;
+    return static_cast<int64_t>(value->number_value());
   };
   auto text = [&body](const std::string& name) -> std::string {
     const Value* value = Field(body, name);

@@ -6,12 +6,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "client/bots/telegram/telegram_messages.h"
 #include "client/bots/bridge_main.h"
 #include "client/bots/telegram/telegram_bridge.h"
+#include "client/bots/telegram/telegram_chats.h"
 #include "client/bots/telegram/telegram_queue.h"
+#include "client/bots/telegram/telegram_sender.h"
 #include "client/chat/secrets.h"
 
 ABSL_FLAG(std::string, token_file, "", "File holding the bot's token from @BotFather (required).");
@@ -86,33 +86,19 @@ int main(int argc, char** argv) {
   if (!bridge.ok()) return backchat::bots::Fail(program, bridge.status().message());
   auto queue = backchat::telegram::TelegramQueue::Open(&bridge->store->database());
   if (!queue.ok()) return backchat::bots::Fail(program, queue.status().message());
+  auto chats = backchat::telegram::TelegramChats::Open(bridge->store.get());
+  if (!chats.ok()) return backchat::bots::Fail(program, chats.status().message());
   // Check-ins are sent from the scheduler's thread, with its own client.
   auto check_in_api = std::make_shared<backchat::telegram::BotApiClient>(
       options.api_base_url, options.token, /*stop=*/nullptr);
   const absl::Status check_ins = backchat::bots::StartCheckIns(
       &*bridge, [check_in_api](const backchat::chat::PendingCheckIn& check_in,
-                               const std::string& text) -> absl::Status {
-        int64_t chat_id = 0;
-        if (!absl::SimpleAtoi(check_in.chat_key, &chat_id)) {
-          return absl::FailedPreconditionError("a Telegram chat key that is not a chat id");
-        }
-        auto reply = check_in_api->Call(
-            "sendMessage",
-            backchat::telegram::SendMessageJson(
-                chat_id, text, backchat::telegram::CheckInKeyboard(check_in.locale)),
-            absl::Seconds(30));
-        if (!reply.ok()) return reply.status();
-        if (reply->Retryable()) {
-          return absl::UnavailableError(absl::StrCat("sendMessage: ", reply->http_status));
-        }
-        if (!reply->ok) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("sendMessage refused: ", reply->description));
-        }
-        return absl::OkStatus();
+                               const std::string& text) {
+        return backchat::telegram::SendCheckIn(*check_in_api, check_in, text);
       });
   if (!check_ins.ok()) return backchat::bots::Fail(program, check_ins.message());
-  backchat::telegram::TelegramBridge telegram(bridge->check_ins.get(), queue->get(), options);
+  backchat::telegram::TelegramBridge telegram(bridge->check_ins.get(), queue->get(), chats->get(),
+                                              options);
   std::unique_ptr<backchat::http::HttpServer> server;
   // Chats are keyed by Telegram's chat id, as it is.
   auto chat_key_of = [](const std::string& chat_id) { return chat_id; };
