@@ -10,7 +10,7 @@ debian_packages=(
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev libgtest-dev libgmock-dev
-  libsqlite3-dev libhiredis-dev redis-server libstemmer-dev
+  libboost-dev zlib1g-dev libbrotli-dev libsqlite3-dev libhiredis-dev redis-server libstemmer-dev
   libssl-dev libcurl4-openssl-dev openssl nlohmann-json3-dev
   chromium fonts-dejavu-core curl poppler-utils graphviz
 )

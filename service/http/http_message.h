@@ -1,5 +1,6 @@
 // An HTTP/1.1 request and response as the gateway sees them: the head
-// parsed, the body whole (requests are size-limited before they are read).
+// parsed, the body whole and de-chunked (requests are size-limited before
+// they are read). The wire format is http_codec.h's job.
 #ifndef BACKCHAT_SERVICE_HTTP_HTTP_MESSAGE_H_
 #define BACKCHAT_SERVICE_HTTP_HTTP_MESSAGE_H_
 
@@ -39,13 +40,6 @@ struct HttpResponse {
 
 // A text/plain response: `text` and a newline.
 HttpResponse PlainTextResponse(int status, absl::string_view text);
-
-// The reason phrase of a status code ("Not Found"), "" for unknown codes.
-absl::string_view ReasonPhrase(int status);
-
-// The response as bytes on the wire, with Content-Length and, unless
-// `keep_alive`, "Connection: close".
-std::string SerializeResponse(const HttpResponse& response, bool keep_alive);
 
 }  // namespace backchat::http
 

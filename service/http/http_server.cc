@@ -1,350 +1,447 @@
 #include "service/http/http_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
-#include "absl/strings/ascii.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "service/http/http_parser.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/asio/dispatch.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/ssl/context.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/asio/write.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/core/tcp_stream.hpp"
+#include "boost/beast/http/parser.hpp"
+#include "boost/beast/http/read.hpp"
+#include "boost/beast/http/write.hpp"
+#include "boost/beast/ssl/ssl_stream.hpp"
+#include "service/http/http_codec.h"
 
 namespace backchat::http {
 namespace {
 
-constexpr size_t kReadChunk = 16 * 1024;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
 
-// What waiting for a socket ended with.
-enum class Wait { kReady, kTimeout, kStopping, kError };
+// Shutdown waits this long for connections to end by themselves, then
+// stops every thread (5 s in all, with margin).
+constexpr absl::Duration kShutdownGrace = absl::Seconds(4);
+// A refused connection gets this long to take its 503.
+constexpr auto kRefusalTimeout = std::chrono::seconds(1);
+// The first read of a request; more follows as the parser needs it.
+constexpr size_t kFirstRead = 4096;
 
-// Waits until `fd` is ready for `events` or `deadline` passes. The stop
-// eventfd wakes every waiter at once when the server shuts down.
-Wait WaitFor(int fd, short events, int stop_fd, absl::Time deadline) {
-  while (true) {
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) return Wait::kTimeout;
-    // Only reads are cut short by shutdown: a response being written is
-    // finished, so a request that was handled is also answered.
-    const bool watch_stop = events == POLLIN;
-    pollfd fds[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
-    const int timeout_ms =
-        static_cast<int>(absl::ToInt64Milliseconds(left)) + 1;
-    const int ready = poll(fds, watch_stop ? 2 : 1, timeout_ms);
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      return Wait::kError;
-    }
-    if (watch_stop && fds[1].revents != 0) return Wait::kStopping;
-    if (fds[0].revents & (events | POLLHUP | POLLERR)) return Wait::kReady;
-  }
+std::string PeerName(const tcp::endpoint& endpoint) {
+  const asio::ip::address address = endpoint.address();
+  if (address.is_v6()) return absl::StrCat("[", address.to_string(), "]:", endpoint.port());
+  return absl::StrCat(address.to_string(), ":", endpoint.port());
 }
 
-// One connection's bytes, over TCP or TLS. The socket is non-blocking:
-// every operation is tried first, then waits (for reading, writing, or the
-// server's stop) until its deadline. Owns the socket.
-class Stream {
+// A connection as the listener sees it, for shutdown.
+class Connection {
  public:
-  Stream(int fd, int stop_fd, ssl_ctx_st* tls) : fd_(fd), stop_fd_(stop_fd) {
-    if (tls != nullptr) {
-      ssl_ = SSL_new(tls);
-      if (ssl_ != nullptr) SSL_set_fd(ssl_, fd_);
-    }
-  }
-  ~Stream() {
-    if (ssl_ != nullptr) {
-      SSL_shutdown(ssl_);  // best effort: a close_notify, never waited for
-      SSL_free(ssl_);
-    }
-    close(fd_);
-  }
-  Stream(const Stream&) = delete;
-  Stream& operator=(const Stream&) = delete;
-
-  bool tls() const { return ssl_ != nullptr; }
-
-  // The TLS handshake (nothing for plain TCP).
-  bool Handshake(absl::Time deadline) {
-    if (ssl_ == nullptr) return true;
-    while (true) {
-      const int result = SSL_accept(ssl_);
-      if (result == 1) return true;
-      if (!WaitForTls(result, deadline)) return false;
-    }
-  }
-
-  // Appends what is available to `buffer`. False on EOF, error, timeout or
-  // shutdown (the connection is then closed).
-  bool ReadSome(std::string* buffer, absl::Time deadline) {
-    // A stack chunk, appended: growing the string first would zero-fill
-    // 16 KiB per read (memset showed in perf).
-    char chunk[kReadChunk];
-    while (true) {
-      if (ssl_ != nullptr) {
-        const int n = SSL_read(ssl_, chunk, sizeof(chunk));
-        if (n > 0) {
-          buffer->append(chunk, static_cast<size_t>(n));
-          return true;
-        }
-        if (!WaitForTls(n, deadline)) return false;
-        continue;
-      }
-      const ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
-      if (n > 0) {
-        buffer->append(chunk, static_cast<size_t>(n));
-        return true;
-      }
-      if (n == 0) return false;
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
-      if (WaitFor(fd_, POLLIN, stop_fd_, deadline) != Wait::kReady) return false;
-    }
-  }
-
-  bool WriteAll(absl::string_view data, absl::Time deadline) {
-    while (!data.empty()) {
-      if (ssl_ != nullptr) {
-        const int n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
-        if (n > 0) {
-          data.remove_prefix(static_cast<size_t>(n));
-        } else if (!WaitForTls(n, deadline)) {
-          return false;
-        }
-        continue;
-      }
-      const ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n > 0) {
-        data.remove_prefix(static_cast<size_t>(n));
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-          WaitFor(fd_, POLLOUT, stop_fd_, deadline) == Wait::kReady) {
-        continue;
-      }
-      return false;
-    }
-    return true;
-  }
-
- private:
-  // After an SSL call returned `result` <= 0: waits for what TLS wants.
-  // False if the call failed for good, or the wait did.
-  bool WaitForTls(int result, absl::Time deadline) {
-    const int error = SSL_get_error(ssl_, result);
-    ERR_clear_error();
-    if (error == SSL_ERROR_WANT_READ) {
-      return WaitFor(fd_, POLLIN, stop_fd_, deadline) == Wait::kReady;
-    }
-    if (error == SSL_ERROR_WANT_WRITE) {
-      return WaitFor(fd_, POLLOUT, stop_fd_, deadline) == Wait::kReady;
-    }
-    return false;
-  }
-
-  const int fd_;
-  const int stop_fd_;
-  SSL* ssl_ = nullptr;
+  virtual ~Connection() = default;
+  virtual asio::any_io_executor executor() = 0;
+  // On the connection's strand: closes it at once if it is waiting for a
+  // request; a request being handled is answered first.
+  virtual void Stop() = 0;
 };
-
-std::string PeerName(const sockaddr_storage& address) {
-  char host[INET6_ADDRSTRLEN] = "?";
-  int port = 0;
-  if (address.ss_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&address);
-    inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-    port = ntohs(in->sin_port);
-    return absl::StrCat(host, ":", port);
-  }
-  const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address);
-  inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-  port = ntohs(in6->sin6_port);
-  return absl::StrCat("[", host, "]:", port);
-}
-
-// Whether the client asked to keep the connection open after `request`.
-bool WantsKeepAlive(const HttpRequest& request) {
-  const std::string connection =
-      absl::AsciiStrToLower(request.Header("connection"));
-  if (request.minor_version == 0)
-    return absl::StrContains(connection, "keep-alive");
-  return !absl::StrContains(connection, "close");
-}
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
-    const HttpServerOptions& options, HttpHandler handler) {
-  sockaddr_storage address{};
-  socklen_t address_size = 0;
-  auto* in = reinterpret_cast<sockaddr_in*>(&address);
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
-  if (inet_pton(AF_INET, options.address.c_str(), &in->sin_addr) == 1) {
-    in->sin_family = AF_INET;
-    in->sin_port = htons(static_cast<uint16_t>(options.port));
-    address_size = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, options.address.c_str(), &in6->sin6_addr) ==
-             1) {
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(static_cast<uint16_t>(options.port));
-    address_size = sizeof(sockaddr_in6);
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("HTTP address \"", options.address,
-                     "\" is not an IPv4 or IPv6 address"));
-  }
-  auto server =
-      std::unique_ptr<HttpServer>(new HttpServer(options, std::move(handler)));
-  server->listen_fd_ = socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int on = 1;
-  setsockopt(server->listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-  if (server->listen_fd_ < 0 ||
-      bind(server->listen_fd_, reinterpret_cast<sockaddr*>(&address),
-           address_size) != 0 ||
-      listen(server->listen_fd_, 128) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for HTTP on ", options.address, ":",
-                     options.port, ": ", strerror(errno)));
-  }
-  getsockname(server->listen_fd_, reinterpret_cast<sockaddr*>(&address),
-              &address_size);
-  server->port_ =
-      ntohs(address.ss_family == AF_INET ? in->sin_port : in6->sin6_port);
-  server->stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  server->acceptor_ = std::thread([s = server.get()] { s->AcceptLoop(); });
-  return server;
-}
-
-HttpServer::~HttpServer() {
-  Shutdown();
-  if (listen_fd_ >= 0) close(listen_fd_);
-  if (stop_fd_ >= 0) close(stop_fd_);
-}
-
-void HttpServer::Shutdown() {
-  if (stopping_.exchange(true)) {
-    // A second caller still waits for the first to finish.
-  } else {
-    const uint64_t one = 1;
-    // Left unread, so it stays readable and wakes every waiter.
-    if (write(stop_fd_, &one, sizeof(one)) < 0) {
-      // An eventfd write only fails on overflow, which one write cannot cause.
+class HttpServer::Core {
+ public:
+  Core(HttpServerOptions options, HttpHandler handler)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        ioc_(Threads(options_)),
+        acceptor_(asio::make_strand(ioc_)),
+        retry_timer_(acceptor_.get_executor()) {
+    if (options_.tls != nullptr) {
+      // Asio's context takes ownership of the handle; the options keep theirs.
+      SSL_CTX_up_ref(options_.tls.get());
+      tls_context_.emplace(options_.tls.get());
     }
   }
-  if (acceptor_.joinable() &&
-      acceptor_.get_id() != std::this_thread::get_id()) {
-    acceptor_.join();
-  }
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](int* open) { return *open == 0; }, &open_connections_));
-}
 
-void HttpServer::AcceptLoop() {
-  while (!stopping_.load()) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) continue;
-    if (fds[1].revents != 0) break;
-    sockaddr_storage peer{};
-    socklen_t peer_size = sizeof(peer);
-    const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer),
-                           &peer_size, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0) continue;  // the peer gave up, or out of descriptors: retry
-    const int on = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    bool admitted = false;
+  absl::Status Listen(const tcp::endpoint& endpoint) {
+    ErrorCode error;
+    acceptor_.open(endpoint.protocol(), error);
+    if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) acceptor_.bind(endpoint, error);
+    if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+      return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ",
+                                                 options_.address, ":", options_.port, ": ",
+                                                 error.message()));
+    }
+    port_ = acceptor_.local_endpoint().port();
+    return absl::OkStatus();
+  }
+
+  void Run() {
+    asio::dispatch(acceptor_.get_executor(), [this] { Accept(); });
+    const int threads = Threads(options_);
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+
+  void Shutdown() {
+    absl::MutexLock once(&shutdown_mu_);
+    if (stopped_) return;
+    stopping_.store(true);
+    asio::post(acceptor_.get_executor(), [this] {
+      ErrorCode ignored;
+      acceptor_.close(ignored);
+      retry_timer_.cancel();
+    });
+    std::vector<std::shared_ptr<Connection>> live;
     {
       absl::MutexLock lock(&mu_);
-      if (open_connections_ < options_.max_connections) {
-        ++open_connections_;
-        admitted = true;
+      for (const auto& [raw, weak] : live_) {
+        if (auto connection = weak.lock()) live.push_back(std::move(connection));
       }
     }
-    if (!admitted) {
-      // Over TLS there is no handshake yet to answer in: just close.
-      Stream refused(fd, stop_fd_, nullptr);
-      if (options_.tls == nullptr) {
-        refused.WriteAll(SerializeResponse(PlainTextResponse(503, "too many connections; try again"),
-                                           /*keep_alive=*/false),
-                         absl::Now() + absl::Seconds(1));
-      }
-      continue;
+    for (auto& connection : live) {
+      asio::post(connection->executor(), [connection] { connection->Stop(); });
     }
-    std::thread(&HttpServer::ServeConnection, this, fd, PeerName(peer))
-        .detach();
+    live.clear();
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(+[](int* open) { return *open == 0; }, &open_),
+                           kShutdownGrace);
+    }
+    // Whoever is left (a client that never reads its reply) is cut off:
+    // the threads end, and the connections close with the io_context.
+    ioc_.stop();
+    for (std::thread& thread : threads_) thread.join();
+    stopped_ = true;
   }
-}
 
-void HttpServer::ServeConnection(int fd, std::string peer) {
-  Serve(fd, std::move(peer));
-  absl::MutexLock lock(&mu_);
-  --open_connections_;
-}
+  int port() const { return port_; }
+  const HttpServerOptions& options() const { return options_; }
+  const HttpHandler& handler() const { return handler_; }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  asio::ssl::context* tls_context() { return tls_context_ ? &*tls_context_ : nullptr; }
 
-void HttpServer::Serve(int fd, std::string peer) {
-  Stream stream(fd, stop_fd_, options_.tls.get());
-  if (!stream.Handshake(absl::Now() + options_.request_timeout)) return;
-  std::string buffer;
-  bool keep_alive = true;
-  while (keep_alive && !stopping_.load()) {
-    // Wait for a request to start (idle), then for it to arrive whole.
-    if (buffer.empty() && !stream.ReadSome(&buffer, absl::Now() + options_.idle_timeout)) {
-      break;
+  // Counts a connection from `address` in, or says it is over a cap.
+  bool Admit(const std::string& address) {
+    absl::MutexLock lock(&mu_);
+    if (open_ >= options_.max_connections) return false;
+    int& from_address = per_address_[address];
+    if (options_.max_connections_per_address > 0 &&
+        from_address >= options_.max_connections_per_address) {
+      return false;
     }
-    const absl::Time deadline = absl::Now() + options_.request_timeout;
-    HttpRequest request;
-    request.peer = peer;
-    HeadParse head;
-    while ((head = ParseRequestHead(buffer, options_.max_head_bytes, &request))
-               .result == HeadParse::Result::kIncomplete) {
-      if (!stream.ReadSome(&buffer, deadline)) {
-        head.result = HeadParse::Result::kError;
-        break;
-      }
-    }
-    if (head.result == HeadParse::Result::kError) {
-      if (head.error_status != 0) {
-        stream.WriteAll(SerializeResponse(PlainTextResponse(head.error_status, head.error), false),
-                        absl::Now() + absl::Seconds(1));
-      }
-      break;
-    }
-    if (head.content_length > options_.max_body_bytes) {
-      stream.WriteAll(SerializeResponse(PlainTextResponse(
-                                            413, absl::StrCat("request body is longer than ",
-                                                              options_.max_body_bytes, " bytes")),
-                                        false),
-                      absl::Now() + absl::Seconds(1));
-      break;
-    }
-    const size_t request_bytes = head.head_bytes + head.content_length;
-    bool complete = true;
-    while (buffer.size() < request_bytes) {
-      if (!stream.ReadSome(&buffer, deadline)) {
-        complete = false;
-        break;
-      }
-    }
-    if (!complete) break;  // timed out, closed or shutting down mid-request
-    request.body = buffer.substr(head.head_bytes, head.content_length);
-    buffer.erase(0, request_bytes);
+    ++from_address;
+    ++open_;
+    return true;
+  }
 
+  void Register(Connection* raw, std::weak_ptr<Connection> connection) {
+    absl::MutexLock lock(&mu_);
+    live_[raw] = std::move(connection);
+  }
+
+  // From a connection's destructor.
+  void Release(const std::string& address, Connection* raw) {
+    absl::MutexLock lock(&mu_);
+    live_.erase(raw);
+    auto it = per_address_.find(address);
+    if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
+    --open_;
+  }
+
+ private:
+  static int Threads(const HttpServerOptions& options) {
+    if (options.threads > 0) return options.threads;
+    return std::max(4, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+
+  void Accept();
+  void OnAccepted(tcp::socket socket);
+  void Refuse(tcp::socket socket);
+
+  const HttpServerOptions options_;
+  const HttpHandler handler_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  absl::Mutex shutdown_mu_;
+  bool stopped_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+  // Declared before the io_context: connections still queued in it when it
+  // is destroyed release themselves here.
+  absl::Mutex mu_;
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string, int> per_address_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<Connection*, std::weak_ptr<Connection>> live_ ABSL_GUARDED_BY(mu_);
+  std::optional<asio::ssl::context> tls_context_;  // outlives every TLS stream
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_timer_;
+  std::vector<std::thread> threads_;
+};
+
+namespace {
+
+// One client connection, plain or TLS, from its first byte to its close.
+// Every step runs on the connection's strand, one at a time.
+template <bool kTls>
+class HttpConnection final : public Connection,
+                             public std::enable_shared_from_this<HttpConnection<kTls>> {
+ public:
+  using Stream =
+      std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+  HttpConnection(HttpServer::Core* core, tcp::socket socket, std::string address,
+                 std::string peer)
+      : core_(core),
+        stream_(MakeStream(std::move(socket), core->tls_context())),
+        address_(std::move(address)),
+        peer_(std::move(peer)) {}
+  ~HttpConnection() override { core_->Release(address_, this); }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->Lowest().expires_after(self->Timeout(self->options().request_timeout));
+        self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                      [self](ErrorCode error) {
+                                        if (error) return self->Close();
+                                        self->ReadRequest();
+                                      });
+      } else {
+        self->ReadRequest();
+      }
+    });
+  }
+
+  asio::any_io_executor executor() override { return stream_.get_executor(); }
+
+  void Stop() override {
+    if (!replying_) Close();  // the pending read ends with an error
+  }
+
+ private:
+  static Stream MakeStream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  const HttpServerOptions& options() const { return core_->options(); }
+  static std::chrono::nanoseconds Timeout(absl::Duration duration) {
+    return absl::ToChronoNanoseconds(duration);
+  }
+
+  // Idle: waits for the next request's first bytes.
+  void ReadRequest() {
+    replying_ = false;
+    if (core_->stopping()) return Close();
+    if (buffer_.size() > 0) return ReadHead();  // pipelined: already here
+    Lowest().expires_after(Timeout(options().idle_timeout));
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = this->shared_from_this()](ErrorCode error, size_t bytes) {
+                              if (error) return self->Close();
+                              self->buffer_.commit(bytes);
+                              self->ReadHead();
+                            });
+  }
+
+  // The request has begun: head and body must arrive within one deadline.
+  void ReadHead() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options().max_head_bytes));
+    parser_->body_limit(options().max_body_bytes);
+    Lowest().expires_after(Timeout(options().request_timeout));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](ErrorCode error, size_t) {
+                               self->OnHead(error);
+                             });
+  }
+
+  void OnHead(ErrorCode error) {
+    if (error) return Refuse(AnswerToParseError(error));
+    const RequestError refused = CheckRequestHead(parser_->get());
+    if (refused.status != 0) return Refuse(refused);
+    if (parser_->is_done()) return Handle();
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      // curl asks before sending a body over 1 KiB; say yes at once
+      // rather than make it wait a second.
+      interim_.emplace(bhttp::status::continue_, parser_->get().version());
+      bhttp::async_write(stream_, *interim_,
+                         [self = this->shared_from_this()](ErrorCode error, size_t) {
+                           self->interim_.reset();
+                           if (error) return self->Close();
+                           self->ReadBody();
+                         });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](ErrorCode error, size_t) {
+                        if (error) return self->Refuse(AnswerToParseError(error));
+                        self->Handle();
+                      });
+  }
+
+  void Handle() {
+    replying_ = true;
+    const WireRequest& head = parser_->get();
+    const bool head_only = head.method() == bhttp::verb::head;
+    const unsigned version = head.version();
+    keep_alive_ = head.keep_alive();
+    const HttpRequest request = ToHttpRequest(parser_->release(), peer_);
+    parser_.reset();
     HttpResponse response;
-    handler_(request, &response);
-    keep_alive = WantsKeepAlive(request) && !stopping_.load();
-    if (!stream.WriteAll(SerializeResponse(response, keep_alive),
-                         absl::Now() + options_.request_timeout)) {
-      break;
+    core_->handler()(request, &response);
+    keep_alive_ = keep_alive_ && !core_->stopping();
+    if (head_only) {
+      head_reply_.emplace(ToWireHeadResponse(response, version, keep_alive_));
+      Write(*head_reply_);
+    } else {
+      reply_.emplace(ToWireResponse(std::move(response), version, keep_alive_));
+      Write(*reply_);
     }
   }
+
+  // A request that cannot be served: the reason, then the connection closes.
+  void Refuse(const RequestError& refused) {
+    if (refused.status == 0) return Close();
+    replying_ = true;
+    keep_alive_ = false;
+    reply_.emplace(ToWireResponse(PlainTextResponse(refused.status, refused.message), 11, false));
+    Write(*reply_);
+  }
+
+  template <typename Message>
+  void Write(Message& message) {
+    Lowest().expires_after(Timeout(options().request_timeout));
+    bhttp::async_write(stream_, message,
+                       [self = this->shared_from_this()](ErrorCode error, size_t) {
+                         self->reply_.reset();
+                         self->head_reply_.reset();
+                         if (error || !self->keep_alive_) return self->Close();
+                         self->ReadRequest();
+                       });
+  }
+
+  void Close() {
+    ErrorCode ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().close();
+  }
+
+  HttpServer::Core* const core_;
+  Stream stream_;
+  const std::string address_;
+  const std::string peer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<WireHeadResponse> interim_;  // "100 Continue"
+  std::optional<WireResponse> reply_;
+  std::optional<WireHeadResponse> head_reply_;
+  bool replying_ = false;
+  bool keep_alive_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Core::Accept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](ErrorCode error, tcp::socket socket) {
+    if (stopping()) return;
+    if (error) {
+      if (error == asio::error::operation_aborted) return;
+      // Out of descriptors, or the peer gave up: try again shortly rather
+      // than spin.
+      retry_timer_.expires_after(std::chrono::milliseconds(50));
+      retry_timer_.async_wait([this](ErrorCode waited) {
+        if (!waited && !stopping()) Accept();
+      });
+      return;
+    }
+    OnAccepted(std::move(socket));
+    Accept();
+  });
 }
+
+void HttpServer::Core::OnAccepted(tcp::socket socket) {
+  ErrorCode error;
+  const tcp::endpoint peer = socket.remote_endpoint(error);
+  if (error) return;  // already gone
+  socket.set_option(tcp::no_delay(true), error);
+  std::string address = peer.address().to_string();
+  if (!Admit(address)) return Refuse(std::move(socket));
+  std::shared_ptr<Connection> connection;
+  if (tls_context_) {
+    auto tls = std::make_shared<HttpConnection<true>>(this, std::move(socket), std::move(address),
+                                                      PeerName(peer));
+    tls->Start();
+    connection = std::move(tls);
+  } else {
+    auto plain = std::make_shared<HttpConnection<false>>(this, std::move(socket),
+                                                         std::move(address), PeerName(peer));
+    plain->Start();
+    connection = std::move(plain);
+  }
+  Register(connection.get(), connection);
+}
+
+void HttpServer::Core::Refuse(tcp::socket socket) {
+  if (tls_context_) return;  // no handshake yet to answer in: just close
+  static const std::string* const kReply = new std::string(
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: 32\r\n\r\n"
+      "too many connections; try again\n");
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  stream->expires_after(kRefusalTimeout);
+  asio::async_write(*stream, asio::buffer(*kReply), [stream](ErrorCode, size_t) {
+    ErrorCode ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                              HttpHandler handler) {
+  ErrorCode error;
+  const asio::ip::address address = asio::ip::make_address(options.address, error);
+  if (error) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "HTTP address \"", options.address, "\" is not an IPv4 or IPv6 address"));
+  }
+  auto core = std::make_shared<Core>(options, std::move(handler));
+  absl::Status listening =
+      core->Listen(tcp::endpoint(address, static_cast<unsigned short>(options.port)));
+  if (!listening.ok()) return listening;
+  core->Run();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(core)));
+}
+
+HttpServer::~HttpServer() { Shutdown(); }
+
+int HttpServer::port() const { return core_->port(); }
+
+void HttpServer::Shutdown() { core_->Shutdown(); }
 
 }  // namespace backchat::http

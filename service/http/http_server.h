@@ -1,18 +1,18 @@
-// A small HTTP/1.1 server: one thread per connection, a cap on connections,
-// keep-alive, strict request parsing and size limits. It exists so browsers
-// can reach BackChat without a proxy (see web_gateway.h); it is not a
-// general-purpose web server.
+// The HTTP/1.1 listener, on Boost.Beast and Asio: event-driven, so an idle
+// or slow connection costs a socket and a buffer, never a thread. Keep-alive,
+// chunked request bodies, a deadline per phase, TLS from the same
+// certificate files, a cap on connections per client address beside the
+// global one, and a shutdown that returns within 5 s whatever clients do.
+// It exists so browsers and messaging platforms can reach BackChat without a
+// proxy (see web_gateway.h and the bridges); it is not a general web server.
 #ifndef BACKCHAT_SERVICE_HTTP_HTTP_SERVER_H_
 #define BACKCHAT_SERVICE_HTTP_HTTP_SERVER_H_
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/http/http_message.h"
 
@@ -23,22 +23,33 @@ namespace backchat::http {
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
   int port = 0;  // 0 picks a free port; see HttpServer::port()
-  // Connections beyond this get 503 and are closed at once.
-  int max_connections = 256;
+  // Connections beyond either cap get 503 (plain HTTP) and are closed at
+  // once. The per-address cap keeps one client from taking every slot;
+  // behind a reverse proxy every client shares the proxy's address, so set
+  // it to 0 (no per-address cap) there.
+  int max_connections = 2048;
+  int max_connections_per_address = 64;
   size_t max_head_bytes = 16 * 1024;  // larger heads get 431
   size_t max_body_bytes = 64 * 1024;  // larger bodies get 413, unread
-  // A request must arrive whole within this, once its first byte has.
+  // Deadlines per phase. A request must arrive whole within
+  // request_timeout of its first byte (the TLS handshake too), and a reply
+  // must be taken by the client within it. A kept-alive connection with no
+  // request for idle_timeout is closed.
   absl::Duration request_timeout = absl::Seconds(10);
-  // A kept-alive connection with no request for this long is closed.
   absl::Duration idle_timeout = absl::Seconds(30);
+  // Threads that run the sockets and the handler. The handler runs on them
+  // and may wait (on a session store), so there are more than cores; 0
+  // means max(4, cores).
+  int threads = 0;
   // HTTPS with this context (certificate and key loaded, see
-  // security/tls_files.h); plain HTTP when null. The TLS handshake must
-  // finish within request_timeout.
+  // security/tls_files.h); plain HTTP when null.
   std::shared_ptr<ssl_ctx_st> tls;
 };
 
-// Called once per well-formed request, on the connection's thread; must be
-// thread-safe. Malformed requests never reach it: the server answers them.
+// Called once per well-formed request, on one of the server's threads; must
+// be thread-safe. Malformed requests never reach it: the server answers
+// them. For HEAD, answer as for GET: the server sends the head only, with
+// the body's length.
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse*)>;
 
 class HttpServer {
@@ -51,29 +62,20 @@ class HttpServer {
   // Shuts down if Shutdown() was not called.
   ~HttpServer();
 
-  int port() const { return port_; }
+  int port() const;
 
-  // Stops accepting, lets requests being handled finish and be answered,
-  // closes every connection, and returns when all connection threads have
-  // ended. Idempotent; any thread.
+  // Stops accepting and closes idle and half-received connections at once;
+  // requests being handled are answered (Connection: close) if their
+  // clients take the reply within a second. Returns within 5 s whatever
+  // clients do, with every thread ended. Idempotent; any thread but the
+  // server's own.
   void Shutdown();
 
- private:
-  HttpServer(HttpServerOptions options, HttpHandler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {}
-  void AcceptLoop();
-  void ServeConnection(int fd, std::string peer);  // counts the connection
-  void Serve(int fd, std::string peer);
+  class Core;  // the listener and its connections (http_server.cc)
 
-  const HttpServerOptions options_;
-  const HttpHandler handler_;
-  int listen_fd_ = -1;
-  int stop_fd_ = -1;  // eventfd: readable once Shutdown() has begun
-  int port_ = 0;
-  std::thread acceptor_;
-  std::atomic<bool> stopping_{false};
-  absl::Mutex mu_;
-  int open_connections_ ABSL_GUARDED_BY(mu_) = 0;
+ private:
+  explicit HttpServer(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+  std::shared_ptr<Core> core_;
 };
 
 }  // namespace backchat::http

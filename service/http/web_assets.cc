@@ -24,7 +24,19 @@ absl::string_view ContentTypeFor(absl::string_view path) {
   return "application/octet-stream";
 }
 
+bool IsCompressible(absl::string_view content_type) {
+  return absl::StartsWith(content_type, "text/") || content_type == "image/svg+xml" ||
+         content_type == "application/json";
+}
+
 }  // namespace
+
+WebAssets::Variant WebAssets::Compressed(std::string compressed, absl::string_view original,
+                                         absl::string_view hash, absl::string_view suffix) {
+  // Tiny files can grow; a failed library call gives "".
+  if (compressed.empty() || compressed.size() >= original.size()) return {};
+  return {std::move(compressed), absl::StrCat("\"", hash, "-", suffix, "\"")};
+}
 
 absl::StatusOr<WebAssets> WebAssets::Load(const std::string& directory) {
   namespace fs = std::filesystem;
@@ -49,18 +61,21 @@ absl::StatusOr<WebAssets> WebAssets::Load(const std::string& directory) {
           absl::StrCat("cannot read ", it->path().string()));
     }
     File file;
-    file.body = content.str();
-    total += file.body.size();
+    file.identity.body = content.str();
+    total += file.identity.body.size();
     if (total > kMaxTotalBytes) {
       return absl::ResourceExhaustedError(
           absl::StrCat("web assets under \"", directory, "\" exceed ",
                        kMaxTotalBytes, " bytes"));
     }
     file.content_type = std::string(ContentTypeFor(relative));
-    file.etag = absl::StrCat("\"",
-                             engine::ContentHashHex(engine::ExtendContentHash(
-                                 engine::kContentHashSeed, file.body)),
-                             "\"");
+    const std::string hash = engine::ContentHashHex(
+        engine::ExtendContentHash(engine::kContentHashSeed, file.identity.body));
+    file.identity.etag = absl::StrCat("\"", hash, "\"");
+    if (IsCompressible(file.content_type)) {
+      file.gzip = Compressed(GzipCompress(file.identity.body), file.identity.body, hash, "gz");
+      file.brotli = Compressed(BrotliCompress(file.identity.body), file.identity.body, hash, "br");
+    }
     if (absl::EndsWith(relative, "/index.html")) {
       assets.files_[relative.substr(0, relative.size() - 10)] = file;
     }
@@ -87,16 +102,30 @@ bool WebAssets::Serve(const HttpRequest& request,
     return false;
   }
   const File& file = it->second;
-  response->SetHeader("ETag", file.etag);
+  const ContentCoding coding =
+      ChooseContentCoding(request.Header("accept-encoding"), !file.gzip.body.empty(),
+                          !file.brotli.body.empty());
+  const Variant& variant = coding == ContentCoding::kBrotli ? file.brotli
+                           : coding == ContentCoding::kGzip ? file.gzip
+                                                            : file.identity;
+  response->SetHeader("ETag", variant.etag);
   response->SetHeader("Cache-Control", "no-cache");
-  if (request.Header("if-none-match") == file.etag) {
+  // Caches must key on the header the choice was made by.
+  if (!file.gzip.body.empty() || !file.brotli.body.empty()) {
+    response->SetHeader("Vary", "Accept-Encoding");
+  }
+  if (absl::StrContains(request.Header("if-none-match"), variant.etag)) {
     response->status = 304;
     return true;
   }
   response->status = 200;
   response->SetHeader("Content-Type", file.content_type);
   response->SetHeader("X-Content-Type-Options", "nosniff");
-  if (request.method != "HEAD") response->body = file.body;
+  if (coding != ContentCoding::kIdentity) {
+    response->SetHeader("Content-Encoding", std::string(ContentCodingName(coding)));
+  }
+  // For HEAD too: the listener sends the head only, with this length.
+  response->body = variant.body;
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "service/http/content_coding.h"
 #include "service/http/http_message.h"
 
 namespace backchat::http {
@@ -27,15 +28,23 @@ class WebAssets {
 
   // Answers a GET or HEAD for `request.path`: 200 with the file (ETag,
   // Cache-Control: no-cache so a new widget is picked up at once), 304 when
-  // If-None-Match matches, or false when no such file exists.
+  // If-None-Match matches, or false when no such file exists. Text files go
+  // out compressed (br, else gzip) when the request's Accept-Encoding takes
+  // it, with Vary: Accept-Encoding and an ETag per coding.
   bool Serve(const HttpRequest& request, HttpResponse* response) const;
 
  private:
-  struct File {
-    std::string content_type;
-    std::string body;
+  // One way to send a file: as it is, or compressed.
+  struct Variant {
+    std::string body;  // "" when not offered (binary, or no smaller)
     std::string etag;
   };
+  struct File {
+    std::string content_type;
+    Variant identity, gzip, brotli;
+  };
+  static Variant Compressed(std::string compressed, absl::string_view original,
+                            absl::string_view hash, absl::string_view suffix);
   absl::flat_hash_map<std::string, File> files_;
 };
 

@@ -1,4 +1,4 @@
-// Fuzzes what a browser's request goes through: the HTTP/1.1 head parser,
+// Fuzzes what a browser's request goes through: the HTTP/1.1 parser,
 // gRPC-Web framing (binary and base64 text), and the web gateway (Connect
 // JSON and binary bodies, gRPC-Web, and FHIR $next-question bodies) down to
 // the conversations on an in-memory store and the engine.
@@ -10,7 +10,7 @@
 #include "service/api/conversations.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/http/grpc_web_protocol.h"
-#include "service/http/http_parser.h"
+#include "service/http/http_codec.h"
 #include "service/http/web_gateway.h"
 #include "service/store/memory_session_store.h"
 
@@ -55,9 +55,13 @@ constexpr const char* kTypes[] = {"application/json", "application/proto",
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view bytes(reinterpret_cast<const char*>(data), size);
-  // The raw bytes as a request head.
-  backchat::http::HttpRequest parsed;
-  backchat::http::ParseRequestHead(bytes, 16 * 1024, &parsed);
+  // The raw bytes as a request, through the listener's parser; a request
+  // it accepts goes on to the gateway, as on the server.
+  backchat::http::ParsedRequest parsed = backchat::http::ParseRequest(bytes, 16 * 1024, 64 * 1024);
+  if (parsed.complete) {
+    backchat::http::HttpResponse response;
+    TheBackend().gateway->Handle(parsed.request, &response);
+  }
   backchat::http::DecodeUnaryGrpcWebBody(bytes).IgnoreError();
   backchat::http::DecodeGrpcWebText(bytes).IgnoreError();
   // The bytes as the body of an RPC, the first two choosing method and type.
