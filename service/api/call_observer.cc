@@ -39,14 +39,8 @@ class CallObserver final : public grpc::experimental::Interceptor {
           absl::StartsWith(method, "/backchat.") || absl::StartsWith(method, "/grpc.")
               ? method
               : "unknown";
-      const absl::Duration latency = absl::Now() - start_;
-      if (guards_->metrics != nullptr) {
-        guards_->metrics->RecordCall("grpc", name, code, latency);
-      }
-      if (guards_->access_log != nullptr) {
-        guards_->access_log->Write("grpc", name, code, latency,
-                                   info_->server_context()->peer());
-      }
+      guards_->RecordCall("grpc", name, code, absl::Now() - start_,
+                          info_->server_context()->peer());
     }
     methods->Proceed();
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "service/common/quoted.h"
 #include "service/common/status_macros.h"
 #include "service/engine/answer_matcher.h"
 #include "service/engine/engine.h"
@@ -39,9 +40,9 @@ absl::StatusOr<OptionMask> OptionsById(
       std::vector<absl::string_view> known;
       for (const auto& option : question.options) known.push_back(option.id);
       return absl::InvalidArgumentError(absl::StrFormat(
-          "option_ids: question \"%s\" has no option \"%s\"; its options are "
+          "option_ids: question \"%s\" has no option %s; its options are "
           "%s",
-          question.id, id, absl::StrJoin(known, ", ")));
+          question.id, Quoted(id), absl::StrJoin(known, ", ")));
     }
     mask |= OptionMask{1} << index;
   }
@@ -183,7 +184,8 @@ absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
         "returned");
   }
   absl::StatusOr<Session> session = sessions_->Load(id);
-  if (!session.ok()) CountStoreError(session.status());
+  // Counted here; the caller returns the error itself.
+  if (!session.ok()) CountStoreError(session.status()).IgnoreError();
   return session;
 }
 
@@ -196,8 +198,8 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
                                   tv1::Turn* turn) {
   if (!request.locale().empty() && !IsWellFormedLocale(request.locale())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "locale: \"", request.locale(),
-        "\" is not a BCP-47 language tag such as \"en\" or \"es-MX\""));
+        "locale: ", Quoted(request.locale()),
+        " is not a BCP-47 language tag such as \"en\" or \"es-MX\""));
   }
   if (!tv1::Channel_IsValid(request.channel())) {
     return absl::InvalidArgumentError("channel: unknown channel");
@@ -257,9 +259,9 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
   const CompiledQuestion& question = dialog.questions[step.question];
   if (!request.question_id().empty() && request.question_id() != question.id) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "question_id: \"%s\" is not the current question; the current "
+        "question_id: %s is not the current question; the current "
         "question is \"%s\" (fetch the session and answer that)",
-        request.question_id(), question.id));
+        Quoted(request.question_id()), question.id));
   }
 
   // A reply to a proposed reading: by the field, or a yes or no word typed

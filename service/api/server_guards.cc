@@ -23,4 +23,11 @@ absl::StatusOr<std::string> ServerGuards::AuthorizeAdmin(absl::string_view autho
   return (keys != nullptr ? keys : kNoKeys)->Authorize(authorization, scope);
 }
 
+void ServerGuards::RecordCall(absl::string_view transport, absl::string_view method,
+                              absl::string_view code, absl::Duration latency,
+                              absl::string_view peer) const {
+  if (metrics != nullptr) metrics->RecordCall(transport, method, code, latency);
+  if (access_log != nullptr) access_log->Write(transport, method, code, latency, peer);
+}
+
 }  // namespace backchat::api

@@ -39,6 +39,13 @@ struct ServerGuards {
   // refused. The key's name on success.
   absl::StatusOr<std::string> AuthorizeAdmin(absl::string_view authorization,
                                              absl::string_view scope) const;
+
+  // Records a finished call in the metrics and the access log, for every
+  // transport ("grpc", "http"): `method` is the route or RPC path, `code`
+  // the gRPC code name or HTTP status.
+  void RecordCall(absl::string_view transport, absl::string_view method,
+                  absl::string_view code, absl::Duration latency,
+                  absl::string_view peer) const;
 };
 
 }  // namespace backchat::api

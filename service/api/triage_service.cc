@@ -1,8 +1,12 @@
 #include "service/api/triage_service.h"
 
-namespace backchat::api {
+#include <memory>
+#include <string>
 
-namespace tv1 = ::backchat::triage::v1;
+#include "grpcpp/impl/codegen/server_callback_handlers.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+
+namespace backchat::api {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
@@ -17,12 +21,27 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-template <typename Op>
-grpc::ServerUnaryReactor* TriageService::Admitted(grpc::CallbackServerContext* context,
-                                                  bool starts_session, Op op) {
+TriageService::TriageService(Conversations* conversations, const ServerGuards* guards)
+    : conversations_(conversations), guards_(guards) {
+  for (const TriageRpc& rpc : TriageRpcs()) {
+    // The generated service lists its methods in triage.proto's order.
+    const int index = TriageServiceDescriptor().FindMethodByName(rpc.name)->index();
+    MarkMethodRawCallback(
+        index, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   [this, rpc = &rpc](grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) {
+                     return Serve(*rpc, context, request, response);
+                   }));
+  }
+}
+
+grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
+                                               grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request_bytes,
+                                               grpc::ByteBuffer* response_bytes) {
   absl::Duration retry_after;
-  const absl::Status admitted =
-      guards_->AdmitPatientCall(context->peer(), starts_session, &retry_after);
+  const absl::Status admitted = AdmitTriageCall(rpc, guards_, context->peer(), &retry_after);
   if (!admitted.ok()) {
     // gRPC's own retry hint, and the seconds for people reading it.
     context->AddTrailingMetadata("grpc-retry-pushback-ms",
@@ -31,50 +50,20 @@ grpc::ServerUnaryReactor* TriageService::Admitted(grpc::CallbackServerContext* c
                                  std::to_string(absl::ToInt64Seconds(retry_after)));
     return FinishWith(context, admitted);
   }
-  return FinishWith(context, op());
-}
-
-grpc::ServerUnaryReactor* TriageService::StartSession(
-    grpc::CallbackServerContext* context,
-    const tv1::StartSessionRequest* request,
-    tv1::StartSessionResponse* response) {
-  return Admitted(context, true, [&] {
-    return conversations_->Start(*request, response->mutable_turn());
-  });
-}
-
-grpc::ServerUnaryReactor* TriageService::SubmitAnswer(
-    grpc::CallbackServerContext* context,
-    const tv1::SubmitAnswerRequest* request,
-    tv1::SubmitAnswerResponse* response) {
-  return Admitted(context, false, [&] {
-    return conversations_->Answer(*request, response->mutable_turn());
-  });
-}
-
-grpc::ServerUnaryReactor* TriageService::GetSession(
-    grpc::CallbackServerContext* context, const tv1::GetSessionRequest* request,
-    tv1::GetSessionResponse* response) {
-  return Admitted(context, false, [&] {
-    return conversations_->Get(*request, response->mutable_turn());
-  });
-}
-
-grpc::ServerUnaryReactor* TriageService::GoBack(
-    grpc::CallbackServerContext* context, const tv1::GoBackRequest* request,
-    tv1::GoBackResponse* response) {
-  return Admitted(context, false, [&] {
-    return conversations_->GoBack(*request, response->mutable_turn());
-  });
-}
-
-grpc::ServerUnaryReactor* TriageService::RestartSession(
-    grpc::CallbackServerContext* context,
-    const tv1::RestartSessionRequest* request,
-    tv1::RestartSessionResponse* response) {
-  return Admitted(context, false, [&] {
-    return conversations_->Restart(*request, response->mutable_turn());
-  });
+  std::unique_ptr<google::protobuf::Message> request(rpc.request_prototype->New());
+  grpc::ByteBuffer copy(*request_bytes);  // the reader takes a mutable buffer
+  grpc::ProtoBufferReader reader(&copy);
+  if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
+    return FinishWith(context, UnparseableRequest(rpc, "a binary"));
+  }
+  std::unique_ptr<google::protobuf::Message> response(rpc.response_prototype->New());
+  const absl::Status status = rpc.call(*conversations_, *request, response.get());
+  if (status.ok()) {
+    const std::string bytes = response->SerializeAsString();
+    grpc::Slice slice(bytes);
+    *response_bytes = grpc::ByteBuffer(&slice, 1);
+  }
+  return FinishWith(context, status);
 }
 
 }  // namespace backchat::api

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "service/common/quoted.h"
 
 namespace backchat::engine {
 
@@ -182,8 +183,8 @@ absl::StatusOr<std::shared_ptr<const DialogBundle>> DialogRegistry::Find(
   std::vector<std::string> known;
   for (const auto& [known_id, bundle] : dialogs_) known.push_back(known_id);
   std::sort(known.begin(), known.end());
-  return absl::NotFoundError(absl::StrCat("dialog_id: no dialog \"", wanted,
-                                          "\"; known dialogs: ",
+  return absl::NotFoundError(absl::StrCat("dialog_id: no dialog ", Quoted(wanted),
+                                          "; known dialogs: ",
                                           absl::StrJoin(known, ", ")));
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "service/common/quoted.h"
 #include "service/engine/engine.h"
 #include "service/engine/turn_builder.h"
 #include "service/fhir/fhir_ids.h"
@@ -19,14 +20,6 @@ using engine::CompiledDialog;
 using engine::CompiledQuestion;
 
 constexpr char kContainedId[] = "adaptive";
-// Error messages quote at most this much of what a client sent.
-constexpr size_t kMaxQuoted = 100;
-
-std::string Quoted(absl::string_view text) {
-  if (text.size() <= kMaxQuoted) return absl::StrCat("\"", text, "\"");
-  return absl::StrCat("\"", text.substr(0, kMaxQuoted), "...\" (", text.size(), " bytes)");
-}
-
 const char* IssueCode(absl::StatusCode code) {
   switch (code) {
     case absl::StatusCode::kInvalidArgument: return "invalid";

@@ -73,23 +73,8 @@ void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
   WriteGrpcWeb(wire, nullptr, status, response);
 }
 
-template <typename Request, typename Response>
-UnaryMethod Bind(api::Conversations* conversations,
-                 absl::Status (api::Conversations::*operation)(const Request&,
-                                                               tv1::Turn*)) {
-  UnaryMethod method;
-  method.request_prototype = &Request::default_instance();
-  method.response_prototype = &Response::default_instance();
-  method.call = [conversations, operation](const Message& request,
-                                           Message* response) {
-    return (conversations->*operation)(
-        static_cast<const Request&>(request),
-        static_cast<Response*>(response)->mutable_turn());
-  };
-  return method;
-}
-
-absl::Status ParseBody(Wire wire, absl::string_view body, Message* request) {
+absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view body,
+                       Message* request) {
   switch (wire) {
     case Wire::kConnectJson: {
       google::protobuf::util::JsonParseOptions options;
@@ -106,10 +91,8 @@ absl::Status ParseBody(Wire wire, absl::string_view body, Message* request) {
       return absl::OkStatus();
     }
     case Wire::kConnectProto:
-      if (!request->ParseFromArray(body.data(),
-                                   static_cast<int>(body.size()))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "request body is not a binary ", request->GetTypeName()));
+      if (!request->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        return api::UnparseableRequest(rpc, "a binary");
       }
       return absl::OkStatus();
     case Wire::kGrpcWeb:
@@ -123,8 +106,7 @@ absl::Status ParseBody(Wire wire, absl::string_view body, Message* request) {
       auto message = DecodeUnaryGrpcWebBody(raw);
       if (!message.ok()) return message.status();
       if (!request->ParseFromString(*message)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "gRPC-Web message is not a binary ", request->GetTypeName()));
+        return api::UnparseableRequest(rpc, "a gRPC-Web binary");
       }
       return absl::OkStatus();
     }
@@ -166,26 +148,11 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 
 WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
                        const api::ServerGuards* guards)
-    : cors_(std::move(cors)),
+    : conversations_(conversations),
+      cors_(std::move(cors)),
       assets_(std::move(assets)),
       guards_(guards),
-      fhir_(&conversations->dialogs(), guards) {
-  const std::string prefix(kServicePrefix);
-  methods_[prefix + "StartSession"] =
-      Bind<tv1::StartSessionRequest, tv1::StartSessionResponse>(
-          conversations, &api::Conversations::Start);
-  methods_[prefix + "SubmitAnswer"] =
-      Bind<tv1::SubmitAnswerRequest, tv1::SubmitAnswerResponse>(
-          conversations, &api::Conversations::Answer);
-  methods_[prefix + "GetSession"] =
-      Bind<tv1::GetSessionRequest, tv1::GetSessionResponse>(
-          conversations, &api::Conversations::Get);
-  methods_[prefix + "GoBack"] = Bind<tv1::GoBackRequest, tv1::GoBackResponse>(
-      conversations, &api::Conversations::GoBack);
-  methods_[prefix + "RestartSession"] =
-      Bind<tv1::RestartSessionRequest, tv1::RestartSessionResponse>(
-          conversations, &api::Conversations::Restart);
-}
+      fhir_(&conversations->dialogs(), guards) {}
 
 void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
   const absl::Time start = absl::Now();
@@ -193,19 +160,15 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
   if (guards_ == nullptr) return;
   // Label by route, not by path: a client can make up any path.
   const absl::string_view route =
-      methods_.contains(request.path) || request.path == "/healthz" ||
+      api::FindTriageRpc(request.path) != nullptr || request.path == "/healthz" ||
               request.path == "/metrics"
           ? absl::string_view(request.path)
       : absl::StartsWith(request.path, FhirRoutes::kPrefix) ? FhirRoutes::RouteLabel(request.path)
       : (request.method == "GET" || request.method == "HEAD") && response->status < 400
           ? "static"
           : "other";
-  const std::string status = absl::StrCat(response->status);
-  const absl::Duration latency = absl::Now() - start;
-  if (guards_->metrics != nullptr) guards_->metrics->RecordCall("http", route, status, latency);
-  if (guards_->access_log != nullptr) {
-    guards_->access_log->Write("http", route, status, latency, request.peer);
-  }
+  guards_->RecordCall("http", route, absl::StrCat(response->status), absl::Now() - start,
+                      request.peer);
 }
 
 void WebGateway::ServeMetrics(const HttpRequest& request, HttpResponse* response) const {
@@ -240,13 +203,10 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
         "--http_allowed_origins")));
     return;
   }
-  const auto method = methods_.find(request.path);
   if (absl::StartsWith(request.path, FhirRoutes::kPrefix)) {
     fhir_.Handle(request, response);
-  } else if (method != methods_.end() ||
-      absl::StartsWith(request.path, kServicePrefix)) {
-    HandleRpc(method == methods_.end() ? nullptr : &method->second, request,
-              response);
+  } else if (absl::StartsWith(request.path, kServicePrefix)) {
+    HandleRpc(api::FindTriageRpc(request.path), request, response);
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/healthz") {
       const bool healthy =
@@ -269,7 +229,7 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
   cors_.AddResponseHeaders(request, response);
 }
 
-void WebGateway::HandleRpc(const UnaryMethod* method,
+void WebGateway::HandleRpc(const api::TriageRpc* rpc,
                            const HttpRequest& request,
                            HttpResponse* response) const {
   if (request.method != "POST") {
@@ -292,7 +252,7 @@ void WebGateway::HandleRpc(const UnaryMethod* method,
         "application/grpc-web+proto, application/grpc-web-text+proto");
     return;
   }
-  if (method == nullptr) {
+  if (rpc == nullptr) {
     RpcError(wire,
              absl::UnimplementedError(
                  absl::StrCat("no method ", request.path, " in this server")),
@@ -322,20 +282,17 @@ void WebGateway::HandleRpc(const UnaryMethod* method,
       return;
     }
   }
-  if (guards_ != nullptr) {
-    absl::Duration retry_after;
-    const absl::Status admitted = guards_->AdmitPatientCall(
-        request.peer, absl::EndsWith(request.path, "/StartSession"), &retry_after);
-    if (!admitted.ok()) {
-      RpcError(wire, admitted, response);
-      response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
-      return;
-    }
+  absl::Duration retry_after;
+  const absl::Status admitted = api::AdmitTriageCall(*rpc, guards_, request.peer, &retry_after);
+  if (!admitted.ok()) {
+    RpcError(wire, admitted, response);
+    response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
+    return;
   }
-  std::unique_ptr<Message> rpc_request(method->request_prototype->New());
-  absl::Status status = ParseBody(wire, request.body, rpc_request.get());
-  std::unique_ptr<Message> reply(method->response_prototype->New());
-  if (status.ok()) status = method->call(*rpc_request, reply.get());
+  std::unique_ptr<Message> rpc_request(rpc->request_prototype->New());
+  absl::Status status = ParseBody(*rpc, wire, request.body, rpc_request.get());
+  std::unique_ptr<Message> reply(rpc->response_prototype->New());
+  if (status.ok()) status = rpc->call(*conversations_, *rpc_request, reply.get());
   if (!status.ok()) {
     RpcError(wire, status, response);
     return;

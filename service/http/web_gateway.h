@@ -1,6 +1,6 @@
-// The browser-facing API: the triage RPCs over the Connect protocol (unary,
-// JSON or binary protobuf) and over gRPC-Web (binary and text), on the same
-// Conversations as the gRPC service, plus the widget bundle and the example
+// The browser-facing API: the triage RPCs (the table in api/triage_rpcs.h,
+// which the gRPC service serves too) over the Connect protocol (unary, JSON
+// or binary protobuf) and over gRPC-Web (binary and text), plus the widget bundle and the example
 // page. Runs behind HttpServer (see http_server.h).
 //
 // Routes:
@@ -13,29 +13,19 @@
 #ifndef BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 #define BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 
-#include <functional>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "service/api/conversations.h"
 #include "service/api/server_guards.h"
+#include "service/api/triage_rpcs.h"
 #include "service/http/cors_policy.h"
 #include "service/http/fhir_routes.h"
 #include "service/http/http_message.h"
 #include "service/http/web_assets.h"
 
 namespace backchat::http {
-
-// One unary RPC, independent of its wire format.
-struct UnaryMethod {
-  const google::protobuf::Message* request_prototype = nullptr;
-  const google::protobuf::Message* response_prototype = nullptr;
-  std::function<absl::Status(const google::protobuf::Message& request,
-                             google::protobuf::Message* response)>
-      call;
-};
 
 // Thread-safe and immutable after construction. Does not own
 // `conversations`, which must outlive it.
@@ -53,15 +43,15 @@ class WebGateway {
  private:
   void Route(const HttpRequest& request, HttpResponse* response) const;
   void ServeMetrics(const HttpRequest& request, HttpResponse* response) const;
-  void HandleRpc(const UnaryMethod* method, const HttpRequest& request,
+  // `rpc` is null for a path under the service that names no RPC.
+  void HandleRpc(const api::TriageRpc* rpc, const HttpRequest& request,
                  HttpResponse* response) const;
 
+  api::Conversations* conversations_;
   CorsPolicy cors_;
   WebAssets assets_;
   const api::ServerGuards* guards_;
   FhirRoutes fhir_;
-  // Keyed by path, "/backchat.triage.v1.TriageService/StartSession".
-  absl::flat_hash_map<std::string, UnaryMethod> methods_;
 };
 
 }  // namespace backchat::http

@@ -13,6 +13,7 @@
 #include "grpcpp/impl/codegen/rpc_method.h"
 #include "grpcpp/impl/codegen/sync_stream.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
@@ -479,6 +480,41 @@ TEST_F(GrpcEndToEndTest, MalformedRequestsAreInvalidArgumentNamingTheField) {
   status = stub_->StartSession(Context().get(), start, &start_response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), HasSubstr("back_pain"));
+}
+
+// Bytes that are not the request's message, and a string that is not
+// UTF-8, sent as they are: INVALID_ARGUMENT naming the method (gRPC's own
+// parsing answered UNIMPLEMENTED without a word). A huge bad field is
+// quoted briefly, so the error itself fits in gRPC's headers.
+TEST_F(GrpcEndToEndTest, BadBytesAreInvalidArgumentNamingTheMethod) {
+  const grpc::internal::RpcMethod start("/backchat.triage.v1.TriageService/StartSession",
+                                        grpc::internal::RpcMethod::NORMAL_RPC, channel_);
+  const auto send = [&](const std::string& bytes) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    return grpc::internal::BlockingUnaryCall(channel_.get(), start, Context().get(), request,
+                                             &response);
+  };
+  grpc::Status status = send(std::string("\xff\xff\xff\xff", 4));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("StartSession"));
+  EXPECT_THAT(status.error_message(), HasSubstr("backchat.triage.v1.StartSessionRequest"));
+
+  // Field 1 (dialog_id), length 2, bytes that are not UTF-8.
+  status = send(std::string("\x0a\x02\xc3\x28", 4));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
+
+  tv1::StartSessionRequest huge;
+  huge.set_locale(std::string(8000, 'x'));
+  tv1::StartSessionResponse response;
+  status = stub_->StartSession(Context().get(), huge, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("(8000 bytes)"));
+  EXPECT_LT(status.error_message().size(), 300u);
+  // And the server carries on.
+  EXPECT_FALSE(Start().session_id().empty());
 }
 
 TEST_F(GrpcEndToEndTest, AnsweringAFinishedOrStaleQuestionIsAPreconditionError) {

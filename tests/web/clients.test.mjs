@@ -36,7 +36,8 @@ async function converse(client, answers, locale = "en") {
       .turn;
   }
   turns.push(toJson(TurnSchema, turn));
-  return turns.map(({ sessionId, ...rest }) => rest);
+  // Ids differ from one conversation to the next.
+  return turns.map(({ sessionId, recordId, ...rest }) => rest);
 }
 
 for (const [level, answers] of Object.entries(paths)) {

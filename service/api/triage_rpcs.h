@@ -1,0 +1,58 @@
+// The triage RPCs, once, for both transports: the gRPC service
+// (triage_service.h) and the web gateway (http/web_gateway.h) serve exactly
+// this table, with the same admission. Adding an RPC is one entry in
+// TriageRpcs() (and its declaration in triage.proto).
+#ifndef BACKCHAT_SERVICE_API_TRIAGE_RPCS_H_
+#define BACKCHAT_SERVICE_API_TRIAGE_RPCS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "service/api/conversations.h"
+#include "service/api/server_guards.h"
+
+namespace backchat::api {
+
+struct TriageRpc {
+  std::string name;  // "StartSession", as in triage.proto
+  std::string path;  // "/backchat.triage.v1.TriageService/StartSession"
+  const google::protobuf::Message* request_prototype = nullptr;
+  const google::protobuf::Message* response_prototype = nullptr;
+  // Counted against the client's new-session limit as well as its call
+  // limit.
+  bool starts_session = false;
+  // The call into Conversations, on messages of the two prototypes' types.
+  std::function<absl::Status(Conversations& conversations,
+                             const google::protobuf::Message& request,
+                             google::protobuf::Message* response)>
+      call;
+};
+
+// backchat.triage.v1.TriageService, as triage.proto declares it.
+const google::protobuf::ServiceDescriptor& TriageServiceDescriptor();
+
+// Every triage RPC, in triage.proto's order.
+const std::vector<TriageRpc>& TriageRpcs();
+
+// The RPC served at `path`, or null.
+const TriageRpc* FindTriageRpc(absl::string_view path);
+
+// Whether a call of `rpc` from `peer` may go ahead: OK, or
+// RESOURCE_EXHAUSTED saying why with the wait in `retry_after`. `guards`
+// may be null (no limits). Each transport admits before it even parses the
+// request, then calls rpc.call.
+absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
+                             absl::string_view peer, absl::Duration* retry_after);
+
+// The error for a request body that does not parse as `rpc`'s request.
+absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding);
+
+}  // namespace backchat::api
+
+#endif  // BACKCHAT_SERVICE_API_TRIAGE_RPCS_H_
