@@ -92,6 +92,9 @@ for n in 1 8 64 512; do
   echo "$line" >&2
   echo "$n,$(echo "$line" | sed 's/.*turns_per_s=\([0-9]*\).*p99_ms=\([0-9.]*\).*/\1,\2/')" >>"$out/scaling.csv"
 done
+echo "== 1,500 slow connections from one address, a normal client from another ==" >&2
+"$build/tests/slow_clients" --port="$http_port" --slow=1500 --duration="$(( seconds * 2 ))s" \
+  --min_served=0 | tee "$out/slow_clients.txt" >&2
 stop_server
 
 rm -f "$out/bench.db"*
@@ -165,5 +168,6 @@ for label in h2load_echo h2load_get_session; do
 done
 printf '%-26s %10s\n' "bytes per idle session" "$(sed -n 's/^RESULT.*bytes_per_session=\([0-9]*\).*/\1/p' "$out/memory.csv")"
 printf '%-26s %10s\n' "startup with check (ms)" "$startup_ms"
+sed -n 's/^RESULT slow_clients .*normal_requests=\([0-9]*\) served=\([0-9]*\) share=\([0-9.]*\) .*p99_ms=\([0-9.]*\).*/under 1,500 slow conns:    \2 of \1 served (\3), p99 \4 ms/p' "$out/slow_clients.txt"
 sed -n 's/^ *turns [0-9]* *mean/Telegram turn (ms): mean/p' "$out/telegram.txt"
 echo "(CSV and plot: $out/scaling.csv, $out/memory.csv, $out/scaling.png)"

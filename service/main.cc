@@ -83,8 +83,13 @@ ABSL_FLAG(std::string, web_dir, "build/web",
           "Folder of files served over HTTP: widget.js and the example page.");
 ABSL_FLAG(int64_t, http_max_body_bytes, 64 * 1024,
           "Largest HTTP request body accepted (larger: 413).");
-ABSL_FLAG(int, http_max_connections, 256,
-          "Most open HTTP connections (more: 503).");
+ABSL_FLAG(int, http_max_connections, 2048,
+          "Most open HTTP connections in all (more: 503). An idle connection "
+          "costs a socket and a buffer, not a thread.");
+ABSL_FLAG(int, http_max_connections_per_address, 64,
+          "Most open HTTP connections from one client address (more: 503), so "
+          "one client cannot take every slot; 0: no such cap (behind a reverse "
+          "proxy, where every client has the proxy's address).");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain for TLS on the gRPC and HTTP listeners.");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
@@ -178,9 +183,11 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("--http_allowed_origins: ", cors.status().message()));
   }
   if (absl::GetFlag(FLAGS_http_max_body_bytes) < 1024 ||
-      absl::GetFlag(FLAGS_http_max_connections) < 1) {
-    return Fail("--http_max_body_bytes must be at least 1024 and "
-                "--http_max_connections at least 1");
+      absl::GetFlag(FLAGS_http_max_connections) < 1 ||
+      absl::GetFlag(FLAGS_http_max_connections_per_address) < 0) {
+    return Fail("--http_max_body_bytes must be at least 1024, "
+                "--http_max_connections at least 1 and "
+                "--http_max_connections_per_address at least 0");
   }
   // Transport security: TLS from files, or plaintext only when asked for.
   std::optional<backchat::security::TlsMaterial> tls;
@@ -377,6 +384,8 @@ int main(int argc, char** argv) {
     http_options.max_body_bytes =
         static_cast<size_t>(absl::GetFlag(FLAGS_http_max_body_bytes));
     http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    http_options.max_connections_per_address =
+        absl::GetFlag(FLAGS_http_max_connections_per_address);
     if (tls.has_value()) {
       auto context = backchat::security::HttpTlsContext(*tls);
       if (!context.ok()) return Fail(std::string(context.status().message()));

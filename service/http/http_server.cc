@@ -41,8 +41,8 @@ using tcp = asio::ip::tcp;
 using ErrorCode = boost::system::error_code;
 
 // Shutdown waits this long for connections to end by themselves, then
-// stops every thread (5 s in all, with margin).
-constexpr absl::Duration kShutdownGrace = absl::Seconds(4);
+// stops every thread (5 s in all, with margin for slow machines).
+constexpr absl::Duration kShutdownGrace = absl::Seconds(3);
 // A refused connection gets this long to take its 503.
 constexpr auto kRefusalTimeout = std::chrono::seconds(1);
 // The first read of a request; more follows as the parser needs it.

@@ -66,7 +66,7 @@ class HttpServer {
 
   // Stops accepting and closes idle and half-received connections at once;
   // requests being handled are answered (Connection: close) if their
-  // clients take the reply within a second. Returns within 5 s whatever
+  // clients take the reply within 3 s. Returns within 5 s whatever
   // clients do, with every thread ended. Idempotent; any thread but the
   // server's own.
   void Shutdown();

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "backchat/triage/v1/triage.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -58,6 +60,7 @@ class WebGatewayTest : public ::testing::Test {
                absl::StrCat("web_gateway_test_", getpid());
     std::filesystem::create_directories(web_dir_ / "example");
     std::ofstream(web_dir_ / "widget.js") << "console.log('widget');";
+    std::ofstream(web_dir_ / "big.js") << std::string(20000, 'w');
     std::ofstream(web_dir_ / "example" / "index.html")
         << "<!doctype html><p>clinic";
     StartHttp(HttpServerOptions{});
@@ -476,6 +479,118 @@ TEST_F(WebGatewayTest, ServesTheWidgetWithAnETag) {
       SendRawHttp(port(), "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(missing.ok()) << missing.status();
   EXPECT_EQ(missing->status, 404);
+}
+
+// connect-node and other streaming clients send bodies chunked.
+TEST_F(WebGatewayTest, ChunkedBodiesAreServed) {
+  auto reply = SendRawHttp(
+      port(), absl::StrCat("POST ", kPrefix,
+                           "StartSession HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                           "1\r\n{\r\n1\r\n}\r\n0\r\n\r\n"));
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(reply->status, 200) << reply->body;
+  EXPECT_THAT(reply->body, HasSubstr("sessionId"));
+}
+
+TEST_F(WebGatewayTest, StaticFilesAreCompressedWhenAcceptedAndHeadCarriesTheLength) {
+  const std::string get = "GET /big.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+  auto plain = SendRawHttp(port(), get + "\r\n");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->body.size(), 20000u);
+  EXPECT_EQ(plain->Header("content-encoding"), "");
+  EXPECT_EQ(plain->Header("vary"), "Accept-Encoding");
+
+  auto brotli = SendRawHttp(port(), get + "Accept-Encoding: gzip, deflate, br\r\n\r\n");
+  ASSERT_TRUE(brotli.ok()) << brotli.status();
+  EXPECT_EQ(brotli->Header("content-encoding"), "br");
+  EXPECT_LT(brotli->body.size(), 1000u);
+  EXPECT_NE(brotli->Header("etag"), plain->Header("etag"));
+
+  auto gzip = SendRawHttp(port(), get + "Accept-Encoding: gzip, br;q=0\r\n\r\n");
+  ASSERT_TRUE(gzip.ok()) << gzip.status();
+  EXPECT_EQ(gzip->Header("content-encoding"), "gzip");
+  ASSERT_GE(gzip->body.size(), 2u);
+  EXPECT_EQ(gzip->body.substr(0, 2), "\x1f\x8b");  // gzip's magic
+
+  auto refused = SendRawHttp(port(), get + "Accept-Encoding: br;q=0, gzip;q=0\r\n\r\n");
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->Header("content-encoding"), "");
+  EXPECT_EQ(refused->body.size(), 20000u);
+
+  // HEAD: the GET's length, and nothing after the head (read to EOF; the
+  // test client would wait for a body).
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const std::string head_request = "HEAD /big.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_GT(send(fd, head_request.data(), head_request.size(), MSG_NOSIGNAL), 0);
+  std::string head;
+  char chunk[4096];
+  for (ssize_t n; head.size() < 100000 && (n = recv(fd, chunk, sizeof(chunk), 0)) > 0;) {
+    head.append(chunk, static_cast<size_t>(n));
+  }
+  close(fd);
+  EXPECT_THAT(head, HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(head, HasSubstr("Content-Length: 20000\r\n"));
+  EXPECT_TRUE(absl::EndsWith(head, "\r\n\r\n")) << head;
+}
+
+// Idle connections cost no thread, but one address still cannot take every
+// slot: its connections beyond the per-address cap are refused while
+// another address is served.
+TEST_F(WebGatewayTest, OneAddressCannotTakeEverySlot) {
+  HttpServerOptions options;
+  options.max_connections_per_address = 4;
+  StartHttp(options);
+  std::vector<std::unique_ptr<backchat::testing::HttpConnection>> held;
+  for (int i = 0; i < 4; ++i) {
+    auto connection = backchat::testing::HttpConnection::Open(port(), "127.0.0.2");
+    ASSERT_TRUE(connection.ok()) << connection.status();
+    held.push_back(*std::move(connection));
+  }
+  // Admission follows accept order; give the acceptor a moment for all four.
+  absl::SleepFor(absl::Milliseconds(200));
+  auto fifth = backchat::testing::HttpConnection::Open(port(), "127.0.0.2");
+  ASSERT_TRUE(fifth.ok()) << fifth.status();
+  auto refused = (*fifth)->Exchange("GET /widget.js HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->status, 503);
+  auto other = backchat::testing::HttpConnection::Open(port(), "127.0.0.3");
+  ASSERT_TRUE(other.ok()) << other.status();
+  auto served = (*other)->Exchange("GET /widget.js HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(served.ok()) << served.status();
+  EXPECT_EQ(served->status, 200);
+}
+
+// A client that pipelines requests and never reads the replies, and one
+// that trickles a head, cannot hold shutdown past its 5 s bound.
+TEST_F(WebGatewayTest, ShutdownIsBoundedWhateverClientsDo) {
+  const int greedy = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(greedy, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  int small = 4096;
+  setsockopt(greedy, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  const std::string request = "GET /big.js HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string pipeline;
+  for (int i = 0; i < 200; ++i) pipeline += request;
+  ASSERT_EQ(send(greedy, pipeline.data(), pipeline.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(pipeline.size()));
+  const int trickle = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(connect(trickle, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_GT(send(trickle, "GET / HT", 8, 0), 0);
+  absl::SleepFor(absl::Milliseconds(300));  // the replies fill the buffers
+  const absl::Time begun = absl::Now();
+  http_->Shutdown();
+  EXPECT_LT(absl::Now() - begun, absl::Seconds(5));
+  close(greedy);
+  close(trickle);
 }
 
 TEST_F(WebGatewayTest, ConnectionsOverTheCapGet503) {
