@@ -56,10 +56,18 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
   builder.experimental().SetInterceptorCreators(std::move(observers));
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
+  std::vector<std::string> services = {
+      TriageServiceDescriptor().full_name(), admin::v1::AdminService::service_full_name(),
+      "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
+      grpc::reflection::v1::ServerReflection::service_full_name()};
   if (options.serve_echo) {
     server->echo_ = std::make_unique<EchoService>();
     builder.RegisterService(server->echo_.get());
+    services.push_back(bench::v1::EchoService::service_full_name());
   }
+  // v1alpha comes with gRPC (the plugin above); v1 is ours.
+  server->reflection_v1_ = std::make_unique<ReflectionV1Service>(std::move(services));
+  builder.RegisterService(server->reflection_v1_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

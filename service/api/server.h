@@ -13,6 +13,7 @@
 #include "service/api/admin_service.h"
 #include "service/api/call_observer.h"
 #include "service/api/conversations.h"
+#include "service/api/reflection_v1.h"
 #include "service/api/triage_service.h"
 
 namespace backchat::api {
@@ -66,6 +67,7 @@ class BackchatServer {
   std::unique_ptr<TriageService> service_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Service> echo_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
   CallObserverFactory* observer_ = nullptr;  // owned by server_
   int port_ = 0;

@@ -14,6 +14,8 @@
 #include "grpcpp/impl/codegen/sync_stream.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
@@ -624,6 +626,48 @@ TEST_F(GrpcEndToEndTest, ReflectionListsTheTriageService) {
   EXPECT_THAT(names, ::testing::Contains("grpc.health.v1.Health"));
   while (stream->Read(&response)) {
   }
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+// Reflection v1, as grpcurl and Postman ask for it first: the services, the
+// file declaring a symbol with its imports, and a clear miss.
+TEST_F(GrpcEndToEndTest, ReflectionV1ListsServicesAndServesFiles) {
+  namespace rv1 = ::grpc::reflection::v1;
+  auto stub = rv1::ServerReflection::NewStub(channel_);
+  auto context = Context();
+  auto stream = stub->ServerReflectionInfo(context.get());
+  rv1::ServerReflectionRequest request;
+  rv1::ServerReflectionResponse response;
+
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> names;
+  for (const auto& service : response.list_services_response().service()) {
+    names.push_back(service.name());
+  }
+  EXPECT_THAT(names, ::testing::Contains("backchat.triage.v1.TriageService"));
+  EXPECT_THAT(names, ::testing::Contains("grpc.reflection.v1.ServerReflection"));
+
+  request.set_file_containing_symbol("backchat.triage.v1.TriageService");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> files;
+  for (const std::string& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(bytes));
+    files.push_back(file.name());
+  }
+  EXPECT_THAT(files, ::testing::Contains("backchat/triage/v1/triage.proto"));
+  EXPECT_THAT(files, ::testing::Contains("backchat/triage/v1/types.proto"));
+
+  request.set_file_containing_symbol("no.such.Symbol");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.error_response().error_code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(response.error_response().error_message(), HasSubstr("no.such.Symbol"));
+
+  stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
 }
 
