@@ -66,9 +66,13 @@ absl::StatusOr<bool> HasColumn(store::SqliteDatabase& database, const char* tabl
 // Under the database's mutex, in a transaction.
 absl::Status MigrateFromV1(store::SqliteDatabase& database) {
   if (absl::Status moved = store::ExecSql(database, kMigrateFromV1); !moved.ok()) return moved;
-  SqliteStatement platform_state(
-      database, "SELECT 1 FROM chats_v1 WHERE keyboard_message_id != 0 OR ticked != '' LIMIT 1");
-  absl::StatusOr<bool> any = platform_state.Step();
+  absl::StatusOr<bool> any;
+  {
+    // Finalized before the DROP: a table cannot go while a statement reads it.
+    SqliteStatement platform_state(
+        database, "SELECT 1 FROM chats_v1 WHERE keyboard_message_id != 0 OR ticked != '' LIMIT 1");
+    any = platform_state.Step();
+  }
   if (!any.ok()) return any.status();
   if (*any) return absl::OkStatus();
   return store::ExecSql(database, "DROP TABLE chats_v1");

@@ -2,6 +2,7 @@
 // receiving the webhook of) a fake Bot API on loopback, against the real
 // BackChat server.
 #include <signal.h>
+#include <sqlite3.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,46 @@ using ::testing::StartsWith;
 constexpr char kToken[] = "123456:TEST-token";
 constexpr char kSecret[] = "webhook-secret-0123456789";
 constexpr size_t kLength = 4096;
+
+// Rewrites the stopped bridge's state file as bridges wrote it before
+// Telegram had its own table: the keyboard message id and the ticks were
+// columns of the shared `chats` table. Empty if it worked, else SQLite's
+// message.
+std::string RewriteAsVersion1(const std::string& state_db) {
+  constexpr char kSql[] = R"sql(
+BEGIN;
+CREATE TABLE chats_old (
+  channel TEXT NOT NULL,
+  chat_key TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  multiple_choice INTEGER NOT NULL,
+  keyboard_message_id INTEGER NOT NULL,
+  ticked TEXT NOT NULL,
+  updated_micros INTEGER NOT NULL,
+  PRIMARY KEY (channel, chat_key)
+) WITHOUT ROWID;
+INSERT INTO chats_old
+  SELECT c.channel, c.chat_key, c.session_id, c.locale, c.question_id, c.multiple_choice,
+         t.keyboard_message_id, t.ticked, c.updated_micros
+  FROM chats c JOIN telegram_chats t USING (chat_key);
+DROP TABLE chats;
+DROP TABLE telegram_chats;
+ALTER TABLE chats_old RENAME TO chats;
+COMMIT;
+)sql";
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open(state_db.c_str(), &db) != SQLITE_OK) {
+    error = sqlite3_errmsg(db);
+  } else if (char* message = nullptr; sqlite3_exec(db, kSql, nullptr, nullptr, &message) != SQLITE_OK) {
+    error = message == nullptr ? "failed" : message;
+    sqlite3_free(message);
+  }
+  sqlite3_close(db);
+  return error;
+}
 
 std::vector<std::string> TextsOf(const std::vector<FakeMessage>& messages, size_t from) {
   std::vector<std::string> texts;
@@ -212,6 +253,37 @@ TEST_F(TelegramBridgeTest, ContinuesAfterARestartWithNothingHandledTwiceOrSkippe
   for (const auto& [update, times] : api_->Deliveries()) EXPECT_EQ(times, 1) << update;
   // One callback answer per press, none twice.
   EXPECT_EQ(api_->Calls("answerCallbackQuery"), static_cast<int>(api_->CallbackAnswers().size()));
+}
+
+TEST_F(TelegramBridgeTest, AStateFileFromBeforeTelegramsOwnTableKeepsItsButtonsAndTicks) {
+  StartPolling();
+  const int64_t chat = 6101;
+  api_->SendText(chat, "/start");
+  ASSERT_THAT(NewTexts(chat, 0, 1), ElementsAre(StartsWith("Question 1")));
+  const FakeMessage keyboard = Keyboard(chat);
+  ASSERT_EQ(keyboard.buttons.size(), 8u);  // 7 options and Done
+  api_->PressButton(chat, keyboard.message_id, "t:7");
+  const std::string ticked = "\u2713 " + keyboard.buttons[6].text;
+  api_->WaitFor(chat, [&](const std::vector<FakeMessage>& messages) {
+    return !messages.empty() && messages[0].buttons.size() == 8 &&
+           messages[0].buttons[6].text == ticked;
+  });
+  ASSERT_EQ(api_->Messages(chat)[0].buttons[6].text, ticked);
+  EXPECT_EQ(bridge_->Stop(SIGTERM), 0);
+  absl::SleepFor(absl::Milliseconds(2500));  // as in the restart test above
+  ASSERT_EQ(RewriteAsVersion1(Path("telegram.db")), "");
+
+  // Restarted on the old file: the same keyboard is current, with its tick.
+  StartPolling();
+  api_->PressButton(chat, keyboard.message_id, "d");
+  ASSERT_THAT(NewTexts(chat, 1, 1), ElementsAre(AllOf(StartsWith("You said: None of these"),
+                                                      HasSubstr("Question 2"))))
+      << bridge_->Log();
+  // And the conversation carries on with the buttons.
+  const FakeMessage next = Keyboard(chat);
+  EXPECT_NE(next.message_id, keyboard.message_id);
+  api_->PressButton(chat, next.message_id, "a:2");
+  ASSERT_THAT(NewTexts(chat, 2, 1), ElementsAre(HasSubstr("Question 3")));
 }
 
 TEST_F(TelegramBridgeTest, AProposedReadingHasYesAndNoButtons) {

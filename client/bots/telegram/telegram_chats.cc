@@ -25,9 +25,13 @@ CREATE TABLE IF NOT EXISTS telegram_chats (
 // Under the database's mutex, in a transaction. Rows already here are
 // newer than the old table's, and stay.
 absl::Status TakeFromChatsV1(store::SqliteDatabase& database) {
-  SqliteStatement exists(database,
-                         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chats_v1'");
-  absl::StatusOr<bool> found = exists.Step();
+  absl::StatusOr<bool> found;
+  {
+    // Finalized before the DROP below.
+    SqliteStatement exists(
+        database, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chats_v1'");
+    found = exists.Step();
+  }
   if (!found.ok()) return found.status();
   if (!*found) return absl::OkStatus();
   SqliteStatement copy(database,
