@@ -35,20 +35,10 @@ CREATE TABLE IF NOT EXISTS check_ins (
 ) WITHOUT ROWID;
 )sql";
 
-// The shared columns move to the new `chats`; the old table stays as
-// chats_v1 only while a row of it holds platform state (see the header).
-constexpr char kMigrateFromV1[] = R"sql(
-ALTER TABLE chats RENAME TO chats_v1;
-CREATE TABLE chats (
-  channel TEXT NOT NULL,
-  chat_key TEXT NOT NULL,
-  session_id TEXT NOT NULL,
-  locale TEXT NOT NULL,
-  question_id TEXT NOT NULL,
-  multiple_choice INTEGER NOT NULL,
-  updated_micros INTEGER NOT NULL,
-  PRIMARY KEY (channel, chat_key)
-) WITHOUT ROWID;
+// After kSchema has made the new `chats` beside the renamed old one: the
+// shared columns move over; the old table stays as chats_v1 only while a
+// row of it holds platform state (see the header).
+constexpr char kCopyFromV1[] = R"sql(
 INSERT INTO chats (channel, chat_key, session_id, locale, question_id, multiple_choice,
                    updated_micros)
   SELECT channel, chat_key, session_id, locale, question_id, multiple_choice, updated_micros
@@ -63,9 +53,9 @@ absl::StatusOr<bool> HasColumn(store::SqliteDatabase& database, const char* tabl
   return select.Step();
 }
 
-// Under the database's mutex, in a transaction.
+// Under the database's mutex, in a transaction, after kSchema.
 absl::Status MigrateFromV1(store::SqliteDatabase& database) {
-  if (absl::Status moved = store::ExecSql(database, kMigrateFromV1); !moved.ok()) return moved;
+  if (absl::Status copied = store::ExecSql(database, kCopyFromV1); !copied.ok()) return copied;
   absl::StatusOr<bool> any;
   {
     // Finalized before the DROP: a table cannot go while a statement reads it.
@@ -83,8 +73,10 @@ absl::Status CreateOrMigrate(store::SqliteDatabase& database) {
   if (absl::Status begun = store::ExecSql(database, "BEGIN IMMEDIATE"); !begun.ok()) return begun;
   absl::StatusOr<bool> v1 = HasColumn(database, "chats", "keyboard_message_id");
   absl::Status status = v1.status();
-  if (status.ok() && *v1) status = MigrateFromV1(database);
+  const bool migrate = status.ok() && *v1;
+  if (migrate) status = store::ExecSql(database, "ALTER TABLE chats RENAME TO chats_v1");
   if (status.ok()) status = store::ExecSql(database, kSchema);
+  if (status.ok() && migrate) status = MigrateFromV1(database);
   if (status.ok()) status = store::ExecSql(database, "COMMIT");
   if (!status.ok()) store::ExecSql(database, "ROLLBACK").IgnoreError();
   return status;

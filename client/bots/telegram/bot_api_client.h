@@ -1,6 +1,6 @@
 // Calls of Telegram's Bot API: POST {base_url}/bot{token}/{method} with a
-// JSON body, over HTTPS (libcurl, certificates verified) or, for tests,
-// plain HTTP on loopback.
+// JSON body, through bots::HttpPoster (HTTPS, certificates verified; plain
+// HTTP only for tests' fakes on loopback).
 #ifndef BACKCHAT_CLIENT_BOTS_TELEGRAM_BOT_API_CLIENT_H_
 #define BACKCHAT_CLIENT_BOTS_TELEGRAM_BOT_API_CLIENT_H_
 
@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "client/bots/http_post.h"
 
 namespace backchat::telegram {
 
@@ -26,16 +27,18 @@ struct BotApiReply {
   bool Retryable() const { return http_status == 429 || http_status >= 500; }
 };
 
+// How a failed call is logged: "429 Too Many Requests: ...", or why no
+// answer came.
+std::string FailureOf(const absl::StatusOr<BotApiReply>& reply);
+
 // One connection, reused; not thread-safe: each thread has its own client.
 class BotApiClient {
  public:
   // `stop`: when it becomes true, a call in progress (a long poll) is
   // abandoned within about a second. Null: calls always run to the end
   // (or their timeout), for calls whose effect must be known.
-  BotApiClient(std::string base_url, std::string token, const std::atomic<bool>* stop);
-  ~BotApiClient();
-  BotApiClient(const BotApiClient&) = delete;
-  BotApiClient& operator=(const BotApiClient&) = delete;
+  BotApiClient(std::string base_url, std::string token, const std::atomic<bool>* stop)
+      : base_url_(std::move(base_url)), token_(std::move(token)), poster_(stop) {}
 
   // UNAVAILABLE when no HTTP answer came (connection refused, timeout,
   // TLS failure, stopped): the message says why, without the token.
@@ -46,8 +49,7 @@ class BotApiClient {
  private:
   const std::string base_url_;
   const std::string token_;
-  const std::atomic<bool>* stop_;
-  void* curl_;  // CURL*
+  bots::HttpPoster poster_;
 };
 
 }  // namespace backchat::telegram

@@ -23,6 +23,11 @@ absl::Duration Pacer::NextBackoff(int* failures) const {
   return wait;
 }
 
+bool Pacer::SleepAfter(const absl::StatusOr<BotApiReply>& reply, int* failures) {
+  const bool flood = reply.ok() && reply->http_status == 429;
+  return Sleep(flood ? std::max(reply->retry_after, first_backoff_) : NextBackoff(failures));
+}
+
 void Pacer::Notify() {
   absl::MutexLock lock(&mu_);
   work_ = true;

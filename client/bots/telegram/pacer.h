@@ -3,11 +3,12 @@
 #ifndef BACKCHAT_CLIENT_BOTS_TELEGRAM_PACER_H_
 #define BACKCHAT_CLIENT_BOTS_TELEGRAM_PACER_H_
 
-#include <algorithm>
 #include <atomic>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "client/bots/telegram/bot_api_client.h"
 
 namespace backchat::telegram {
 
@@ -27,8 +28,10 @@ class Pacer {
   // first_backoff doubled per failure so far, at most max_backoff; counts
   // this failure.
   absl::Duration NextBackoff(int* failures) const;
-  // At least first_backoff: a 429's retry_after may be zero.
-  absl::Duration AtLeastFirst(absl::Duration wait) const { return std::max(wait, first_backoff_); }
+  // After a Bot API call that failed (no answer, or not ok): flood
+  // control (429) says how long to wait, at least first_backoff; other
+  // failures back off (NextBackoff). False if stopping.
+  bool SleepAfter(const absl::StatusOr<BotApiReply>& reply, int* failures);
 
   // Work arrived (updates in the inbox): wakes AwaitWork.
   void Notify();

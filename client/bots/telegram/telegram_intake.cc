@@ -57,8 +57,7 @@ void TelegramIntake::PollLoop() {
   // getUpdates is refused (409) while a webhook is set.
   absl::StatusOr<BotApiReply> deleted = api.Call("deleteWebhook", "{}", absl::Seconds(30));
   if (!deleted.ok() || !deleted->ok) {
-    Log(absl::StrCat("deleteWebhook failed: ",
-                     deleted.ok() ? deleted->description : deleted.status().message()));
+    Log(absl::StrCat("deleteWebhook failed: ", FailureOf(deleted)));
   }
   while (!pacer_->stopping()) {
     absl::StatusOr<int64_t> offset = queue_->NextOffset();
@@ -75,12 +74,8 @@ void TelegramIntake::PollLoop() {
                                                  options_.poll_timeout + absl::Seconds(10));
     if (pacer_->stopping()) break;
     if (!reply.ok() || !reply->ok) {
-      const bool flood = reply.ok() && reply->http_status == 429;
-      Log(absl::StrCat("getUpdates failed: ",
-                       reply.ok() ? absl::StrCat(reply->http_status, " ", reply->description)
-                                  : reply.status().message()));
-      pacer_->Sleep(flood ? pacer_->AtLeastFirst(reply->retry_after)
-                          : pacer_->NextBackoff(&failures));
+      Log(absl::StrCat("getUpdates failed: ", FailureOf(reply)));
+      pacer_->SleepAfter(reply, &failures);
       continue;
     }
     failures = 0;
@@ -136,10 +131,8 @@ absl::Status TelegramIntake::RegisterWebhook(const std::string& public_url) {
       return absl::InvalidArgumentError(
           absl::StrCat("setWebhook refused: ", reply->http_status, " ", reply->description));
     }
-    Log(absl::StrCat("setWebhook failed, retrying: ",
-                     reply.ok() ? reply->description : reply.status().message()));
-    pacer_->Sleep(reply.ok() && reply->http_status == 429 ? reply->retry_after
-                                                          : pacer_->NextBackoff(&failures));
+    Log(absl::StrCat("setWebhook failed, retrying: ", FailureOf(reply)));
+    pacer_->SleepAfter(reply, &failures);
   }
   return absl::CancelledError("stopped before setWebhook succeeded");
 }

@@ -24,13 +24,8 @@ bool TelegramSender::SendOutbox() {
     const OutboxCall& call = **next;
     absl::StatusOr<BotApiReply> reply = api_->Call(call.method, call.json, absl::Seconds(30));
     if (!reply.ok() || reply->Retryable()) {
-      // Flood control says how long to wait; other failures back off.
-      const bool flood = reply.ok() && reply->http_status == 429;
-      Log(absl::StrCat(call.method, " failed, will retry: ",
-                       reply.ok() ? absl::StrCat(reply->http_status, " ", reply->description)
-                                  : reply.status().message()));
-      pacer_->Sleep(flood ? pacer_->AtLeastFirst(reply->retry_after)
-                          : pacer_->NextBackoff(&failures));
+      Log(absl::StrCat(call.method, " failed, will retry: ", FailureOf(reply)));
+      pacer_->SleepAfter(reply, &failures);
       continue;
     }
     failures = 0;
