@@ -27,7 +27,7 @@
 #include "service/security/tls_files.h"
 #include "service/api/store_probe.h"
 #include "service/dialog_tools/dialog_registry.h"
-#include "service/http/http_server.h"
+#include "service/common/http/http_server.h"
 #include "service/http/web_gateway.h"
 #include "service/records/record_stores.h"
 #include "service/store/open_session_store.h"

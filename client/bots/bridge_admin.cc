@@ -6,7 +6,7 @@
 #include "client/chat/secrets.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 #include "service/common/log_line.h"
 
 namespace backchat::bots {

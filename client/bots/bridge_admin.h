@@ -14,7 +14,7 @@
 #include <string>
 
 #include "client/chat/chat_conversations.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::bots {
 

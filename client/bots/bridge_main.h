@@ -23,7 +23,7 @@
 #include "client/chat/check_in_store.h"
 #include "client/chat/check_ins.h"
 #include "client/common/triage_rpc.h"
-#include "service/http/http_server.h"
+#include "service/common/http/http_server.h"
 
 namespace backchat::bots {
 

@@ -2,7 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 
 namespace backchat::chat {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "service/store/sqlite_statement.h"
+#include "service/common/sqlite/sqlite_statement.h"
 
 namespace backchat::chat {
 

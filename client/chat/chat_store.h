@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 
 namespace backchat::chat {
 

@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "service/store/sqlite_statement.h"
+#include "service/common/sqlite/sqlite_statement.h"
 
 namespace backchat::chat {
 

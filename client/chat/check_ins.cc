@@ -10,7 +10,7 @@
 #include "client/common/triage_rpc.h"
 #include "grpcpp/client_context.h"
 #include "service/common/log_line.h"
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 
 namespace backchat::chat {
 

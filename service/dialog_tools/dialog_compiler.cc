@@ -12,9 +12,9 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
-#include "service/engine/content_hash.h"
+#include "service/common/content_hash.h"
 #include "service/dialog_tools/source_locator.h"
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 #include "service/engine/word_stemmer.h"
 
 namespace backchat::engine {

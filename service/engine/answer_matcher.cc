@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 #include "service/engine/typed_words.h"
 #include "service/engine/value_reader.h"
 

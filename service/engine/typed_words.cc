@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 #include "service/engine/word_stemmer.h"
 
 namespace backchat::engine {

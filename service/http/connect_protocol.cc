@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 namespace backchat::http {
 

@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::http {
 

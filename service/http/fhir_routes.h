@@ -12,7 +12,7 @@
 #include "service/api/server_guards.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/fhir/next_question.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::http {
 

@@ -7,7 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "service/engine/content_hash.h"
+#include "service/common/content_hash.h"
 
 namespace backchat::http {
 namespace {

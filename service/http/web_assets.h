@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "service/http/content_coding.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::http {
 

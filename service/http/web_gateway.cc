@@ -9,7 +9,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "service/http/connect_protocol.h"
 #include "service/http/grpc_web_protocol.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 namespace backchat::http {
 namespace {

@@ -22,7 +22,7 @@
 #include "service/api/triage_rpcs.h"
 #include "service/http/cors_policy.h"
 #include "service/http/fhir_routes.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 #include "service/http/web_assets.h"
 
 namespace backchat::http {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 namespace backchat::observability {
 

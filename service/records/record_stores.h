@@ -13,7 +13,7 @@
 #include "service/records/record_store.h"
 #include "service/store/open_session_store.h"
 #include "service/store/redis_connection.h"
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 
 struct sqlite3;
 

@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 
 struct sqlite3_stmt;
 

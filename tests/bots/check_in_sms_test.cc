@@ -10,7 +10,7 @@
 #include "client/bots/sms/twilio_signature.h"
 #include "client/chat/check_ins.h"
 #include "gmock/gmock.h"
-#include "service/http/form_urlencoded.h"
+#include "service/common/http/form_urlencoded.h"
 #include "tests/bots/check_in_fixture.h"
 #include "tests/bots/fake_receiver.h"
 #include "tests/support/http_client.h"

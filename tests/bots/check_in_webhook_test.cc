@@ -10,7 +10,7 @@
 #include "client/chat/chat_strings.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 #include "tests/bots/check_in_fixture.h"
 #include "tests/bots/chat_oracle.h"
 #include "tests/bots/fake_receiver.h"

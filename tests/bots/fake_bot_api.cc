@@ -9,7 +9,7 @@
 #include "client/chat/message_splitter.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 namespace backchat::testing {
 namespace {

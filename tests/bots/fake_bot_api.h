@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "service/http/http_server.h"
+#include "service/common/http/http_server.h"
 
 namespace backchat::testing {
 

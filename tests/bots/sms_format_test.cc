@@ -2,7 +2,7 @@
 #include "client/bots/sms/twilio_signature.h"
 #include "client/bots/sms/twiml.h"
 #include "client/chat/secrets.h"
-#include "service/http/form_urlencoded.h"
+#include "service/common/http/form_urlencoded.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -8,7 +8,7 @@
 #include "client/chat/message_splitter.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 #include "tests/bots/bridge_fixture.h"
 #include "tests/bots/chat_oracle.h"
 #include "tests/support/http_client.h"

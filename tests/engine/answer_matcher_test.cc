@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 #include "service/engine/typed_words.h"
 #include "service/engine/value_reader.h"
 #include "tests/support/dialog_paths.h"

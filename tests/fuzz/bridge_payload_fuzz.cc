@@ -12,7 +12,7 @@
 #include "client/chat/chat_commands.h"
 #include "client/chat/message_splitter.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/form_urlencoded.h"
+#include "service/common/http/form_urlencoded.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view bytes(reinterpret_cast<const char*>(data), size);

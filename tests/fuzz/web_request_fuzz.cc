@@ -10,7 +10,7 @@
 #include "service/api/conversations.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/http/grpc_web_protocol.h"
-#include "service/http/http_codec.h"
+#include "service/common/http/http_codec.h"
 #include "service/http/web_gateway.h"
 #include "service/store/memory_session_store.h"
 

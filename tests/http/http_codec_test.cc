@@ -1,6 +1,6 @@
 // What the listener's parser (Beast's, with BackChat's rules on top)
 // accepts, and every way it refuses, with the status it answers.
-#include "service/http/http_codec.h"
+#include "service/common/http/http_codec.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -2,7 +2,7 @@
 // of whole conversations to each level (questions, notices, outcomes with
 // flags and self-care plans, in English and Spanish), and for every scalar
 // kind, including characters that need escaping.
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 #include <string>
 

@@ -27,7 +27,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "service/http/grpc_web_protocol.h"
-#include "service/http/http_server.h"
+#include "service/common/http/http_server.h"
 #include "service/store/memory_session_store.h"
 #include "tests/support/care_contacts.h"
 #include "tests/support/dialog_paths.h"

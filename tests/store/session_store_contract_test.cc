@@ -12,7 +12,7 @@
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/store/memory_session_store.h"
 #include "service/store/session_codec.h"
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 #include "service/store/sqlite_session_store.h"
 
 namespace backchat::store {

@@ -9,7 +9,7 @@
 #include "client/chat/message_splitter.h"
 #include "client/chat/secrets.h"
 #include "client/common/triage_rpc.h"
-#include "service/http/form_urlencoded.h"
+#include "service/common/http/form_urlencoded.h"
 #include "service/common/log_line.h"
 
 namespace backchat::sms {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "service/http/form_urlencoded.h"
+#include "service/common/http/form_urlencoded.h"
 
 namespace backchat::sms {
 

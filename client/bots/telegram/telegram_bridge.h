@@ -30,7 +30,7 @@
 #include "client/bots/telegram/telegram_options.h"
 #include "client/bots/telegram/telegram_queue.h"
 #include "client/chat/check_ins.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::telegram {
 

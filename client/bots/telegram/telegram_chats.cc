@@ -1,7 +1,7 @@
 #include "client/bots/telegram/telegram_chats.h"
 
 #include "backchat/triage/v1/types.pb.h"
-#include "service/store/sqlite_statement.h"
+#include "service/common/sqlite/sqlite_statement.h"
 
 namespace backchat::telegram {
 

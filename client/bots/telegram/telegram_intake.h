@@ -17,7 +17,7 @@
 #include "client/bots/telegram/telegram_chats.h"
 #include "client/bots/telegram/telegram_options.h"
 #include "client/bots/telegram/telegram_queue.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::telegram {
 

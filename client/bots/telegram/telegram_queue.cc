@@ -1,6 +1,6 @@
 #include "client/bots/telegram/telegram_queue.h"
 
-#include "service/store/sqlite_statement.h"
+#include "service/common/sqlite/sqlite_statement.h"
 
 namespace backchat::telegram {
 

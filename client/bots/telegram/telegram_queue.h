@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 
 namespace backchat::telegram {
 

@@ -5,7 +5,7 @@
 #include "client/chat/chat_strings.h"
 #include "client/chat/check_ins.h"
 #include "client/chat/secrets.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 namespace backchat::webhook {
 

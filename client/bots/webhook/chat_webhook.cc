@@ -10,7 +10,7 @@
 #include "client/chat/secrets.h"
 #include "client/common/triage_rpc.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 #include "service/common/log_line.h"
 
 namespace backchat::webhook {

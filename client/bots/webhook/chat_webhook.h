@@ -6,7 +6,7 @@
 #include <string>
 
 #include "client/chat/check_ins.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::webhook {
 

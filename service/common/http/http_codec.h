@@ -3,8 +3,8 @@
 // endings, one Content-Length, chunked bodies decoded); this file adds the
 // rules Beast leaves to a server (a Host on HTTP/1.1, an origin-form target,
 // HTTP/1.0 or 1.1 only) and says what to answer when a request breaks one.
-#ifndef BACKCHAT_SERVICE_HTTP_HTTP_CODEC_H_
-#define BACKCHAT_SERVICE_HTTP_HTTP_CODEC_H_
+#ifndef BACKCHAT_SERVICE_COMMON_HTTP_HTTP_CODEC_H_
+#define BACKCHAT_SERVICE_COMMON_HTTP_HTTP_CODEC_H_
 
 #include <cstddef>
 #include <string>
@@ -14,7 +14,7 @@
 #include "boost/beast/http/message.hpp"
 #include "boost/beast/http/string_body.hpp"
 #include "boost/system/error_code.hpp"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 namespace backchat::http {
 
@@ -60,4 +60,4 @@ ParsedRequest ParseRequest(absl::string_view bytes, size_t max_head_bytes,
 
 }  // namespace backchat::http
 
-#endif  // BACKCHAT_SERVICE_HTTP_HTTP_CODEC_H_
+#endif  // BACKCHAT_SERVICE_COMMON_HTTP_HTTP_CODEC_H_

@@ -1,4 +1,4 @@
-#include "service/http/http_codec.h"
+#include "service/common/http/http_codec.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "service/http/http_server.h"
+#include "service/common/http/http_server.h"
 
 #include <openssl/ssl.h>
 
@@ -29,7 +29,7 @@
 #include "boost/beast/http/read.hpp"
 #include "boost/beast/http/write.hpp"
 #include "boost/beast/ssl/ssl_stream.hpp"
-#include "service/http/http_codec.h"
+#include "service/common/http/http_codec.h"
 
 namespace backchat::http {
 namespace {

@@ -3,8 +3,8 @@
 // MessageToJsonString converts through binary and rebuilds type tables on
 // every call; under load that was about 45% of the HTTP listener's CPU (perf).
 // This walks the message by reflection instead.
-#ifndef BACKCHAT_SERVICE_HTTP_PROTO_JSON_H_
-#define BACKCHAT_SERVICE_HTTP_PROTO_JSON_H_
+#ifndef BACKCHAT_SERVICE_COMMON_PROTO_JSON_H_
+#define BACKCHAT_SERVICE_COMMON_PROTO_JSON_H_
 
 #include <string>
 
@@ -28,4 +28,4 @@ void AppendJsonString(absl::string_view text, std::string* out);
 
 }  // namespace backchat::http
 
-#endif  // BACKCHAT_SERVICE_HTTP_PROTO_JSON_H_
+#endif  // BACKCHAT_SERVICE_COMMON_PROTO_JSON_H_

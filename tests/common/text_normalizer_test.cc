@@ -1,4 +1,4 @@
-#include "service/engine/text_normalizer.h"
+#include "service/common/text_normalizer.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

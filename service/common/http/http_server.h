@@ -5,8 +5,8 @@
 // global one, and a shutdown that returns within 5 s whatever clients do.
 // It exists so browsers and messaging platforms can reach BackChat without a
 // proxy (see web_gateway.h and the bridges); it is not a general web server.
-#ifndef BACKCHAT_SERVICE_HTTP_HTTP_SERVER_H_
-#define BACKCHAT_SERVICE_HTTP_HTTP_SERVER_H_
+#ifndef BACKCHAT_SERVICE_COMMON_HTTP_HTTP_SERVER_H_
+#define BACKCHAT_SERVICE_COMMON_HTTP_HTTP_SERVER_H_
 
 #include <functional>
 #include <memory>
@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
@@ -80,4 +80,4 @@ class HttpServer {
 
 }  // namespace backchat::http
 
-#endif  // BACKCHAT_SERVICE_HTTP_HTTP_SERVER_H_
+#endif  // BACKCHAT_SERVICE_COMMON_HTTP_HTTP_SERVER_H_

@@ -1,6 +1,6 @@
 // application/x-www-form-urlencoded bodies (HTML forms; Twilio's webhooks).
-#ifndef BACKCHAT_SERVICE_HTTP_FORM_URLENCODED_H_
-#define BACKCHAT_SERVICE_HTTP_FORM_URLENCODED_H_
+#ifndef BACKCHAT_SERVICE_COMMON_HTTP_FORM_URLENCODED_H_
+#define BACKCHAT_SERVICE_COMMON_HTTP_FORM_URLENCODED_H_
 
 #include <string>
 #include <utility>
@@ -24,4 +24,4 @@ std::string FormValue(const FormFields& fields, absl::string_view name);
 
 }  // namespace backchat::http
 
-#endif  // BACKCHAT_SERVICE_HTTP_FORM_URLENCODED_H_
+#endif  // BACKCHAT_SERVICE_COMMON_HTTP_FORM_URLENCODED_H_

@@ -1,8 +1,8 @@
 // An HTTP/1.1 request and response as the gateway sees them: the head
 // parsed, the body whole and de-chunked (requests are size-limited before
 // they are read). The wire format is http_codec.h's job.
-#ifndef BACKCHAT_SERVICE_HTTP_HTTP_MESSAGE_H_
-#define BACKCHAT_SERVICE_HTTP_HTTP_MESSAGE_H_
+#ifndef BACKCHAT_SERVICE_COMMON_HTTP_HTTP_MESSAGE_H_
+#define BACKCHAT_SERVICE_COMMON_HTTP_HTTP_MESSAGE_H_
 
 #include <string>
 #include <utility>
@@ -43,4 +43,4 @@ HttpResponse PlainTextResponse(int status, absl::string_view text);
 
 }  // namespace backchat::http
 
-#endif  // BACKCHAT_SERVICE_HTTP_HTTP_MESSAGE_H_
+#endif  // BACKCHAT_SERVICE_COMMON_HTTP_HTTP_MESSAGE_H_

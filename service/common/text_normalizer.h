@@ -1,7 +1,7 @@
 // Folding of typed text for matching: the one place that decides which
 // differences between two texts do not matter.
-#ifndef BACKCHAT_SERVICE_ENGINE_TEXT_NORMALIZER_H_
-#define BACKCHAT_SERVICE_ENGINE_TEXT_NORMALIZER_H_
+#ifndef BACKCHAT_SERVICE_COMMON_TEXT_NORMALIZER_H_
+#define BACKCHAT_SERVICE_COMMON_TEXT_NORMALIZER_H_
 
 #include <string>
 #include <vector>
@@ -26,4 +26,4 @@ std::vector<std::string> NormalizedWords(absl::string_view text);
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_TEXT_NORMALIZER_H_
+#endif  // BACKCHAT_SERVICE_COMMON_TEXT_NORMALIZER_H_

@@ -1,4 +1,4 @@
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "service/store/sqlite_statement.h"
+#include "service/common/sqlite/sqlite_statement.h"
 
 #include <sqlite3.h>
 

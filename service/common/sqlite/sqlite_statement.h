@@ -1,15 +1,15 @@
 // One SQL statement on a SqliteDatabase, prepared on construction and
 // finalized on destruction: for code where a statement per call is cheap
 // enough (the chat bridges' state), so it need not keep prepared handles.
-#ifndef BACKCHAT_SERVICE_STORE_SQLITE_STATEMENT_H_
-#define BACKCHAT_SERVICE_STORE_SQLITE_STATEMENT_H_
+#ifndef BACKCHAT_SERVICE_COMMON_SQLITE_SQLITE_STATEMENT_H_
+#define BACKCHAT_SERVICE_COMMON_SQLITE_SQLITE_STATEMENT_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "service/store/sqlite_database.h"
+#include "service/common/sqlite/sqlite_database.h"
 
 struct sqlite3_stmt;
 
@@ -49,4 +49,4 @@ absl::Status ExecSql(SqliteDatabase& database, const char* sql);
 
 }  // namespace backchat::store
 
-#endif  // BACKCHAT_SERVICE_STORE_SQLITE_STATEMENT_H_
+#endif  // BACKCHAT_SERVICE_COMMON_SQLITE_SQLITE_STATEMENT_H_

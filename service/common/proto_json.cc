@@ -1,4 +1,4 @@
-#include "service/http/proto_json.h"
+#include "service/common/proto_json.h"
 
 #include <cmath>
 #include <vector>

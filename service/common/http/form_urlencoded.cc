@@ -1,4 +1,4 @@
-#include "service/http/form_urlencoded.h"
+#include "service/common/http/form_urlencoded.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"

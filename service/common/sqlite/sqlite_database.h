@@ -1,7 +1,7 @@
 // One SQLite file, opened once per process and shared by the session and
 // record stores that live in it.
-#ifndef BACKCHAT_SERVICE_STORE_SQLITE_DATABASE_H_
-#define BACKCHAT_SERVICE_STORE_SQLITE_DATABASE_H_
+#ifndef BACKCHAT_SERVICE_COMMON_SQLITE_SQLITE_DATABASE_H_
+#define BACKCHAT_SERVICE_COMMON_SQLITE_SQLITE_DATABASE_H_
 
 #include <memory>
 #include <string>
@@ -43,4 +43,4 @@ class SqliteDatabase {
 
 }  // namespace backchat::store
 
-#endif  // BACKCHAT_SERVICE_STORE_SQLITE_DATABASE_H_
+#endif  // BACKCHAT_SERVICE_COMMON_SQLITE_SQLITE_DATABASE_H_

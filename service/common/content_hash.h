@@ -1,7 +1,7 @@
 // A stable content hash for versions and ETags: 64-bit FNV-1a, the same in
 // every process and on every machine (absl::Hash is seeded per process).
-#ifndef BACKCHAT_SERVICE_ENGINE_CONTENT_HASH_H_
-#define BACKCHAT_SERVICE_ENGINE_CONTENT_HASH_H_
+#ifndef BACKCHAT_SERVICE_COMMON_CONTENT_HASH_H_
+#define BACKCHAT_SERVICE_COMMON_CONTENT_HASH_H_
 
 #include <cstdint>
 #include <string>
@@ -29,4 +29,4 @@ inline std::string ContentHashHex(uint64_t hash) {
 
 }  // namespace backchat::engine
 
-#endif  // BACKCHAT_SERVICE_ENGINE_CONTENT_HASH_H_
+#endif  // BACKCHAT_SERVICE_COMMON_CONTENT_HASH_H_

@@ -1,4 +1,4 @@
-#include "service/http/http_message.h"
+#include "service/common/http/http_message.h"
 
 #include "absl/strings/str_cat.h"
 
