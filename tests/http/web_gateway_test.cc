@@ -84,6 +84,21 @@ class WebGatewayTest : public ::testing::Test {
 
   int port() const { return http_->port(); }
 
+  // A bare socket to the listener, for bytes no HTTP client would send
+  // (half requests, pipelines never read); -1 if it cannot connect.
+  int ConnectRaw() const {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+      close(fd);
+      return -1;
+    }
+    return fd;
+  }
+
   absl::StatusOr<HttpReply> PostJson(
       const std::string& method, const std::string& json,
       const std::vector<std::string>& headers = {}) {
@@ -520,12 +535,8 @@ TEST_F(WebGatewayTest, StaticFilesAreCompressedWhenAcceptedAndHeadCarriesTheLeng
 
   // HEAD: the GET's length, and nothing after the head (read to EOF; the
   // test client would wait for a body).
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const int fd = ConnectRaw();
+  ASSERT_GE(fd, 0);
   const std::string head_request = "HEAD /big.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   ASSERT_GT(send(fd, head_request.data(), head_request.size(), MSG_NOSIGNAL), 0);
   std::string head;
@@ -569,12 +580,8 @@ TEST_F(WebGatewayTest, OneAddressCannotTakeEverySlot) {
 // A client that pipelines requests and never reads the replies, and one
 // that trickles a head, cannot hold shutdown past its 5 s bound.
 TEST_F(WebGatewayTest, ShutdownIsBoundedWhateverClientsDo) {
-  const int greedy = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(greedy, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const int greedy = ConnectRaw();
+  ASSERT_GE(greedy, 0);
   int small = 4096;
   setsockopt(greedy, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
   const std::string request = "GET /big.js HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -582,8 +589,8 @@ TEST_F(WebGatewayTest, ShutdownIsBoundedWhateverClientsDo) {
   for (int i = 0; i < 200; ++i) pipeline += request;
   ASSERT_EQ(send(greedy, pipeline.data(), pipeline.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(pipeline.size()));
-  const int trickle = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_EQ(connect(trickle, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const int trickle = ConnectRaw();
+  ASSERT_GE(trickle, 0);
   ASSERT_GT(send(trickle, "GET / HT", 8, 0), 0);
   absl::SleepFor(absl::Milliseconds(300));  // the replies fill the buffers
   const absl::Time begun = absl::Now();
@@ -598,13 +605,8 @@ TEST_F(WebGatewayTest, ConnectionsOverTheCapGet503) {
   options.max_connections = 1;
   StartHttp(options);
   // Hold the only slot with a request that has not finished arriving.
-  const int held = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(
-      connect(held, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const int held = ConnectRaw();
+  ASSERT_GE(held, 0);
   ASSERT_GT(send(held, "POST", 4, 0), 0);
   // The acceptor admits connections in order, so the next one is refused.
   auto refused = PostJson("StartSession", "{}");

@@ -6,10 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
-import { toJson } from "@bufbuild/protobuf";
 import { TriageService } from "../../client/web/gen/backchat/triage/v1/triage_pb.js";
-import { TurnSchema } from "../../client/web/gen/backchat/triage/v1/types_pb.js";
-import { paths, startBackchat } from "./support.mjs";
+import { converse, paths, startBackchat } from "./support.mjs";
 
 let backchat;
 before(async () => {
@@ -24,21 +22,6 @@ const transports = {
   "Connect binary": () => createConnectTransport({ baseUrl: backchat.origin, useBinaryFormat: true }),
   "gRPC-Web": () => createGrpcWebTransport({ baseUrl: backchat.origin }),
 };
-
-// A whole conversation; returns its turns as JSON without the session id.
-async function converse(client, answers, locale = "en") {
-  const turns = [];
-  let turn = (await client.startSession({ locale })).turn;
-  for (let i = 0; i < 25 && turn.step.case === "question"; i++) {
-    turns.push(toJson(TurnSchema, turn));
-    const question = turn.step.value;
-    turn = (await client.submitAnswer({ sessionId: turn.sessionId, questionId: question.id, optionIds: answers[question.id] }))
-      .turn;
-  }
-  turns.push(toJson(TurnSchema, turn));
-  // Ids differ from one conversation to the next.
-  return turns.map(({ sessionId, recordId, ...rest }) => rest);
-}
 
 for (const [level, answers] of Object.entries(paths)) {
   test(`${level}: every transport gives the same conversation`, async () => {

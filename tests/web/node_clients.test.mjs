@@ -8,12 +8,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { toJson } from "@bufbuild/protobuf";
 import grpc from "@grpc/grpc-js";
 import protoLoader from "@grpc/proto-loader";
 import { TriageService } from "../../client/web/gen/backchat/triage/v1/triage_pb.js";
-import { TurnSchema } from "../../client/web/gen/backchat/triage/v1/types_pb.js";
-import { env, paths, startBackchat } from "./support.mjs";
+import { converse, env, paths, startBackchat } from "./support.mjs";
 
 let backchat;
 before(async () => {
@@ -39,16 +37,7 @@ const levels = {
 
 // A conversation through a connect-node client; the final turn as JSON.
 async function converseConnect(client, answers) {
-  let turn = (await client.startSession({ locale: "en" })).turn;
-  for (let i = 0; i < 25 && turn.step.case === "question"; i++) {
-    const question = turn.step.value;
-    turn = (
-      await client.submitAnswer({ sessionId: turn.sessionId, questionId: question.id, optionIds: answers[question.id] })
-    ).turn;
-  }
-  // Ids differ from one conversation to the next.
-  const { sessionId, recordId, ...rest } = toJson(TurnSchema, turn);
-  return rest;
+  return (await converse(client, answers)).at(-1);
 }
 
 for (const [level, answers] of Object.entries(paths)) {

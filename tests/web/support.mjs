@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before } from "node:test";
+import { toJson } from "@bufbuild/protobuf";
 import { chromium } from "playwright-core";
+import { TurnSchema } from "../../client/web/gen/backchat/triage/v1/types_pb.js";
 
 export const env = {
   server: process.env.BACKCHAT_SERVER,
@@ -209,3 +211,21 @@ export const paths = {
   seeDoctor: { ...selfCare, injury: ["minor_injury"] },
   selfCare,
 };
+
+/**
+ * A whole conversation through a Connect client (connect-web or
+ * connect-node), answering from `answers`; resolves to its turns as JSON
+ * without the ids, which differ from one conversation to the next.
+ */
+export async function converse(client, answers, locale = "en") {
+  const turns = [];
+  let turn = (await client.startSession({ locale })).turn;
+  for (let i = 0; i < 25 && turn.step.case === "question"; i++) {
+    turns.push(toJson(TurnSchema, turn));
+    const question = turn.step.value;
+    turn = (await client.submitAnswer({ sessionId: turn.sessionId, questionId: question.id, optionIds: answers[question.id] }))
+      .turn;
+  }
+  turns.push(toJson(TurnSchema, turn));
+  return turns.map(({ sessionId, recordId, ...rest }) => rest);
+}
