@@ -15,6 +15,7 @@
 #include "service/common/content_hash.h"
 #include "service/dialog_tools/source_locator.h"
 #include "service/common/text_normalizer.h"
+#include "service/engine/turn_builder.h"
 #include "service/engine/word_stemmer.h"
 
 namespace backchat::engine {
@@ -74,6 +75,9 @@ class DialogCompiler {
     CompileTexts();
     CompileVocabulary();
     CompileTypedWords();
+    for (CompiledQuestion& question : out_->questions) {
+      question.shown = engine::ShownQuestion(question);
+    }
     if (!errors_.empty()) {
       return absl::InvalidArgumentError(absl::StrJoin(errors_, "\n"));
     }

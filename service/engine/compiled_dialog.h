@@ -108,6 +108,10 @@ struct CompiledQuestion {
   // options[o].stemmed_phrases. Finding phrases costs a lookup per word.
   absl::flat_hash_map<std::string, std::vector<std::pair<int, int>>>
       phrases_by_first_stem;
+  // The question as a Turn shows it, progress aside: built once by the
+  // compiler (ShownQuestion in turn_builder.h) and copied into each turn,
+  // rather than assembled field by field on every turn.
+  triage::v1::Question shown;
 
   bool multiple_choice() const {
     return kind == triage::v1::QUESTION_KIND_MULTIPLE_CHOICE;

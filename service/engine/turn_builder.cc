@@ -41,13 +41,7 @@ void AddOptions(const CompiledQuestion& question, OptionMask options,
 
 void FillQuestion(const CompiledDialog& dialog, const Step& step,
                   triage::v1::Question* out) {
-  const CompiledQuestion& question = dialog.questions[step.question];
-  out->set_id(question.id);
-  out->set_text(question.text);
-  out->set_help(question.help);
-  out->set_why(question.why);
-  out->set_kind(question.kind);
-  AddOptions(question, ~OptionMask{0}, out->mutable_options());
+  *out = dialog.questions[step.question].shown;
   out->mutable_progress()->set_answered(step.answered);
   out->mutable_progress()->set_remaining_at_most(step.remaining_at_most);
 }
@@ -91,6 +85,17 @@ void FillOutcome(const CompiledDialog& dialog, const Step& step,
 }
 
 }  // namespace
+
+triage::v1::Question ShownQuestion(const CompiledQuestion& question) {
+  triage::v1::Question shown;
+  shown.set_id(question.id);
+  shown.set_text(question.text);
+  shown.set_help(question.help);
+  shown.set_why(question.why);
+  shown.set_kind(question.kind);
+  AddOptions(question, ~OptionMask{0}, shown.mutable_options());
+  return shown;
+}
 
 void FillConfirmation(const CompiledDialog& dialog,
                       const CompiledQuestion& question, OptionMask options,

@@ -12,6 +12,10 @@
 
 namespace backchat::engine {
 
+// `question` as a Turn shows it (id, texts, kind, options), without the
+// progress: what the compiler keeps in CompiledQuestion::shown.
+triage::v1::Question ShownQuestion(const CompiledQuestion& question);
+
 // Sets turn->question or turn->outcome (and dialog_id, dialog_version,
 // can_go_back) from `step`. The session fields (id, locale, notice) are
 // left to the caller.

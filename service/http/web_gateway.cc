@@ -289,10 +289,12 @@ void WebGateway::HandleRpc(const api::TriageRpc* rpc,
     response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
     return;
   }
-  std::unique_ptr<Message> rpc_request(rpc->request_prototype->New());
-  absl::Status status = ParseBody(*rpc, wire, request.body, rpc_request.get());
-  std::unique_ptr<Message> reply(rpc->response_prototype->New());
-  if (status.ok()) status = rpc->call(*conversations_, *rpc_request, reply.get());
+  // The call's messages on one arena, as the gRPC service does.
+  google::protobuf::Arena arena;
+  Message* rpc_request = rpc->request_prototype->New(&arena);
+  absl::Status status = ParseBody(*rpc, wire, request.body, rpc_request);
+  Message* reply = rpc->response_prototype->New(&arena);
+  if (status.ok()) status = rpc->call(*conversations_, *rpc_request, reply);
   if (!status.ok()) {
     RpcError(wire, status, response);
     return;
