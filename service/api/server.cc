@@ -33,7 +33,9 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
 
   std::unique_ptr<BackchatServer> server(new BackchatServer());
   server->guards_ = options.guards;
-  server->service_ = std::make_unique<TriageService>(conversations, &server->guards_);
+  server->workers_ = std::make_unique<StoreWorkers>(options.store_threads);
+  server->service_ =
+      std::make_unique<TriageService>(conversations, &server->guards_, server->workers_.get());
   server->admin_ =
       std::make_unique<AdminService>(dialogs, records, sessions, &server->guards_,
                                      options.approvals);

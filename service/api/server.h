@@ -14,6 +14,7 @@
 #include "service/api/call_observer.h"
 #include "service/api/conversations.h"
 #include "service/api/reflection_v1.h"
+#include "service/api/store_workers.h"
 #include "service/api/triage_service.h"
 
 namespace backchat::api {
@@ -30,6 +31,9 @@ struct ServerOptions {
   int max_receive_message_bytes = 64 * 1024;
   // Calls in flight on one connection.
   int max_concurrent_streams = 100;
+  // Threads that run triage calls for a store that waits on I/O (SQLite,
+  // Redis); 0 runs them on gRPC's own threads (the memory store).
+  int store_threads = 0;
   // Limits, keys, metrics and the access log; members may be null.
   ServerGuards guards;
   // The dialogs' sign-offs, for ListDialogs (may be null; not owned).
@@ -69,6 +73,9 @@ class BackchatServer {
   std::unique_ptr<grpc::Service> echo_;
   std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
+  // After server_: destroyed first, once server_ has waited for every call
+  // (which the workers finish).
+  std::unique_ptr<StoreWorkers> workers_;
   CallObserverFactory* observer_ = nullptr;  // owned by server_
   int port_ = 0;
 };

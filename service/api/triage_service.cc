@@ -21,8 +21,9 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-TriageService::TriageService(Conversations* conversations, const ServerGuards* guards)
-    : conversations_(conversations), guards_(guards) {
+TriageService::TriageService(Conversations* conversations, const ServerGuards* guards,
+                             StoreWorkers* workers)
+    : conversations_(conversations), guards_(guards), workers_(workers) {
   for (const TriageRpc& rpc : TriageRpcs()) {
     // The generated service lists its methods in triage.proto's order.
     const int index = TriageServiceDescriptor().FindMethodByName(rpc.name)->index();
@@ -50,20 +51,26 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
                                  std::to_string(absl::ToInt64Seconds(retry_after)));
     return FinishWith(context, admitted);
   }
-  std::unique_ptr<google::protobuf::Message> request(rpc.request_prototype->New());
+  // The call's messages live on one arena: a turn is many small strings,
+  // and an arena makes them one allocation and no frees.
+  auto call = std::make_unique<google::protobuf::Arena>();
+  google::protobuf::Message* request = rpc.request_prototype->New(call.get());
   grpc::ByteBuffer copy(*request_bytes);  // the reader takes a mutable buffer
   grpc::ProtoBufferReader reader(&copy);
   if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
     return FinishWith(context, UnparseableRequest(rpc, "a binary"));
   }
-  std::unique_ptr<google::protobuf::Message> response(rpc.response_prototype->New());
-  const absl::Status status = rpc.call(*conversations_, *request, response.get());
-  if (status.ok()) {
-    const std::string bytes = response->SerializeAsString();
-    grpc::Slice slice(bytes);
-    *response_bytes = grpc::ByteBuffer(&slice, 1);
-  }
-  return FinishWith(context, status);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  workers_->Run([this, &rpc, reactor, request, response_bytes, call = std::move(call)] {
+    google::protobuf::Message* response = rpc.response_prototype->New(call.get());
+    const absl::Status status = rpc.call(*conversations_, *request, response);
+    if (status.ok()) {
+      grpc::Slice slice(response->SerializeAsString());
+      *response_bytes = grpc::ByteBuffer(&slice, 1);
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
 }
 
 }  // namespace backchat::api

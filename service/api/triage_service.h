@@ -2,8 +2,9 @@
 // triage_rpcs.h. Its methods take the request's raw bytes and parse them
 // here, so a request that does not parse (or has a string that is not
 // UTF-8) gets INVALID_ARGUMENT naming the method; gRPC's own parsing would
-// answer UNIMPLEMENTED without a word. Each call finishes at once: nothing
-// blocks except a store operation.
+// answer UNIMPLEMENTED without a word. A call that reaches Conversations
+// runs on the store's workers (store_workers.h), so gRPC's threads never
+// wait on a store.
 #ifndef BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
 #define BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
 
@@ -11,6 +12,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "service/api/conversations.h"
 #include "service/api/server_guards.h"
+#include "service/api/store_workers.h"
 #include "service/api/triage_rpcs.h"
 
 namespace backchat::api {
@@ -18,8 +20,9 @@ namespace backchat::api {
 class TriageService final : public triage::v1::TriageService::Service {
  public:
   // Does not own its arguments. Every call is first admitted by `guards`
-  // (per-client limits).
-  TriageService(Conversations* conversations, const ServerGuards* guards);
+  // (per-client limits), then parsed, then run by `workers`.
+  TriageService(Conversations* conversations, const ServerGuards* guards,
+                StoreWorkers* workers);
 
  private:
   grpc::ServerUnaryReactor* Serve(const TriageRpc& rpc, grpc::CallbackServerContext* context,
@@ -27,6 +30,7 @@ class TriageService final : public triage::v1::TriageService::Service {
 
   Conversations* conversations_;
   const ServerGuards* guards_;
+  StoreWorkers* workers_;
 };
 
 // absl and gRPC share the canonical code numbers.

@@ -1,0 +1,40 @@
+// Threads of their own for calls that wait on a session store, so that
+// gRPC's callback threads and the HTTP listener's threads never wait on
+// I/O: a front end hands the whole call to Run() and finishes the call from
+// there. A store that never waits (memory) runs calls inline instead, which
+// measured faster than a hand-off (see scripts/bench.sh).
+#ifndef BACKCHAT_SERVICE_API_STORE_WORKERS_H_
+#define BACKCHAT_SERVICE_API_STORE_WORKERS_H_
+
+#include <memory>
+
+#include "absl/functional/any_invocable.h"
+
+namespace backchat::api {
+
+class StoreWorkers {
+ public:
+  // `threads` == 0: Run() calls the work at once, on the caller's thread.
+  // They mostly wait (on SQLite's commit or Redis' reply), so a few more
+  // than cores pay; many more cost more in thread switches than they gain
+  // in bigger group commits (measured: 4 on 2 cores beat 2, 8 and 16).
+  explicit StoreWorkers(int threads);
+  // Runs the work already handed over, then joins the threads.
+  ~StoreWorkers();
+
+  StoreWorkers(const StoreWorkers&) = delete;
+  StoreWorkers& operator=(const StoreWorkers&) = delete;
+
+  // Runs `work` on a worker thread (or inline, see above). Thread-safe.
+  void Run(absl::AnyInvocable<void()> work);
+
+  bool inline_only() const { return pool_ == nullptr; }
+
+ private:
+  class Pool;  // boost::asio::thread_pool, kept out of this header
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace backchat::api
+
+#endif  // BACKCHAT_SERVICE_API_STORE_WORKERS_H_
