@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
@@ -39,6 +40,12 @@ struct SqliteStoreOptions {
 // Thread-safe: the file's one connection (SqliteDatabase), behind its
 // mutex. One server process per file. SQLite errors become UNAVAILABLE
 // with SQLite's message.
+//
+// Group commit: writes (Create, Update, Delete) arriving while a commit is
+// under way wait for it, and then go to the file together in the next
+// transaction; each call returns only after its own transaction committed
+// (or failed, and then nothing of it was written). Under load one commit
+// carries many answers, at the cost of one.
 class SqliteSessionStore final : public SessionStore {
  public:
   // Opens (creating if needed) the database. UNAVAILABLE if it cannot.
@@ -60,11 +67,36 @@ class SqliteSessionStore final : public SessionStore {
   absl::StatusOr<int> DeleteExpired(int batch);
   // Live sessions (expired ones not yet deleted included).
   size_t size() const;
+  // Transactions the group commit has committed so far: fewer than the
+  // writes when writes arrive together.
+  uint64_t commits() const;
 
  private:
   SqliteSessionStore(SqliteStoreOptions options, const SessionCodec* codec,
                      std::shared_ptr<SqliteDatabase> database);
   absl::Status Init();
+  // One write waiting for its group commit (see Commit).
+  struct Write {
+    enum class Kind { kCreate, kUpdate, kDelete };
+    Kind kind = Kind::kUpdate;
+    absl::string_view id;
+    absl::string_view data;  // the encoded session (create, update)
+    uint64_t version = 0;    // the version the update expects
+    int64_t now_micros = 0;
+    absl::Status result;
+    bool done = false;  // under queue_mu_
+  };
+  // Queues `write` and returns once a transaction with it has committed
+  // or failed: the first caller to find no commit under way leads one for
+  // everything queued, and the others wait for it.
+  absl::Status Commit(Write& write) ABSL_LOCKS_EXCLUDED(mu_, queue_mu_);
+  // Writes `batch` in one transaction, filling each write's result. On a
+  // failure that is not one write's own (a full disk), every write fails.
+  void CommitBatch(const std::vector<Write*>& batch) ABSL_LOCKS_EXCLUDED(mu_);
+  // One write's statement, inside the batch's transaction: OK, or its
+  // own answer (NOT_FOUND, ABORTED, ALREADY_EXISTS, RESOURCE_EXHAUSTED).
+  // Returns false if SQLite failed (the transaction must be rolled back).
+  bool Step(Write& write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Error(absl::string_view doing) const;
   // Error() for a write, noting that writes fail (see Ping).
   absl::Status WriteError(absl::string_view doing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -87,7 +119,10 @@ class SqliteSessionStore final : public SessionStore {
   sqlite3_stmt* touch_ = nullptr;
   sqlite3_stmt* delete_ = nullptr;
   sqlite3_stmt* delete_expired_ = nullptr;
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
   size_t count_ = 0;
+  uint64_t commits_ = 0;
   // Idle-time refreshes Load() deferred (id -> when read). Reading a
   // session never writes, so a full disk still serves every read; the
   // refreshes go to the file with the expiry sweep (which must honour them)
@@ -98,6 +133,11 @@ class SqliteSessionStore final : public SessionStore {
   bool writes_failing_ = false;
   bool stopping_ = false;
   std::thread cleaner_;
+
+  // The group commit's queue; never held while waiting on mu_.
+  absl::Mutex queue_mu_;
+  std::vector<Write*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;
 };
 
 }  // namespace backchat::store

@@ -4,7 +4,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -252,6 +255,62 @@ TEST_P(SqliteSessionStoreTest, ReadsNeedNoWriteAndPingFailsWhileWritesFail) {
   EXPECT_TRUE(store.Load(Id(40)).ok());
   clock_.Advance(absl::Minutes(31));
   EXPECT_EQ(*store.DeleteExpired(10), 1);
+}
+
+TEST_P(SqliteSessionStoreTest, WritesArrivingTogetherShareACommitAndConflictsStillAbort) {
+  auto opened = Open();
+  auto* store = static_cast<SqliteSessionStore*>(opened.get());
+  constexpr int kSessions = 8;
+  constexpr int kThreads = 16;  // two per session: their updates conflict
+  constexpr int kRounds = 40;
+  for (int s = 0; s < kSessions; ++s) ASSERT_TRUE(store->Create(NewSession(Id(s))).ok());
+  const uint64_t commits_before = store->commits();
+  std::atomic<int> applied[kSessions] = {};
+  std::atomic<int> aborted{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const int s = t % kSessions;
+      for (int round = 0; round < kRounds; ++round) {
+        auto session = store->Load(Id(s));
+        if (!session.ok()) {
+          ++failed;
+          continue;
+        }
+        session->state.answers[0] = static_cast<engine::OptionMask>(1 + (round % 3));
+        const absl::Status updated = store->Update(&*session);
+        if (updated.ok()) {
+          ++applied[s];
+        } else if (absl::IsAborted(updated)) {
+          ++aborted;
+        } else {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failed.load(), 0);
+  int writes = 0;
+  for (int s = 0; s < kSessions; ++s) {
+    // Every acknowledged update, and only those, moved the version on.
+    auto session = store->Load(Id(s));
+    ASSERT_TRUE(session.ok()) << session.status();
+    EXPECT_EQ(session->version, static_cast<uint64_t>(applied[s].load())) << "session " << s;
+    EXPECT_GT(applied[s].load(), 0);
+    writes += applied[s].load();
+  }
+  writes += aborted.load();
+  EXPECT_EQ(writes, kThreads * kRounds);
+  // Sixteen writers at once: commits carried several writes each.
+  EXPECT_LT(store->commits() - commits_before, static_cast<uint64_t>(writes));
+  // And what was acknowledged is in the file.
+  opened.reset();
+  auto reopened = Open();
+  for (int s = 0; s < kSessions; ++s) {
+    EXPECT_EQ(reopened->Load(Id(s))->version, static_cast<uint64_t>(applied[s].load()));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Durable, SqliteSessionStoreTest, ::testing::Values(Kind::kSqlite),
