@@ -1,5 +1,8 @@
 #include "service/store/redis_connection.h"
 
+#include <openssl/evp.h>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -92,9 +95,24 @@ absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::strin
 absl::StatusOr<RedisReply> RedisConnection::Eval(const char* script,
                                                  const std::string& key,
                                                  const std::vector<std::string>& args) {
-  std::vector<std::string> command = {"EVAL", script, "1", key};
+  // By its SHA1 (EVALSHA): Redis then neither receives nor hashes the
+  // script on every call. Redis forgets scripts when it restarts; then
+  // EVAL sends it once more and Redis keeps it again.
+  std::vector<std::string> command = {"EVALSHA", ScriptSha1(script), "1", key};
   command.insert(command.end(), args.begin(), args.end());
+  absl::StatusOr<RedisReply> reply = Command(command);
+  if (reply.ok() || !absl::StrContains(reply.status().message(), "NOSCRIPT")) return reply;
+  command[0] = "EVAL";
+  command[1] = script;
   return Command(command);
+}
+
+std::string ScriptSha1(absl::string_view script) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(script.data(), script.size(), digest, &length, EVP_sha1(), nullptr);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace backchat::store

@@ -41,7 +41,8 @@ class RedisConnection {
   // retried once. UNAVAILABLE on connection problems and Redis errors.
   absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
 
-  // EVAL `script` with one key and `args`.
+  // Runs `script` (a Lua script, by its SHA1 once Redis has it) with one
+  // key and `args`.
   absl::StatusOr<RedisReply> Eval(const char* script, const std::string& key,
                                   const std::vector<std::string>& args);
 
@@ -52,6 +53,9 @@ class RedisConnection {
   absl::Mutex mu_;
   redisContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
+
+// Redis' name for a script: its SHA1, in lower-case hex.
+std::string ScriptSha1(absl::string_view script);
 
 }  // namespace backchat::store
 

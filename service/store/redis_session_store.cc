@@ -1,5 +1,7 @@
 #include "service/store/redis_session_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -42,11 +44,24 @@ absl::Status SessionNotFound() {
 
 }  // namespace
 
+RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec)
+    : options_(std::move(options)), codec_(codec) {
+  for (int i = 0; i < std::max(1, options_.connections); ++i) {
+    connections_.push_back(std::make_unique<RedisConnection>(
+        RedisAddress{options_.host, options_.port, options_.database, options_.timeout}));
+  }
+}
+
+RedisConnection& RedisSessionStore::redis() {
+  return *connections_[next_connection_.fetch_add(1, std::memory_order_relaxed) %
+                       connections_.size()];
+}
+
 absl::StatusOr<std::unique_ptr<RedisSessionStore>> RedisSessionStore::Open(
     RedisStoreOptions options, const SessionCodec* codec) {
   std::unique_ptr<RedisSessionStore> store(
       new RedisSessionStore(std::move(options), codec));
-  const absl::Status connected = store->redis_.Connect();
+  const absl::Status connected = store->connections_.front()->Connect();
   if (!connected.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", connected.message()));
   }
@@ -58,7 +73,7 @@ std::string RedisSessionStore::Key(absl::string_view id) const {
 }
 
 absl::Status RedisSessionStore::Create(const Session& session) {
-  auto reply = redis_.Eval(kCreate, Key(session.id),
+  auto reply = redis().Eval(kCreate, Key(session.id),
                     {codec_->Encode(session),
                      absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout)),
                      absl::StrCat(options_.max_sessions)});
@@ -81,7 +96,7 @@ absl::Status RedisSessionStore::Create(const Session& session) {
 }
 
 absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
-  auto reply = redis_.Eval(kLoad, Key(id),
+  auto reply = redis().Eval(kLoad, Key(id),
                     {absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))});
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
@@ -103,7 +118,7 @@ absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
 }
 
 absl::Status RedisSessionStore::Update(Session* session) {
-  auto reply = redis_.Eval(kUpdate, Key(session->id),
+  auto reply = redis().Eval(kUpdate, Key(session->id),
                     {absl::StrCat(session->version), codec_->Encode(*session),
                      absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))});
   if (!reply.ok()) {
@@ -123,7 +138,7 @@ absl::Status RedisSessionStore::Update(Session* session) {
 }
 
 absl::Status RedisSessionStore::Delete(absl::string_view id) {
-  auto reply = redis_.Command({"DEL", Key(id)});
+  auto reply = redis().Command({"DEL", Key(id)});
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
   }
@@ -135,7 +150,7 @@ absl::Status RedisSessionStore::Delete(absl::string_view id) {
 }
 
 absl::Status RedisSessionStore::Ping() {
-  auto reply = redis_.Command({"PING"});
+  auto reply = redis().Command({"PING"});
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
   }

@@ -2,6 +2,7 @@
 #ifndef BACKCHAT_SERVICE_STORE_REDIS_SESSION_STORE_H_
 #define BACKCHAT_SERVICE_STORE_REDIS_SESSION_STORE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,10 +25,15 @@ struct RedisStoreOptions {
   absl::Duration idle_timeout = absl::Minutes(30);
   size_t max_sessions = 100000;
   absl::Duration timeout = absl::Seconds(1);
+  // Connections used in turn: calls from several threads wait for Redis
+  // together instead of one after another behind one connection.
+  int connections = 4;
 };
 
-// Thread-safe (see RedisConnection). Each operation is one Lua script, so
-// the compare-and-set of a session's version is atomic in Redis. When Redis
+// Thread-safe (see RedisConnection); options.connections connections, each
+// call on the next. Each operation is one round trip: one Lua script (sent
+// by its SHA1), so the compare-and-set of a session's version is atomic in
+// Redis. When Redis
 // is unreachable, calls return UNAVAILABLE and a later call connects again.
 class RedisSessionStore final : public SessionStore {
  public:
@@ -45,13 +51,13 @@ class RedisSessionStore final : public SessionStore {
   RedisStoreOptions options_;
   const SessionCodec* codec_;
 
-  RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec)
-      : options_(std::move(options)),
-        codec_(codec),
-        redis_({options_.host, options_.port, options_.database, options_.timeout}) {}
+  RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec);
   std::string Key(absl::string_view id) const;
+  // The connection for the next call.
+  RedisConnection& redis();
 
-  RedisConnection redis_;
+  std::vector<std::unique_ptr<RedisConnection>> connections_;
+  std::atomic<unsigned> next_connection_{0};
 };
 
 }  // namespace backchat::store
