@@ -385,7 +385,7 @@ int main(int argc, char** argv) {
       assets = backchat::http::WebAssets();
     }
     gateway = std::make_unique<backchat::http::WebGateway>(
-        &conversations, *std::move(cors), *std::move(assets), &guards);
+        &conversations, *std::move(cors), *std::move(assets), &guards, (*server)->workers());
     backchat::http::HttpServerOptions http_options;
     http_options.address = options.address;
     http_options.port = http_port;
@@ -399,10 +399,10 @@ int main(int argc, char** argv) {
       if (!context.ok()) return Fail(std::string(context.status().message()));
       http_options.tls = *std::move(context);
     }
-    auto started = backchat::http::HttpServer::Start(
-        http_options, [g = gateway.get()](const backchat::http::HttpRequest& request,
-                                          backchat::http::HttpResponse* response) {
-          g->Handle(request, response);
+    auto started = backchat::http::HttpServer::StartAsync(
+        http_options, [g = gateway.get()](backchat::http::HttpRequest request,
+                                          backchat::http::HttpReply reply) {
+          g->Serve(std::move(request), std::move(reply));
         });
     if (!started.ok()) return Fail(std::string(started.status().message()));
     http_server = *std::move(started);
@@ -448,6 +448,9 @@ int main(int argc, char** argv) {
   if (http_server != nullptr) http_server->Shutdown();
   (*server)->Shutdown(absl::Seconds(5));
   (*server)->Wait();
+  // Calls still on the store's workers finish before the gateway and the
+  // stores they use are destroyed.
+  (*server)->workers()->Drain();
   std::cerr << "backchat_server: stopped" << std::endl;
   return 0;
 }

@@ -61,6 +61,9 @@ class BackchatServer {
   void Shutdown(absl::Duration grace);
   // Blocks until Shutdown has finished.
   void Wait();
+  // The threads triage calls run on (see ServerOptions::store_threads),
+  // for the other front ends to share.
+  StoreWorkers* workers() { return workers_.get(); }
   // What the standard health service reports for the server as a whole
   // (""): SERVING or NOT_SERVING.
   void SetServing(bool serving);

@@ -9,6 +9,7 @@ class StoreWorkers::Pool {
  public:
   explicit Pool(int threads) : pool_(static_cast<size_t>(threads)) {}
   ~Pool() { pool_.join(); }
+  void Join() { pool_.join(); }
   void Post(absl::AnyInvocable<void()> work) {
     boost::asio::post(pool_, [work = std::move(work)]() mutable { work(); });
   }
@@ -22,6 +23,10 @@ StoreWorkers::StoreWorkers(int threads) {
 }
 
 StoreWorkers::~StoreWorkers() = default;
+
+void StoreWorkers::Drain() {
+  if (pool_ != nullptr) pool_->Join();
+}
 
 void StoreWorkers::Run(absl::AnyInvocable<void()> work) {
   if (pool_ == nullptr) return work();

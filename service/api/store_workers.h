@@ -28,7 +28,10 @@ class StoreWorkers {
   // Runs `work` on a worker thread (or inline, see above). Thread-safe.
   void Run(absl::AnyInvocable<void()> work);
 
-  bool inline_only() const { return pool_ == nullptr; }
+  // Waits for the work handed over so far, then ends the threads; work
+  // handed over later never runs. For shutdown, before what the work uses
+  // (the front ends, the store) is destroyed.
+  void Drain();
 
  private:
   class Pool;  // boost::asio::thread_pool, kept out of this header

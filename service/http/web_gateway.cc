@@ -146,17 +146,52 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 
 }  // namespace
 
+struct WebGateway::PendingRpc {
+  const api::TriageRpc* rpc = nullptr;
+  Wire wire = Wire::kUnknown;
+  // The call's messages on one arena, as the gRPC service does.
+  google::protobuf::Arena arena;
+  Message* request = nullptr;
+};
+
 WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
-                       const api::ServerGuards* guards)
+                       const api::ServerGuards* guards, api::StoreWorkers* workers)
     : conversations_(conversations),
       cors_(std::move(cors)),
       assets_(std::move(assets)),
       guards_(guards),
+      workers_(workers),
       fhir_(&conversations->dialogs(), guards) {}
+
+void WebGateway::Serve(HttpRequest request, HttpReply reply) const {
+  const absl::Time start = absl::Now();
+  HttpResponse response;
+  std::unique_ptr<PendingRpc> pending;
+  Route(request, &response, &pending);
+  if (pending == nullptr || workers_ == nullptr) {
+    if (pending != nullptr) RunRpc(*pending, request, &response);
+    Record(request, response, start);
+    return std::move(reply)(std::move(response));
+  }
+  workers_->Run([this, start, request = std::move(request), reply = std::move(reply),
+                 pending = std::move(pending)]() mutable {
+    HttpResponse response;
+    RunRpc(*pending, request, &response);
+    Record(request, response, start);
+    std::move(reply)(std::move(response));
+  });
+}
 
 void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
   const absl::Time start = absl::Now();
-  Route(request, response);
+  std::unique_ptr<PendingRpc> pending;
+  Route(request, response, &pending);
+  if (pending != nullptr) RunRpc(*pending, request, response);
+  Record(request, *response, start);
+}
+
+void WebGateway::Record(const HttpRequest& request, const HttpResponse& response,
+                        absl::Time start) const {
   if (guards_ == nullptr) return;
   // Label by route, not by path: a client can make up any path.
   const absl::string_view route =
@@ -164,11 +199,23 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
               request.path == "/metrics"
           ? absl::string_view(request.path)
       : absl::StartsWith(request.path, FhirRoutes::kPrefix) ? FhirRoutes::RouteLabel(request.path)
-      : (request.method == "GET" || request.method == "HEAD") && response->status < 400
+      : (request.method == "GET" || request.method == "HEAD") && response.status < 400
           ? "static"
           : "other";
-  guards_->RecordCall("http", route, absl::StrCat(response->status), absl::Now() - start,
+  guards_->RecordCall("http", route, absl::StrCat(response.status), absl::Now() - start,
                       request.peer);
+}
+
+void WebGateway::RunRpc(PendingRpc& call, const HttpRequest& request,
+                        HttpResponse* response) const {
+  Message* reply = call.rpc->response_prototype->New(&call.arena);
+  const absl::Status status = call.rpc->call(*conversations_, *call.request, reply);
+  if (status.ok()) {
+    WriteReply(call.wire, *reply, response);
+  } else {
+    RpcError(call.wire, status, response);
+  }
+  cors_.AddResponseHeaders(request, response);
 }
 
 void WebGateway::ServeMetrics(const HttpRequest& request, HttpResponse* response) const {
@@ -191,7 +238,8 @@ void WebGateway::ServeMetrics(const HttpRequest& request, HttpResponse* response
   response->body = guards_->metrics->Render();
 }
 
-void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const {
+void WebGateway::Route(const HttpRequest& request, HttpResponse* response,
+                       std::unique_ptr<PendingRpc>* pending) const {
   if (request.method == "OPTIONS") {
     *response = cors_.Preflight(request);
     return;
@@ -206,7 +254,8 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
   if (absl::StartsWith(request.path, FhirRoutes::kPrefix)) {
     fhir_.Handle(request, response);
   } else if (absl::StartsWith(request.path, kServicePrefix)) {
-    HandleRpc(api::FindTriageRpc(request.path), request, response);
+    HandleRpc(api::FindTriageRpc(request.path), request, response, pending);
+    if (*pending != nullptr) return;  // RunRpc answers, with the CORS headers
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/healthz") {
       const bool healthy =
@@ -229,9 +278,9 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
   cors_.AddResponseHeaders(request, response);
 }
 
-void WebGateway::HandleRpc(const api::TriageRpc* rpc,
-                           const HttpRequest& request,
-                           HttpResponse* response) const {
+void WebGateway::HandleRpc(const api::TriageRpc* rpc, const HttpRequest& request,
+                           HttpResponse* response,
+                           std::unique_ptr<PendingRpc>* pending) const {
   if (request.method != "POST") {
     *response = ConnectError(absl::UnimplementedError(
         absl::StrCat(request.method, " is not supported for RPCs; send POST")));
@@ -289,17 +338,16 @@ void WebGateway::HandleRpc(const api::TriageRpc* rpc,
     response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
     return;
   }
-  // The call's messages on one arena, as the gRPC service does.
-  google::protobuf::Arena arena;
-  Message* rpc_request = rpc->request_prototype->New(&arena);
-  absl::Status status = ParseBody(*rpc, wire, request.body, rpc_request);
-  Message* reply = rpc->response_prototype->New(&arena);
-  if (status.ok()) status = rpc->call(*conversations_, *rpc_request, reply);
-  if (!status.ok()) {
-    RpcError(wire, status, response);
+  auto call = std::make_unique<PendingRpc>();
+  call->rpc = rpc;
+  call->wire = wire;
+  call->request = rpc->request_prototype->New(&call->arena);
+  const absl::Status parsed = ParseBody(*rpc, wire, request.body, call->request);
+  if (!parsed.ok()) {
+    RpcError(wire, parsed, response);
     return;
   }
-  WriteReply(wire, *reply, response);
+  *pending = std::move(call);
 }
 
 }  // namespace backchat::http

@@ -13,16 +13,19 @@
 #ifndef BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 #define BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "service/api/conversations.h"
 #include "service/api/server_guards.h"
+#include "service/api/store_workers.h"
 #include "service/api/triage_rpcs.h"
 #include "service/http/cors_policy.h"
 #include "service/http/fhir_routes.h"
 #include "service/common/http/http_message.h"
+#include "service/common/http/http_server.h"
 #include "service/http/web_assets.h"
 
 namespace backchat::http {
@@ -33,24 +36,40 @@ class WebGateway {
  public:
   // `guards` (not owned; null: no limits, keys or metrics) admits every
   // RPC, guards /metrics, and records every request.
+  // `workers` (not owned; null: inline) run the triage calls, so that
+  // the listener's threads never wait on a session store.
   WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
-             const api::ServerGuards* guards = nullptr);
+             const api::ServerGuards* guards = nullptr, api::StoreWorkers* workers = nullptr);
 
-  // An HttpHandler: never fails, answers every request (404, 405, 415, ...
-  // with a message that says what to send instead), and records it.
+  // An AsyncHttpHandler: never fails, answers every request (404, 405,
+  // 415, ... with a message that says what to send instead), and records
+  // it. A triage call is answered from the workers; everything else at
+  // once.
+  void Serve(HttpRequest request, HttpReply reply) const;
+  // The same, answered on the calling thread (which may then wait).
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
  private:
-  void Route(const HttpRequest& request, HttpResponse* response) const;
+  // A triage call admitted and parsed, ready to run (web_gateway.cc).
+  struct PendingRpc;
+  // Answers `request` in `response`, or leaves a triage call to run in
+  // `pending` (its response then waits for RunRpc).
+  void Route(const HttpRequest& request, HttpResponse* response,
+             std::unique_ptr<PendingRpc>* pending) const;
+  // Runs the call and writes its reply or error, with the CORS headers.
+  void RunRpc(PendingRpc& call, const HttpRequest& request, HttpResponse* response) const;
+  // Records the request (guards) once its response is ready.
+  void Record(const HttpRequest& request, const HttpResponse& response, absl::Time start) const;
   void ServeMetrics(const HttpRequest& request, HttpResponse* response) const;
   // `rpc` is null for a path under the service that names no RPC.
   void HandleRpc(const api::TriageRpc* rpc, const HttpRequest& request,
-                 HttpResponse* response) const;
+                 HttpResponse* response, std::unique_ptr<PendingRpc>* pending) const;
 
   api::Conversations* conversations_;
   CorsPolicy cors_;
   WebAssets assets_;
   const api::ServerGuards* guards_;
+  api::StoreWorkers* workers_;
   FhirRoutes fhir_;
 };
 

@@ -66,9 +66,9 @@ class Connection {
 
 }  // namespace
 
-class HttpServer::Core {
+class HttpServer::Core : public std::enable_shared_from_this<HttpServer::Core> {
  public:
-  Core(HttpServerOptions options, HttpHandler handler)
+  Core(HttpServerOptions options, AsyncHttpHandler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
         ioc_(Threads(options_)),
@@ -136,7 +136,7 @@ class HttpServer::Core {
 
   int port() const { return port_; }
   const HttpServerOptions& options() const { return options_; }
-  const HttpHandler& handler() const { return handler_; }
+  const AsyncHttpHandler& handler() const { return handler_; }
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   asio::ssl::context* tls_context() { return tls_context_ ? &*tls_context_ : nullptr; }
 
@@ -179,7 +179,7 @@ class HttpServer::Core {
   void Refuse(tcp::socket socket);
 
   const HttpServerOptions options_;
-  const HttpHandler handler_;
+  const AsyncHttpHandler handler_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   absl::Mutex shutdown_mu_;
@@ -312,10 +312,23 @@ class HttpConnection final : public Connection,
     const bool head_only = head.method() == bhttp::verb::head;
     const unsigned version = head.version();
     keep_alive_ = head.keep_alive();
-    const HttpRequest request = ToHttpRequest(parser_->release(), peer_);
+    HttpRequest request = ToHttpRequest(parser_->release(), peer_);
     parser_.reset();
-    HttpResponse response;
-    core_->handler()(request, &response);
+    // The reply may come from another thread: it is sent from this strand.
+    // The core stays alive for a reply that comes after a shutdown (it is
+    // then dropped with the io_context).
+    core_->handler()(
+        std::move(request), [self = this->shared_from_this(), core = core_->shared_from_this(),
+                             head_only, version](HttpResponse response) mutable {
+          const asio::any_io_executor executor = self->stream_.get_executor();
+          asio::dispatch(executor, [self = std::move(self), core = std::move(core), head_only,
+                                    version, response = std::move(response)]() mutable {
+            self->Send(std::move(response), head_only, version);
+          });
+        });
+  }
+
+  void Send(HttpResponse response, bool head_only, unsigned version) {
     keep_alive_ = keep_alive_ && !core_->stopping();
     if (head_only) {
       head_reply_.emplace(ToWireHeadResponse(response, version, keep_alive_));
@@ -424,6 +437,16 @@ void HttpServer::Core::Refuse(tcp::socket socket) {
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                               HttpHandler handler) {
+  return StartAsync(options, [handler = std::move(handler)](HttpRequest request,
+                                                            HttpReply reply) {
+    HttpResponse response;
+    handler(request, &response);
+    std::move(reply)(std::move(response));
+  });
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::StartAsync(
+    const HttpServerOptions& options, AsyncHttpHandler handler) {
   ErrorCode error;
   const asio::ip::address address = asio::ip::make_address(options.address, error);
   if (error) {

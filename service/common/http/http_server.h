@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "service/common/http/http_message.h"
@@ -37,9 +38,9 @@ struct HttpServerOptions {
   // request for idle_timeout is closed.
   absl::Duration request_timeout = absl::Seconds(10);
   absl::Duration idle_timeout = absl::Seconds(30);
-  // Threads that run the sockets and the handler. The handler runs on them
-  // and may wait (on a session store), so there are more than cores; 0
-  // means max(4, cores).
+  // Threads that run the sockets and the handler. A synchronous handler
+  // runs on them and may wait (on a session store), so there are more than
+  // cores; 0 means max(4, cores).
   int threads = 0;
   // HTTPS with this context (certificate and key loaded, see
   // security/tls_files.h); plain HTTP when null.
@@ -52,12 +53,24 @@ struct HttpServerOptions {
 // the body's length.
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse*)>;
 
+// Sends the reply to one request. Call it exactly once, from any thread.
+using HttpReply = absl::AnyInvocable<void(HttpResponse) &&>;
+
+// A handler that may reply later, from another thread: it must not wait
+// itself (it hands waiting work, such as a session store's, to threads of
+// its own and replies from there), so the server's threads never wait.
+// The connection reads no further request until the reply is sent.
+using AsyncHttpHandler = std::function<void(HttpRequest request, HttpReply reply)>;
+
 class HttpServer {
  public:
   // Binds, listens and starts accepting. UNAVAILABLE if the address cannot
   // be bound, INVALID_ARGUMENT if it is not an IPv4 or IPv6 literal.
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(
       const HttpServerOptions& options, HttpHandler handler);
+  // The same with a handler that may reply later (see AsyncHttpHandler).
+  static absl::StatusOr<std::unique_ptr<HttpServer>> StartAsync(
+      const HttpServerOptions& options, AsyncHttpHandler handler);
 
   // Shuts down if Shutdown() was not called.
   ~HttpServer();
