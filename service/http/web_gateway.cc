@@ -19,6 +19,7 @@ using google::protobuf::Message;
 
 constexpr absl::string_view kServicePrefix =
     "/backchat.triage.v1.TriageService/";
+constexpr absl::string_view kAdminPrefix = "/backchat.admin.v1.AdminService/";
 
 // How a request body and its reply are encoded, from the Content-Type.
 enum class Wire {
@@ -73,7 +74,7 @@ void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
   WriteGrpcWeb(wire, nullptr, status, response);
 }
 
-absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view body,
+absl::Status ParseBody(absl::string_view rpc, Wire wire, absl::string_view body,
                        Message* request) {
   switch (wire) {
     case Wire::kConnectJson: {
@@ -92,7 +93,7 @@ absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view b
     }
     case Wire::kConnectProto:
       if (!request->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-        return api::UnparseableRequest(rpc, "a binary");
+        return api::UnparseableRequest(rpc, *request, "a binary");
       }
       return absl::OkStatus();
     case Wire::kGrpcWeb:
@@ -106,7 +107,7 @@ absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view b
       auto message = DecodeUnaryGrpcWebBody(raw);
       if (!message.ok()) return message.status();
       if (!request->ParseFromString(*message)) {
-        return api::UnparseableRequest(rpc, "a gRPC-Web binary");
+        return api::UnparseableRequest(rpc, *request, "a gRPC-Web binary");
       }
       return absl::OkStatus();
     }
@@ -147,11 +148,12 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 }  // namespace
 
 WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
-                       const api::ServerGuards* guards)
+                       const api::ServerGuards* guards, const api::AdminCalls* admin)
     : conversations_(conversations),
       cors_(std::move(cors)),
       assets_(std::move(assets)),
       guards_(guards),
+      admin_(admin),
       fhir_(&conversations->dialogs(), guards) {}
 
 void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
@@ -160,8 +162,8 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
   if (guards_ == nullptr) return;
   // Label by route, not by path: a client can make up any path.
   const absl::string_view route =
-      api::FindTriageRpc(request.path) != nullptr || request.path == "/healthz" ||
-              request.path == "/metrics"
+      api::FindTriageRpc(request.path) != nullptr || api::FindAdminRpc(request.path) != nullptr ||
+              request.path == "/healthz" || request.path == "/metrics"
           ? absl::string_view(request.path)
       : absl::StartsWith(request.path, FhirRoutes::kPrefix) ? FhirRoutes::RouteLabel(request.path)
       : (request.method == "GET" || request.method == "HEAD") && response->status < 400
@@ -206,7 +208,14 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
   if (absl::StartsWith(request.path, FhirRoutes::kPrefix)) {
     fhir_.Handle(request, response);
   } else if (absl::StartsWith(request.path, kServicePrefix)) {
-    HandleRpc(api::FindTriageRpc(request.path), request, response);
+    const api::TriageRpc* found = api::FindTriageRpc(request.path);
+    const Rpc rpc = found == nullptr ? Rpc{}
+                                     : TriageCall(*found, request, conversations_, guards_);
+    HandleRpc(found == nullptr ? nullptr : &rpc, request, response);
+  } else if (absl::StartsWith(request.path, kAdminPrefix)) {
+    const api::AdminRpc* found = admin_ != nullptr ? api::FindAdminRpc(request.path) : nullptr;
+    const Rpc rpc = found == nullptr ? Rpc{} : AdminCall(*found, request, admin_, guards_);
+    HandleRpc(found == nullptr ? nullptr : &rpc, request, response);
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/healthz") {
       const bool healthy =
@@ -229,8 +238,31 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
   cors_.AddResponseHeaders(request, response);
 }
 
-void WebGateway::HandleRpc(const api::TriageRpc* rpc,
-                           const HttpRequest& request,
+WebGateway::Rpc WebGateway::TriageCall(const api::TriageRpc& rpc, const HttpRequest& request,
+                                       api::Conversations* conversations,
+                                       const api::ServerGuards* guards) {
+  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr};
+  call.admit = [&rpc, &request, guards](absl::Duration* retry_after) {
+    return api::AdmitTriageCall(rpc, guards, request.peer, retry_after);
+  };
+  call.call = [&rpc, conversations](const Message& in, Message* out) {
+    return rpc.call(*conversations, in, out);
+  };
+  return call;
+}
+
+WebGateway::Rpc WebGateway::AdminCall(const api::AdminRpc& rpc, const HttpRequest& request,
+                                      const api::AdminCalls* calls,
+                                      const api::ServerGuards* guards) {
+  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr};
+  call.admit = [&rpc, &request, guards](absl::Duration*) {
+    return api::AuthorizeAdminHttpCall(rpc, guards, request.Header("authorization"));
+  };
+  call.call = [&rpc, calls](const Message& in, Message* out) { return rpc.call(*calls, in, out); };
+  return call;
+}
+
+void WebGateway::HandleRpc(const Rpc* rpc, const HttpRequest& request,
                            HttpResponse* response) const {
   if (request.method != "POST") {
     *response = ConnectError(absl::UnimplementedError(
@@ -283,16 +315,19 @@ void WebGateway::HandleRpc(const api::TriageRpc* rpc,
     }
   }
   absl::Duration retry_after;
-  const absl::Status admitted = api::AdmitTriageCall(*rpc, guards_, request.peer, &retry_after);
+  const absl::Status admitted = rpc->admit(&retry_after);
   if (!admitted.ok()) {
     RpcError(wire, admitted, response);
-    response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
+    if (absl::IsResourceExhausted(admitted)) {
+      response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
+    }
+    if (absl::IsUnauthenticated(admitted)) response->SetHeader("WWW-Authenticate", "Bearer");
     return;
   }
   std::unique_ptr<Message> rpc_request(rpc->request_prototype->New());
-  absl::Status status = ParseBody(*rpc, wire, request.body, rpc_request.get());
+  absl::Status status = ParseBody(rpc->name, wire, request.body, rpc_request.get());
   std::unique_ptr<Message> reply(rpc->response_prototype->New());
-  if (status.ok()) status = rpc->call(*conversations_, *rpc_request, reply.get());
+  if (status.ok()) status = rpc->call(*rpc_request, reply.get());
   if (!status.ok()) {
     RpcError(wire, status, response);
     return;
