@@ -57,7 +57,9 @@ class Conversations {
   void set_care_contacts(const CareContactsFile* care) { care_ = care; }
   // Counts each step for the clinic's dashboard into `counts` (not owned;
   // null: nothing counted). Call before serving.
-  void set_dashboard_counts(records::OutcomeCounts* counts) { dashboard_ = DashboardCounts(counts); }
+  void set_dashboard_counts(records::OutcomeCounts* counts) {
+    dashboard_ = DashboardCounts(counts);
+  }
   const engine::DialogRegistry& dialogs() const { return *dialogs_; }
 
  private:

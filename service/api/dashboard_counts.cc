@@ -66,9 +66,8 @@ void DashboardCounts::Moved(const store::Session& session, const engine::Step& f
     deltas.push_back(
         Delta("minutes", std::string(MinutesBucket(session.updated - session.created))));
     for (const auto& action : turn.outcome().actions()) {
-      deltas.push_back(Delta(
-          "action",
-          std::string(absl::StripPrefix(triage::v1::ActionKind_Name(action.kind()), "ACTION_KIND_"))));
+      const std::string& kind = triage::v1::ActionKind_Name(action.kind());
+      deltas.push_back(Delta("action", std::string(absl::StripPrefix(kind, "ACTION_KIND_"))));
     }
   }
   Add(session, std::move(deltas));

@@ -20,6 +20,13 @@ using google::protobuf::Message;
 constexpr absl::string_view kServicePrefix =
     "/backchat.triage.v1.TriageService/";
 constexpr absl::string_view kAdminPrefix = "/backchat.admin.v1.AdminService/";
+// The clinic dashboard's pages (/admin/) hold an admin key for the tab: they
+// are sent with a policy that lets nothing run or load but this server's own
+// files, and no other site frame them.
+constexpr absl::string_view kAdminPages = "/admin/";
+constexpr char kAdminPagePolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 // How a request body and its reply are encoded, from the Content-Type.
 enum class Wire {
@@ -229,6 +236,8 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response) const
           404,
           absl::StrCat("no such page: ", request.path, " (the API is POST ",
                        kServicePrefix, "<Method>; the widget is /widget.js)"));
+    } else if (absl::StartsWith(request.path, kAdminPages)) {
+      response->SetHeader("Content-Security-Policy", kAdminPagePolicy);
     }
   } else {
     *response = PlainTextResponse(

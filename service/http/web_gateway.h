@@ -8,7 +8,9 @@
 //   POST /backchat.admin.v1.AdminService/<Method>     admin RPCs (api/admin_rpcs.h;
 //                                                     an API key with their scope)
 //   OPTIONS <any>                                     CORS preflight
-//   GET|HEAD /widget.js, /example/, ...               files from WebAssets
+//   GET|HEAD /widget.js, /example/, ...               files from WebAssets (/admin/,
+//                                                     the clinic dashboard, with a
+//                                                     strict Content-Security-Policy)
 //   GET /healthz                                      "ok" while the store answers
 //   GET /metrics                                      Prometheus text (API key, scope metrics)
 //   /fhir/...                                         FHIR (fhir_routes.h)
