@@ -29,6 +29,7 @@
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/common/http/http_server.h"
 #include "service/http/web_gateway.h"
+#include "service/records/outcome_count_stores.h"
 #include "service/records/record_stores.h"
 #include "service/store/open_session_store.h"
 
@@ -64,7 +65,8 @@ ABSL_FLAG(std::string, sqlite_synchronous, "normal",
 ABSL_FLAG(bool, serve_echo, false,
           "Also serve backchat.bench.v1.EchoService, the benchmark's baseline.");
 ABSL_FLAG(int, record_retention_days, 0,
-          "Delete triage records older than this many days (0: keep them).");
+          "Delete triage records, and the dashboard's counts, older than this many days "
+          "(0: keep them).");
 ABSL_FLAG(absl::Duration, session_idle_timeout, absl::Minutes(30),
           "A session unused for this long is forgotten.");
 ABSL_FLAG(int64_t, max_sessions, 100000,
@@ -307,14 +309,21 @@ int main(int argc, char** argv) {
   if (!sessions.ok()) return Fail(std::string(sessions.status().message()));
   auto records = backchat::records::OpenRecordStore(store_config);
   if (!records.ok()) return Fail(std::string(records.status().message()));
+  auto counts = backchat::records::OpenOutcomeCounts(store_config);
+  if (!counts.ok()) return Fail(std::string(counts.status().message()));
   std::unique_ptr<backchat::records::RecordRetention> retention;
   if (absl::GetFlag(FLAGS_record_retention_days) > 0) {
     retention = std::make_unique<backchat::records::RecordRetention>(
         records->get(), absl::Hours(24) * absl::GetFlag(FLAGS_record_retention_days),
-        absl::Hours(1));
+        absl::Hours(1), counts->get());
   }
   backchat::api::Conversations conversations(dialogs->get(), sessions->get(),
                                              records->get());
+  conversations.set_dashboard_counts(counts->get());
+  backchat::api::AdminCalls admin_calls;
+  admin_calls.reports.counts = counts->get();
+  admin_calls.reports.idle_timeout = idle;
+  admin_calls.reports.dialogs = dialogs->get();
   conversations.set_metrics(&metrics);
   conversations.set_care_contacts(care.get());
   metrics.SetLiveSessions([store = sessions->get()] { return store->LiveSessions(); });
@@ -353,6 +362,7 @@ int main(int argc, char** argv) {
   if (options.store_threads < 0) options.store_threads = store_config.kind == "memory" ? 0 : 4;
   options.guards = guards;
   options.approvals = &approvals;
+  options.admin_calls = &admin_calls;
   auto server = backchat::api::BackchatServer::Start(options, &conversations, dialogs->get(),
                                                      sessions->get(), records->get());
   if (!server.ok()) return Fail(std::string(server.status().message()));
@@ -385,7 +395,8 @@ int main(int argc, char** argv) {
       assets = backchat::http::WebAssets();
     }
     gateway = std::make_unique<backchat::http::WebGateway>(
-        &conversations, *std::move(cors), *std::move(assets), &guards, (*server)->workers());
+        &conversations, *std::move(cors), *std::move(assets), &guards, &admin_calls,
+        (*server)->workers());
     backchat::http::HttpServerOptions http_options;
     http_options.address = options.address;
     http_options.port = http_port;

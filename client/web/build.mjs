@@ -1,6 +1,6 @@
 // Builds the widget: generated API code (buf + protoc-gen-es), a type
-// check, the minified widget and summary page with their stylesheets, the
-// example page; fails if the widget is over its size budget.
+// check, the minified widget, summary page and clinic dashboard with their
+// stylesheets, the example page; fails if the widget is over its size budget.
 // Usage: node client/web/build.mjs [OUT_DIR] (default build/web). The
 // server serves OUT_DIR (--web_dir).
 import { execFileSync } from "node:child_process";
@@ -21,11 +21,12 @@ execFileSync(bin("tsc"), ["-p", join(here, "tsconfig.json")], { stdio: "inherit"
 
 mkdirSync(out, { recursive: true });
 // widget.js is what a clinic's page loads; summary.js runs the printable
-// summary page (/summary/). The CSS files are separate, not inlined, so a
+// summary page (/summary/); dashboard.js the clinic's dashboard (/admin/,
+// with Chart.js bundled in). The CSS files are separate, not inlined, so a
 // page with a strict Content-Security-Policy (no 'unsafe-inline') can allow
 // them by origin.
 await esbuild.build({
-  entryPoints: ["widget", "summary"].map((name) => join(here, `src/${name}.ts`)),
+  entryPoints: ["widget", "summary", "dashboard"].map((name) => join(here, `src/${name}.ts`)),
   outdir: out,
   bundle: true,
   minify: true,
@@ -35,7 +36,7 @@ await esbuild.build({
   logLevel: "warning",
 });
 await esbuild.build({
-  entryPoints: ["widget", "summary"].map((name) => join(here, `src/${name}.css`)),
+  entryPoints: ["widget", "summary", "dashboard"].map((name) => join(here, `src/${name}.css`)),
   outdir: out,
   minify: true,
   target: ["chrome100", "safari15", "firefox100"],
@@ -43,6 +44,7 @@ await esbuild.build({
 });
 cpSync(join(here, "example"), join(out, "example"), { recursive: true });
 cpSync(join(here, "summary"), join(out, "summary"), { recursive: true });
+cpSync(join(here, "admin"), join(out, "admin"), { recursive: true });
 
 // The budget covers what every page that embeds the widget downloads.
 let bytes = 0;

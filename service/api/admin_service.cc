@@ -210,4 +210,19 @@ grpc::ServerUnaryReactor* AdminService::DeleteRecord(grpc::CallbackServerContext
   return FinishWith(context, records_->Delete(request->record_id()));
 }
 
+grpc::ServerUnaryReactor* AdminService::GetReport(grpc::CallbackServerContext* context,
+                                                  const av1::GetReportRequest* request,
+                                                  av1::GetReportResponse* response) {
+  const AdminRpc& rpc = *FindAdminRpc(
+      absl::StrCat("/", av1::AdminService::service_full_name(), "/GetReport"));
+  if (absl::Status denied = Authorize(context, rpc.scope); !denied.ok()) {
+    return FinishWith(context, denied);
+  }
+  if (calls_ == nullptr) {
+    return FinishWith(context,
+                      absl::FailedPreconditionError("this server keeps no dashboard counts"));
+  }
+  return FinishWith(context, rpc.call(*calls_, *request, response));
+}
+
 }  // namespace backchat::api

@@ -3,6 +3,7 @@
 #define BACKCHAT_SERVICE_API_ADMIN_SERVICE_H_
 
 #include "backchat/admin/v1/admin.grpc.pb.h"
+#include "service/api/admin_rpcs.h"
 #include "service/api/dialog_approvals.h"
 #include "service/api/server_guards.h"
 #include "service/dialog_tools/dialog_registry.h"
@@ -48,6 +49,14 @@ class AdminService final : public admin::v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const admin::v1::DeleteRecordRequest* request,
       admin::v1::DeleteRecordResponse* response) override;
+  grpc::ServerUnaryReactor* GetReport(
+      grpc::CallbackServerContext* context,
+      const admin::v1::GetReportRequest* request,
+      admin::v1::GetReportResponse* response) override;
+
+  // What GetReport and the other calls of admin_rpcs.h work on (not owned;
+  // null: they fail with FAILED_PRECONDITION). Call before serving.
+  void set_admin_calls(const AdminCalls* calls) { calls_ = calls; }
 
  private:
   // OK if the call carries a key with `scope` (and, if required, a
@@ -59,6 +68,7 @@ class AdminService final : public admin::v1::AdminService::CallbackService {
   store::SessionStore* sessions_;
   const ServerGuards* guards_;
   const DialogApprovals* approvals_;
+  const AdminCalls* calls_ = nullptr;
 };
 
 // Describes every dialog the registry serves now, with its sign-off from

@@ -224,7 +224,7 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
   session.created = session.updated = clock_();
   BACKCHAT_RETURN_IF_ERROR(CountStoreError(sessions_->Create(session)));
   if (metrics_ != nullptr) metrics_->ConversationStarted();
-  BuildTurn(session, "", turn);
+  dashboard_.Started(session, BuildTurn(session, "", turn));
   return absl::OkStatus();
 }
 
@@ -284,6 +284,7 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
     ClearPending(&session);
     BACKCHAT_RETURN_IF_ERROR(Save(&session));
     BuildTurn(session, dialog.messages.confirm_refused(), turn);
+    dashboard_.TypedAnswer(session, step.question, DashboardCounts::Typed::kAskedAgain);
     return absl::OkStatus();
   }
 
@@ -313,6 +314,7 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
       BuildTurn(session,
                 engine::NoticeFor(dialog, question, match, request.text()),
                 turn);
+      dashboard_.TypedAnswer(session, step.question, DashboardCounts::Typed::kAskedAgain);
       return absl::OkStatus();
     }
     options = match.options;
@@ -329,6 +331,13 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
     if (next.finished) metrics_->ConversationFinished(turn->outcome().level());
   }
   if (next.finished) turn->set_record_id(Record(session, next));
+  if (typed) {
+    dashboard_.TypedAnswer(session, step.question,
+                           reply == engine::ConfirmationWord::kAccept
+                               ? DashboardCounts::Typed::kConfirmed
+                               : DashboardCounts::Typed::kAccepted);
+  }
+  dashboard_.Moved(session, step, next, /*forward=*/true, *turn);
   return absl::OkStatus();
 }
 
@@ -345,20 +354,22 @@ absl::Status Conversations::Get(const tv1::GetSessionRequest& request,
 absl::Status Conversations::GoBack(const tv1::GoBackRequest& request,
                                    tv1::Turn* turn) {
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  const engine::Step before = engine::NextStep(*session.dialog, session.state);
   BACKCHAT_RETURN_IF_ERROR(engine::GoBack(&session.state));
   ClearPending(&session);
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
-  BuildTurn(session, "", turn);
+  dashboard_.Moved(session, before, BuildTurn(session, "", turn), /*forward=*/false, *turn);
   return absl::OkStatus();
 }
 
 absl::Status Conversations::Restart(const tv1::RestartSessionRequest& request,
                                     tv1::Turn* turn) {
   BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  const engine::Step before = engine::NextStep(*session.dialog, session.state);
   session.state = engine::NewSessionState(*session.dialog);
   ClearPending(&session);
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
-  BuildTurn(session, "", turn);
+  dashboard_.Moved(session, before, BuildTurn(session, "", turn), /*forward=*/false, *turn);
   return absl::OkStatus();
 }
 

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "backchat/triage/v1/triage.pb.h"
 #include "service/api/care_actions.h"
+#include "service/api/dashboard_counts.h"
 #include "service/api/questionnaire_archive.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/observability/metrics.h"
@@ -54,6 +55,11 @@ class Conversations {
   // with (else the dialog's). The dialogs must then have the actions'
   // labels (CheckActionLabels). Call before serving.
   void set_care_contacts(const CareContactsFile* care) { care_ = care; }
+  // Counts each step for the clinic's dashboard into `counts` (not owned;
+  // null: nothing counted). Call before serving.
+  void set_dashboard_counts(records::OutcomeCounts* counts) {
+    dashboard_ = DashboardCounts(counts);
+  }
   const engine::DialogRegistry& dialogs() const { return *dialogs_; }
 
  private:
@@ -79,6 +85,7 @@ class Conversations {
   std::function<absl::Time()> clock_;
   observability::Metrics* metrics_ = nullptr;
   const CareContactsFile* care_ = nullptr;
+  DashboardCounts dashboard_;
 };
 
 // True for a syntactically valid BCP-47 language tag ("en", "es-MX",

@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<BackchatServer>> BackchatServer::Start(
   server->admin_ =
       std::make_unique<AdminService>(dialogs, records, sessions, &server->guards_,
                                      options.approvals);
+  server->admin_->set_admin_calls(options.admin_calls);
   const std::string target = absl::StrCat(
       options.address.find(':') != std::string::npos
           ? absl::StrCat("[", options.address, "]")

@@ -38,6 +38,9 @@ struct ServerOptions {
   ServerGuards guards;
   // The dialogs' sign-offs, for ListDialogs (may be null; not owned).
   const DialogApprovals* approvals = nullptr;
+  // What the admin calls of admin_rpcs.h (the dashboard's report) work on
+  // (may be null; not owned).
+  const AdminCalls* admin_calls = nullptr;
 };
 
 // Owns the gRPC server and the service objects; does not own

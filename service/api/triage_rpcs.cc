@@ -66,8 +66,13 @@ absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
 }
 
 absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding) {
+  return UnparseableRequest(rpc.name, *rpc.request_prototype, encoding);
+}
+
+absl::Status UnparseableRequest(absl::string_view rpc_name, const Message& prototype,
+                                absl::string_view encoding) {
   return absl::InvalidArgumentError(absl::StrCat(
-      rpc.name, ": the request is not ", encoding, " ", rpc.request_prototype->GetTypeName(),
+      rpc_name, ": the request is not ", encoding, " ", prototype.GetTypeName(),
       " (malformed, or a string field that is not UTF-8)"));
 }
 

@@ -52,6 +52,10 @@ absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
 
 // The error for a request body that does not parse as `rpc`'s request.
 absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding);
+// The same for any RPC named `rpc_name` whose request is like `prototype`.
+absl::Status UnparseableRequest(absl::string_view rpc_name,
+                                const google::protobuf::Message& prototype,
+                                absl::string_view encoding);
 
 }  // namespace backchat::api
 

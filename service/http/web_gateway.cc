@@ -19,6 +19,14 @@ using google::protobuf::Message;
 
 constexpr absl::string_view kServicePrefix =
     "/backchat.triage.v1.TriageService/";
+constexpr absl::string_view kAdminPrefix = "/backchat.admin.v1.AdminService/";
+// The clinic dashboard's pages (/admin/) hold an admin key for the tab: they
+// are sent with a policy that lets nothing run or load but this server's own
+// files, and no other site frame them.
+constexpr absl::string_view kAdminPages = "/admin/";
+constexpr char kAdminPagePolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 // How a request body and its reply are encoded, from the Content-Type.
 enum class Wire {
@@ -73,7 +81,7 @@ void RpcError(Wire wire, const absl::Status& status, HttpResponse* response) {
   WriteGrpcWeb(wire, nullptr, status, response);
 }
 
-absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view body,
+absl::Status ParseBody(absl::string_view rpc, Wire wire, absl::string_view body,
                        Message* request) {
   switch (wire) {
     case Wire::kConnectJson: {
@@ -92,7 +100,7 @@ absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view b
     }
     case Wire::kConnectProto:
       if (!request->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-        return api::UnparseableRequest(rpc, "a binary");
+        return api::UnparseableRequest(rpc, *request, "a binary");
       }
       return absl::OkStatus();
     case Wire::kGrpcWeb:
@@ -106,7 +114,7 @@ absl::Status ParseBody(const api::TriageRpc& rpc, Wire wire, absl::string_view b
       auto message = DecodeUnaryGrpcWebBody(raw);
       if (!message.ok()) return message.status();
       if (!request->ParseFromString(*message)) {
-        return api::UnparseableRequest(rpc, "a gRPC-Web binary");
+        return api::UnparseableRequest(rpc, *request, "a gRPC-Web binary");
       }
       return absl::OkStatus();
     }
@@ -147,7 +155,9 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 }  // namespace
 
 struct WebGateway::PendingRpc {
-  const api::TriageRpc* rpc = nullptr;
+  // Rpc::call: reaches only tables and long-lived objects, never the request.
+  std::function<absl::Status(const Message&, Message*)> call;
+  const Message* response_prototype = nullptr;
   Wire wire = Wire::kUnknown;
   // The call's messages on one arena, as the gRPC service does.
   google::protobuf::Arena arena;
@@ -155,11 +165,13 @@ struct WebGateway::PendingRpc {
 };
 
 WebGateway::WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
-                       const api::ServerGuards* guards, api::StoreWorkers* workers)
+                       const api::ServerGuards* guards, const api::AdminCalls* admin,
+                       api::StoreWorkers* workers)
     : conversations_(conversations),
       cors_(std::move(cors)),
       assets_(std::move(assets)),
       guards_(guards),
+      admin_(admin),
       workers_(workers),
       fhir_(&conversations->dialogs(), guards) {}
 
@@ -195,8 +207,8 @@ void WebGateway::Record(const HttpRequest& request, const HttpResponse& response
   if (guards_ == nullptr) return;
   // Label by route, not by path: a client can make up any path.
   const absl::string_view route =
-      api::FindTriageRpc(request.path) != nullptr || request.path == "/healthz" ||
-              request.path == "/metrics"
+      api::FindTriageRpc(request.path) != nullptr || api::FindAdminRpc(request.path) != nullptr ||
+              request.path == "/healthz" || request.path == "/metrics"
           ? absl::string_view(request.path)
       : absl::StartsWith(request.path, FhirRoutes::kPrefix) ? FhirRoutes::RouteLabel(request.path)
       : (request.method == "GET" || request.method == "HEAD") && response.status < 400
@@ -208,8 +220,8 @@ void WebGateway::Record(const HttpRequest& request, const HttpResponse& response
 
 void WebGateway::RunRpc(PendingRpc& call, const HttpRequest& request,
                         HttpResponse* response) const {
-  Message* reply = call.rpc->response_prototype->New(&call.arena);
-  const absl::Status status = call.rpc->call(*conversations_, *call.request, reply);
+  Message* reply = call.response_prototype->New(&call.arena);
+  const absl::Status status = call.call(*call.request, reply);
   if (status.ok()) {
     WriteReply(call.wire, *reply, response);
   } else {
@@ -254,7 +266,15 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response,
   if (absl::StartsWith(request.path, FhirRoutes::kPrefix)) {
     fhir_.Handle(request, response);
   } else if (absl::StartsWith(request.path, kServicePrefix)) {
-    HandleRpc(api::FindTriageRpc(request.path), request, response, pending);
+    const api::TriageRpc* found = api::FindTriageRpc(request.path);
+    const Rpc rpc = found == nullptr ? Rpc{}
+                                     : TriageCall(*found, request, conversations_, guards_);
+    HandleRpc(found == nullptr ? nullptr : &rpc, request, response, pending);
+    if (*pending != nullptr) return;  // RunRpc answers, with the CORS headers
+  } else if (absl::StartsWith(request.path, kAdminPrefix)) {
+    const api::AdminRpc* found = admin_ != nullptr ? api::FindAdminRpc(request.path) : nullptr;
+    const Rpc rpc = found == nullptr ? Rpc{} : AdminCall(*found, request, admin_, guards_);
+    HandleRpc(found == nullptr ? nullptr : &rpc, request, response, pending);
     if (*pending != nullptr) return;  // RunRpc answers, with the CORS headers
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/healthz") {
@@ -269,6 +289,8 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response,
           404,
           absl::StrCat("no such page: ", request.path, " (the API is POST ",
                        kServicePrefix, "<Method>; the widget is /widget.js)"));
+    } else if (absl::StartsWith(request.path, kAdminPages)) {
+      response->SetHeader("Content-Security-Policy", kAdminPagePolicy);
     }
   } else {
     *response = PlainTextResponse(
@@ -278,7 +300,31 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response,
   cors_.AddResponseHeaders(request, response);
 }
 
-void WebGateway::HandleRpc(const api::TriageRpc* rpc, const HttpRequest& request,
+WebGateway::Rpc WebGateway::TriageCall(const api::TriageRpc& rpc, const HttpRequest& request,
+                                       api::Conversations* conversations,
+                                       const api::ServerGuards* guards) {
+  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr};
+  call.admit = [&rpc, &request, guards](absl::Duration* retry_after) {
+    return api::AdmitTriageCall(rpc, guards, request.peer, retry_after);
+  };
+  call.call = [&rpc, conversations](const Message& in, Message* out) {
+    return rpc.call(*conversations, in, out);
+  };
+  return call;
+}
+
+WebGateway::Rpc WebGateway::AdminCall(const api::AdminRpc& rpc, const HttpRequest& request,
+                                      const api::AdminCalls* calls,
+                                      const api::ServerGuards* guards) {
+  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr};
+  call.admit = [&rpc, &request, guards](absl::Duration*) {
+    return api::AuthorizeAdminHttpCall(rpc, guards, request.Header("authorization"));
+  };
+  call.call = [&rpc, calls](const Message& in, Message* out) { return rpc.call(*calls, in, out); };
+  return call;
+}
+
+void WebGateway::HandleRpc(const Rpc* rpc, const HttpRequest& request,
                            HttpResponse* response,
                            std::unique_ptr<PendingRpc>* pending) const {
   if (request.method != "POST") {
@@ -332,17 +378,21 @@ void WebGateway::HandleRpc(const api::TriageRpc* rpc, const HttpRequest& request
     }
   }
   absl::Duration retry_after;
-  const absl::Status admitted = api::AdmitTriageCall(*rpc, guards_, request.peer, &retry_after);
+  const absl::Status admitted = rpc->admit(&retry_after);
   if (!admitted.ok()) {
     RpcError(wire, admitted, response);
-    response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
+    if (absl::IsResourceExhausted(admitted)) {
+      response->SetHeader("Retry-After", absl::StrCat(absl::ToInt64Seconds(retry_after)));
+    }
+    if (absl::IsUnauthenticated(admitted)) response->SetHeader("WWW-Authenticate", "Bearer");
     return;
   }
   auto call = std::make_unique<PendingRpc>();
-  call->rpc = rpc;
+  call->call = rpc->call;
+  call->response_prototype = rpc->response_prototype;
   call->wire = wire;
   call->request = rpc->request_prototype->New(&call->arena);
-  const absl::Status parsed = ParseBody(*rpc, wire, request.body, call->request);
+  const absl::Status parsed = ParseBody(rpc->name, wire, request.body, call->request);
   if (!parsed.ok()) {
     RpcError(wire, parsed, response);
     return;

@@ -5,19 +5,25 @@
 //
 // Routes:
 //   POST /backchat.triage.v1.TriageService/<Method>   the RPCs
+//   POST /backchat.admin.v1.AdminService/<Method>     admin RPCs (api/admin_rpcs.h;
+//                                                     an API key with their scope)
 //   OPTIONS <any>                                     CORS preflight
-//   GET|HEAD /widget.js, /example/, ...               files from WebAssets
+//   GET|HEAD /widget.js, /example/, ...               files from WebAssets (/admin/,
+//                                                     the clinic dashboard, with a
+//                                                     strict Content-Security-Policy)
 //   GET /healthz                                      "ok" while the store answers
 //   GET /metrics                                      Prometheus text (API key, scope metrics)
 //   /fhir/...                                         FHIR (fhir_routes.h)
 #ifndef BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 #define BACKCHAT_SERVICE_HTTP_WEB_GATEWAY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "service/api/admin_rpcs.h"
 #include "service/api/conversations.h"
 #include "service/api/server_guards.h"
 #include "service/api/store_workers.h"
@@ -36,10 +42,13 @@ class WebGateway {
  public:
   // `guards` (not owned; null: no limits, keys or metrics) admits every
   // RPC, guards /metrics, and records every request.
-  // `workers` (not owned; null: inline) run the triage calls, so that
-  // the listener's threads never wait on a session store.
+  // `admin` (not owned; null: admin RPCs are not served) is what the
+  // admin RPCs of api/admin_rpcs.h work on. `workers` (not owned; null:
+  // inline) run the RPCs, so that the listener's threads never wait on a
+  // store.
   WebGateway(api::Conversations* conversations, CorsPolicy cors, WebAssets assets,
-             const api::ServerGuards* guards = nullptr, api::StoreWorkers* workers = nullptr);
+             const api::ServerGuards* guards = nullptr, const api::AdminCalls* admin = nullptr,
+             api::StoreWorkers* workers = nullptr);
 
   // An AsyncHttpHandler: never fails, answers every request (404, 405,
   // 415, ... with a message that says what to send instead), and records
@@ -50,9 +59,9 @@ class WebGateway {
   void Handle(const HttpRequest& request, HttpResponse* response) const;
 
  private:
-  // A triage call admitted and parsed, ready to run (web_gateway.cc).
+  // An RPC admitted and parsed, ready to run (web_gateway.cc).
   struct PendingRpc;
-  // Answers `request` in `response`, or leaves a triage call to run in
+  // Answers `request` in `response`, or leaves an RPC to run in
   // `pending` (its response then waits for RunRpc).
   void Route(const HttpRequest& request, HttpResponse* response,
              std::unique_ptr<PendingRpc>* pending) const;
@@ -61,14 +70,30 @@ class WebGateway {
   // Records the request (guards) once its response is ready.
   void Record(const HttpRequest& request, const HttpResponse& response, absl::Time start) const;
   void ServeMetrics(const HttpRequest& request, HttpResponse* response) const;
-  // `rpc` is null for a path under the service that names no RPC.
-  void HandleRpc(const api::TriageRpc* rpc, const HttpRequest& request,
-                 HttpResponse* response, std::unique_ptr<PendingRpc>* pending) const;
+  // One RPC of either table, as HandleRpc serves it.
+  struct Rpc {
+    absl::string_view name;
+    const google::protobuf::Message* request_prototype;
+    const google::protobuf::Message* response_prototype;
+    // OK, or the refusal (with the wait for RESOURCE_EXHAUSTED).
+    std::function<absl::Status(absl::Duration* retry_after)> admit;
+    std::function<absl::Status(const google::protobuf::Message&, google::protobuf::Message*)>
+        call;
+  };
+  static Rpc TriageCall(const api::TriageRpc& rpc, const HttpRequest& request,
+                        api::Conversations* conversations, const api::ServerGuards* guards);
+  static Rpc AdminCall(const api::AdminRpc& rpc, const HttpRequest& request,
+                       const api::AdminCalls* calls, const api::ServerGuards* guards);
+  // `rpc` is null for a path under a service that names no RPC. Answers
+  // a request it refuses; otherwise leaves the call in `pending`.
+  void HandleRpc(const Rpc* rpc, const HttpRequest& request, HttpResponse* response,
+                 std::unique_ptr<PendingRpc>* pending) const;
 
   api::Conversations* conversations_;
   CorsPolicy cors_;
   WebAssets assets_;
   const api::ServerGuards* guards_;
+  const api::AdminCalls* admin_;
   api::StoreWorkers* workers_;
   FhirRoutes fhir_;
 };

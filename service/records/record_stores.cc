@@ -376,6 +376,19 @@ absl::StatusOr<std::string> RedisRecordStore::FindQuestionnaire(absl::string_vie
 
 // ------------------------------------------------------------- opening
 
+absl::StatusOr<store::RedisAddress> RedisAddressOf(const store::StoreConfig& config) {
+  store::RedisAddress address;
+  const size_t colon = config.redis_address.rfind(':');
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(config.redis_address.substr(colon + 1), &address.port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--redis_address=", config.redis_address, " is not host:port"));
+  }
+  address.host = config.redis_address.substr(0, colon);
+  address.database = config.redis_database;
+  return address;
+}
+
 absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
     const store::StoreConfig& config) {
   if (config.kind == "sqlite") {
@@ -385,16 +398,9 @@ absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
     return std::unique_ptr<RecordStore>(*std::move(records));
   }
   if (config.kind == "redis") {
-    store::RedisAddress address;
-    const size_t colon = config.redis_address.rfind(':');
-    if (colon == std::string::npos ||
-        !absl::SimpleAtoi(config.redis_address.substr(colon + 1), &address.port)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--redis_address=", config.redis_address, " is not host:port"));
-    }
-    address.host = config.redis_address.substr(0, colon);
-    address.database = config.redis_database;
-    return std::unique_ptr<RecordStore>(std::make_unique<RedisRecordStore>(address));
+    auto address = RedisAddressOf(config);
+    if (!address.ok()) return address.status();
+    return std::unique_ptr<RecordStore>(std::make_unique<RedisRecordStore>(*address));
   }
   return std::unique_ptr<RecordStore>(std::make_unique<MemoryRecordStore>());
 }
@@ -402,8 +408,12 @@ absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
 // ----------------------------------------------------------- retention
 
 RecordRetention::RecordRetention(RecordStore* records, absl::Duration keep,
-                                 absl::Duration every)
-    : records_(records), keep_(keep), every_(every), thread_([this] { Loop(); }) {}
+                                 absl::Duration every, OutcomeCounts* counts)
+    : records_(records),
+      counts_(counts),
+      keep_(keep),
+      every_(every),
+      thread_([this] { Loop(); }) {}
 
 RecordRetention::~RecordRetention() {
   {
@@ -420,6 +430,13 @@ void RecordRetention::Loop() {
       LogLine("backchat_server", absl::StrCat("record retention: ", deleted.status().ToString()));
     } else if (*deleted > 0) {
       LogLine("backchat_server", absl::StrCat("record retention deleted ", *deleted, " records"));
+    }
+    if (counts_ != nullptr) {
+      // Whole days only: a day's counts go once all of it is older than `keep`.
+      auto gone = counts_->DeleteDaysBefore(DayOf(absl::Now() - keep_));
+      if (!gone.ok()) {
+        LogLine("backchat_server", absl::StrCat("record retention: ", gone.status().ToString()));
+      }
     }
     absl::MutexLock lock(&mu_);
     auto stop = [this]() -> bool {

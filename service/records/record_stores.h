@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include <thread>
 
+#include "service/records/outcome_counts.h"
 #include "service/records/record_store.h"
 #include "service/store/open_session_store.h"
 #include "service/store/redis_connection.h"
@@ -80,21 +81,28 @@ class RedisRecordStore final : public RecordStore {
   const std::string key_;
 };
 
+// The Redis of `config` (--redis_address, --redis_database).
+// INVALID_ARGUMENT if the address is not host:port.
+absl::StatusOr<store::RedisAddress> RedisAddressOf(const store::StoreConfig& config);
+
 // The record store beside the configured session store: the same SQLite
 // file, the same Redis, or memory.
 absl::StatusOr<std::unique_ptr<RecordStore>> OpenRecordStore(
     const store::StoreConfig& config);
 
-// Deletes records finished more than `keep` ago, now and then every
+// Deletes records finished more than `keep` ago, and the dashboard's
+// counts of days before then (`counts` may be null), now and then every
 // `every`, on a thread of its own, until destroyed.
 class RecordRetention {
  public:
-  RecordRetention(RecordStore* records, absl::Duration keep, absl::Duration every);
+  RecordRetention(RecordStore* records, absl::Duration keep, absl::Duration every,
+                  OutcomeCounts* counts = nullptr);
   ~RecordRetention();
 
  private:
   void Loop();
   RecordStore* records_;
+  OutcomeCounts* counts_;
   const absl::Duration keep_;
   const absl::Duration every_;
   absl::Mutex mu_;

@@ -16,7 +16,7 @@ namespace backchat::security {
 namespace {
 
 constexpr size_t kMinKeyLength = 24;
-constexpr const char* kScopes[] = {"dialogs", "records", "privacy", "metrics", "*"};
+constexpr const char* kScopes[] = {"dialogs", "records", "privacy", "metrics", "reports", "*"};
 
 bool IsKeyCharacter(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
@@ -48,7 +48,7 @@ absl::StatusOr<std::vector<ApiKey>> ParseApiKeys(absl::string_view text,
     for (absl::string_view scope : absl::StrSplit(fields[1], ',')) {
       if (!absl::c_linear_search(kScopes, scope)) {
         return error(absl::StrCat("unknown scope \"", scope,
-                                  "\" (dialogs, records, privacy, metrics or *)"));
+                                  "\" (dialogs, records, privacy, metrics, reports or *)"));
       }
       key.scopes.emplace_back(scope);
     }

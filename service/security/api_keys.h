@@ -6,7 +6,7 @@
 //   NAME SCOPE[,SCOPE...] KEY
 // e.g. "ops-dashboard metrics 9f3c...". Scopes: dialogs (list, reload),
 // records (list, export), privacy (delete sessions and records), metrics,
-// or * for all. A key is at least 24 characters of [A-Za-z0-9_.~+/=-].
+// reports (the clinic's dashboard), or * for all. A key is at least 24 characters of [A-Za-z0-9_.~+/=-].
 #ifndef BACKCHAT_SERVICE_SECURITY_API_KEYS_H_
 #define BACKCHAT_SERVICE_SECURITY_API_KEYS_H_
 

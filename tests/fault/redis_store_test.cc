@@ -31,19 +31,6 @@ namespace {
 
 namespace tv1 = ::backchat::triage::v1;
 
-// A free loopback port (the kernel's choice), for redis-server to bind.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 struct Replica {
   std::unique_ptr<store::RedisSessionStore> sessions;
   std::unique_ptr<LiveServer> server;
@@ -57,7 +44,7 @@ class RedisStoreTest : public ::testing::Test {
                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     StartRedis();
     dialogs_ = LoadSourceDialogs();
     codec_ = std::make_unique<store::SessionCodec>(dialogs_.get());

@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "service/http/grpc_web_protocol.h"
 #include "service/common/http/http_server.h"
+#include "service/records/outcome_count_stores.h"
 #include "service/store/memory_session_store.h"
 #include "tests/support/care_contacts.h"
 #include "tests/support/dialog_paths.h"
@@ -66,13 +67,15 @@ class WebGatewayTest : public ::testing::Test {
     StartHttp(HttpServerOptions{});
   }
 
-  void StartHttp(HttpServerOptions options) {
+  // `guards` and `admin` as WebGateway takes them (null: none).
+  void StartHttp(HttpServerOptions options, const api::ServerGuards* guards = nullptr,
+                 const api::AdminCalls* admin = nullptr) {
     http_.reset();
     auto cors = CorsPolicy::Parse(kClinic);
     ASSERT_TRUE(cors.ok()) << cors.status();
     auto assets = WebAssets::Load(web_dir_.string());
     ASSERT_TRUE(assets.ok()) << assets.status();
-    gateway_ = std::make_unique<WebGateway>(&conversations_, *cors, *assets);
+    gateway_ = std::make_unique<WebGateway>(&conversations_, *cors, *assets, guards, admin);
     options.port = 0;
     auto server = HttpServer::Start(
         options, [this](const HttpRequest& request, HttpResponse* response) {
@@ -494,6 +497,65 @@ TEST_F(WebGatewayTest, ServesTheWidgetWithAnETag) {
       SendRawHttp(port(), "GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(missing.ok()) << missing.status();
   EXPECT_EQ(missing->status, 404);
+}
+
+// The admin calls of api/admin_rpcs.h, from their table, each behind its
+// scope; the dashboard's page with its policy. (Its numbers are checked in
+// tests/api/dashboard_report_test.cc and tests/web/dashboard.test.mjs.)
+TEST_F(WebGatewayTest, AdminCallsAreServedFromTheirTableBehindTheirScope) {
+  const std::string report = "/backchat.admin.v1.AdminService/GetReport";
+  auto off = PostHttp(port(), report, "application/json", "{}");
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ(off->status, 404) << "a gateway without admin calls serves none";
+
+  constexpr char kReports[] = "gateway-reports-key-0123456789abcdef";
+  constexpr char kMetrics[] = "gateway-metrics-key-0123456789abcdef";
+  auto keys = security::ApiKeyring::FromKeys(
+      {{"clinic", {"reports"}, kReports}, {"grafana", {"metrics"}, kMetrics}});
+  api::ServerGuards guards;
+  guards.keys = keys.get();
+  records::MemoryOutcomeCounts counts;
+  api::AdminCalls admin;
+  admin.reports.counts = &counts;
+  std::filesystem::create_directories(web_dir_ / "admin");
+  std::ofstream(web_dir_ / "admin" / "index.html") << "<!doctype html><p>dashboard";
+  StartHttp(HttpServerOptions{}, &guards, &admin);
+
+  const auto post = [&](const std::string& path, const std::string& key) {
+    std::vector<std::string> headers;
+    if (!key.empty()) headers.push_back(absl::StrCat("Authorization: Bearer ", key));
+    auto reply = PostHttp(port(), path, "application/json", "{}", headers);
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? *reply : HttpReply{};
+  };
+  HttpReply reply = post(report, "");
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_THAT(reply.body, HasSubstr("\"code\":\"unauthenticated\""));
+  EXPECT_EQ(reply.Header("www-authenticate"), "Bearer");
+  reply = post(report, kMetrics);
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_THAT(reply.body, HasSubstr("lacks the \\\"reports\\\" scope"));
+  reply = post(report, kReports);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_THAT(reply.body, HasSubstr("\"days\":["));
+  reply = post("/backchat.admin.v1.AdminService/DeleteSession", kReports);
+  EXPECT_EQ(reply.status, 404) << "only the table's admin calls are served over HTTP";
+  EXPECT_THAT(reply.body, HasSubstr("no method"));
+
+  auto page = SendRawHttp(port(), "GET /admin/ HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->Header("content-security-policy"),
+              HasSubstr("default-src 'none'; script-src 'self'"));
+  auto widget = SendRawHttp(port(), "GET /widget.js HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(widget.ok()) << widget.status();
+  EXPECT_EQ(widget->Header("content-security-policy"), "") << "the widget's pages keep theirs";
+
+  // A client certificate the HTTP listener cannot ask for: refused, saying where to call.
+  guards.admin_requires_client_cert = true;
+  reply = post(report, kReports);
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_THAT(reply.body, HasSubstr("call over gRPC"));
 }
 
 // connect-node and other streaming clients send bodies chunked.

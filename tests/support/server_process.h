@@ -15,6 +15,10 @@
 
 namespace backchat::testing {
 
+// A free loopback port (the kernel's choice), for a program that cannot
+// pick one itself (redis-server).
+int FreeLoopbackPort();
+
 // The port a process wrote to `path` (--port_file, --http_port_file),
 // waiting up to `timeout` for it; 0 if none came.
 int WaitForPortFile(const std::string& path, absl::Duration timeout = absl::Seconds(10));

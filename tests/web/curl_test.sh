@@ -10,8 +10,10 @@ source "$source_dir/tests/support/server.sh"
 trap cleanup EXIT
 
 
+REPORTS_KEY=curl-example-reports-key-0123456789
+echo "clinic reports $REPORTS_KEY" >"$work/admin_keys"
 start_server "$work/http_port" "$server_bin" --plaintext --rate_limit_per_second=0 --dialogs="$source_dir/dialogs" --store=memory \
-  --port=0 --http_port=0 --http_port_file="$work/http_port"
+  --port=0 --http_port=0 --http_port_file="$work/http_port" --admin_keys_file="$work/admin_keys"
 base="http://127.0.0.1:$(cat "$work/http_port")/backchat.triage.v1.TriageService"
 
 curl -sS -X POST "$base/StartSession" -H 'Content-Type: application/json' \
@@ -37,6 +39,15 @@ status=$(curl -sS -o "$work/error.json" -w '%{http_code}' -X POST "$base/StartSe
   -H 'Content-Type: application/json' -d '{"locale": ')
 check "bad JSON is 400" test "$status" = 400
 check "bad JSON is invalid_argument" grep -q '"code":"invalid_argument"' "$work/error.json"
+
+# The clinic dashboard's report, as the README asks for it (for today, and
+# for every channel: the conversation above named none).
+today=$(date -u +%F)
+curl -sS -X POST "http://127.0.0.1:$(cat "$work/http_port")/backchat.admin.v1.AdminService/GetReport" \
+  -H "authorization: Bearer $REPORTS_KEY" -H 'Content-Type: application/json' \
+  -d "{\"fromDay\": \"$today\", \"toDay\": \"$today\", \"channel\": \"CHANNEL_UNSPECIFIED\"}" >"$work/report.json"
+check "the report counts the conversation" grep -q '"started":"1","finished":"1"' "$work/report.json"
+check "and its outcome" grep -q '{"key":"EMERGENCY","count":"1"}' "$work/report.json"
 
 if [ "$failed" -ne 0 ]; then
   cat "$work/server.log"

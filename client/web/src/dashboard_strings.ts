@@ -1,0 +1,151 @@
+// The dashboard's words, in English and Spanish. Level, channel and bucket
+// names come from the server as codes; they are named here.
+
+export type Language = "en" | "es";
+
+const en = {
+  title: "BackChat: the clinic's dashboard",
+  keyLabel: "Admin API key (scope reports)",
+  keyHelp: "Kept for this tab only, and sent only to this server.",
+  open: "Open",
+  forget: "Forget the key",
+  from: "From",
+  to: "To",
+  version: "Dialog version",
+  channel: "Channel",
+  language: "Language",
+  all: "All",
+  show: "Show",
+  loading: "Loading…",
+  downloadCsv: "Download CSV",
+  noData: "Nothing counted in this period.",
+  errors: {
+    unauthenticated: "The server does not know this key. Enter a key from the admin keys file.",
+    permission_denied: "This key lacks the reports scope. Ask for a key with the reports scope.",
+    other: "The report could not be loaded: ",
+  },
+  stats: {
+    started: "Started",
+    finished: "Finished",
+    abandoned: "Abandoned",
+    in_progress: "In progress",
+    medianQuestions: "Median questions to an outcome",
+    medianMinutes: "Median minutes to an outcome",
+  },
+  sections: {
+    days: "Conversations per day",
+    outcomes: "Outcomes by level",
+    redFlags: "Red flags that fired most",
+    funnel: "Funnel: questions reached, and where people stopped",
+    typed: "Typed answers per question",
+    questionsToOutcome: "Questions answered before an outcome",
+    minutesToOutcome: "Minutes to an outcome",
+    actions: "Care actions offered",
+  },
+  columns: {
+    day: "Day",
+    started: "Started",
+    finished: "Finished",
+    abandoned: "Abandoned",
+    in_progress: "In progress",
+    level: "Level",
+    count: "Count",
+    redFlag: "Red flag",
+    question: "Question",
+    reached: "Reached",
+    stopped: "Stopped here",
+    accepted: "Accepted",
+    confirmed: "Confirmed",
+    askedAgain: "Asked again",
+    questions: "Questions",
+    minutes: "Minutes",
+    action: "Action",
+  },
+  abandonRule: (minutes: number) =>
+    `A conversation counts as abandoned at the question it was on once its day has ended more than ${minutes} minutes ago (the session idle timeout) without an outcome.`,
+  levels: { EMERGENCY: "Emergency", URGENT: "Urgent", SEE_DOCTOR: "See a doctor", SELF_CARE: "Self-care" } as Record<string, string>,
+  channels: { 0: "Unspecified", 1: "Web", 2: "CLI", 3: "Telegram", 4: "SMS", 5: "Webhook" } as Record<number, string>,
+  actions: {
+    CALL_EMERGENCY: "Call emergency services",
+    CALL_URGENT: "Call the urgent care line",
+    CALL_CLINIC: "Call the clinic",
+    BOOK: "Book a massage",
+  } as Record<string, string>,
+};
+
+export type Strings = typeof en;
+
+const es: Strings = {
+  title: "BackChat: el panel de la clínica",
+  keyLabel: "Clave de API de administración (ámbito reports)",
+  keyHelp: "Se guarda solo en esta pestaña y solo se envía a este servidor.",
+  open: "Abrir",
+  forget: "Olvidar la clave",
+  from: "Desde",
+  to: "Hasta",
+  version: "Versión del diálogo",
+  channel: "Canal",
+  language: "Idioma",
+  all: "Todos",
+  show: "Mostrar",
+  loading: "Cargando…",
+  downloadCsv: "Descargar CSV",
+  noData: "Nada contado en este periodo.",
+  errors: {
+    unauthenticated: "El servidor no conoce esta clave. Introduzca una clave del archivo de claves.",
+    permission_denied: "Esta clave no tiene el ámbito reports. Pida una clave con el ámbito reports.",
+    other: "No se pudo cargar el informe: ",
+  },
+  stats: {
+    started: "Iniciadas",
+    finished: "Terminadas",
+    abandoned: "Abandonadas",
+    in_progress: "En curso",
+    medianQuestions: "Mediana de preguntas hasta un resultado",
+    medianMinutes: "Mediana de minutos hasta un resultado",
+  },
+  sections: {
+    days: "Conversaciones por día",
+    outcomes: "Resultados por nivel",
+    redFlags: "Señales de alarma más frecuentes",
+    funnel: "Embudo: preguntas alcanzadas y dónde se detuvo la gente",
+    typed: "Respuestas escritas por pregunta",
+    questionsToOutcome: "Preguntas respondidas antes de un resultado",
+    minutesToOutcome: "Minutos hasta un resultado",
+    actions: "Acciones de atención ofrecidas",
+  },
+  columns: {
+    day: "Día",
+    started: "Iniciadas",
+    finished: "Terminadas",
+    abandoned: "Abandonadas",
+    in_progress: "En curso",
+    level: "Nivel",
+    count: "Número",
+    redFlag: "Señal de alarma",
+    question: "Pregunta",
+    reached: "Alcanzada",
+    stopped: "Se detuvo aquí",
+    accepted: "Aceptadas",
+    confirmed: "Confirmadas",
+    askedAgain: "Preguntadas de nuevo",
+    questions: "Preguntas",
+    minutes: "Minutos",
+    action: "Acción",
+  },
+  abandonRule: (minutes: number) =>
+    `Una conversación cuenta como abandonada en la pregunta en la que estaba cuando su día terminó hace más de ${minutes} minutos (el tiempo de inactividad de la sesión) sin un resultado.`,
+  levels: { EMERGENCY: "Emergencia", URGENT: "Urgente", SEE_DOCTOR: "Ver a un médico", SELF_CARE: "Autocuidado" },
+  channels: { 0: "Sin especificar", 1: "Web", 2: "CLI", 3: "Telegram", 4: "SMS", 5: "Webhook" },
+  actions: {
+    CALL_EMERGENCY: "Llamar a emergencias",
+    CALL_URGENT: "Llamar a urgencias",
+    CALL_CLINIC: "Llamar a la clínica",
+    BOOK: "Reservar un masaje",
+  },
+};
+
+/** The strings for `tag` ("es-MX" -> Spanish); English otherwise. */
+export function dashboardStrings(tag: string): [Language, Strings] {
+  return tag.toLowerCase().startsWith("es") ? ["es", es] : ["en", en];
+}
