@@ -29,6 +29,7 @@
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/common/http/http_server.h"
 #include "service/http/web_gateway.h"
+#include "service/records/batched_outcome_counts.h"
 #include "service/records/outcome_count_stores.h"
 #include "service/records/record_stores.h"
 #include "service/store/open_session_store.h"
@@ -311,17 +312,19 @@ int main(int argc, char** argv) {
   if (!records.ok()) return Fail(std::string(records.status().message()));
   auto counts = backchat::records::OpenOutcomeCounts(store_config);
   if (!counts.ok()) return Fail(std::string(counts.status().message()));
+  // Counting a turn is then a map update; the store gets a batch a second.
+  backchat::records::BatchedOutcomeCounts batched_counts(counts->get());
   std::unique_ptr<backchat::records::RecordRetention> retention;
   if (absl::GetFlag(FLAGS_record_retention_days) > 0) {
     retention = std::make_unique<backchat::records::RecordRetention>(
         records->get(), absl::Hours(24) * absl::GetFlag(FLAGS_record_retention_days),
-        absl::Hours(1), counts->get());
+        absl::Hours(1), &batched_counts);
   }
   backchat::api::Conversations conversations(dialogs->get(), sessions->get(),
                                              records->get());
-  conversations.set_dashboard_counts(counts->get());
+  conversations.set_dashboard_counts(&batched_counts);
   backchat::api::AdminCalls admin_calls;
-  admin_calls.reports.counts = counts->get();
+  admin_calls.reports.counts = &batched_counts;
   admin_calls.reports.idle_timeout = idle;
   admin_calls.reports.dialogs = dialogs->get();
   conversations.set_metrics(&metrics);

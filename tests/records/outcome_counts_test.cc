@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "service/records/batched_outcome_counts.h"
 #include "service/records/outcome_count_stores.h"
 #include "tests/support/server_process.h"
 
@@ -158,6 +159,67 @@ TEST(OutcomeCountsSqliteTest, CountsAreKeptInTheFile) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(AsMap(*read), (std::map<std::string, int64_t>{{"5/en/started/", 4}}));
   std::filesystem::remove(path);
+}
+
+// A store that counts its writes and can be told to fail.
+class CountingStore final : public OutcomeCounts {
+ public:
+  absl::Status Add(const std::vector<Count>& deltas) override {
+    ++adds;
+    if (fail) return absl::UnavailableError("disk full");
+    return memory.Add(deltas);
+  }
+  absl::StatusOr<std::vector<Count>> Read(int32_t first, int32_t last) override {
+    return memory.Read(first, last);
+  }
+  absl::StatusOr<int64_t> DeleteDaysBefore(int32_t day) override {
+    return memory.DeleteDaysBefore(day);
+  }
+  MemoryOutcomeCounts memory;
+  int adds = 0;
+  bool fail = false;
+};
+
+TEST(BatchedOutcomeCountsTest, ManyTurnsBecomeOneWriteAndReportsAreExact) {
+  CountingStore store;
+  BatchedOutcomeCounts batched(&store, absl::Hours(1));  // no timed flush here
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(batched.Add({Delta(100, "at", "injury", 1), Delta(100, "at", "injury", -1),
+                             Delta(100, "reached", "injury", 1)})
+                    .ok());
+  }
+  EXPECT_EQ(store.adds, 0);  // a turn's count touches no store
+  auto read = batched.Read(100, 100);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(store.adds, 1);
+  EXPECT_EQ(AsMap(*read), (std::map<std::string, int64_t>{{"100/en/reached/injury", 100}}));
+}
+
+TEST(BatchedOutcomeCountsTest, AFailedWriteKeepsTheCountsForTheNextOne) {
+  CountingStore store;
+  {
+    BatchedOutcomeCounts batched(&store, absl::Hours(1));
+    ASSERT_TRUE(batched.Add({Delta(100, "started", "", 2)}).ok());
+    store.fail = true;
+    EXPECT_FALSE(batched.Flush().ok());
+    ASSERT_TRUE(batched.Add({Delta(100, "started", "", 1)}).ok());
+    store.fail = false;
+  }  // the destructor writes what is left
+  auto read = store.Read(100, 100);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(AsMap(*read), (std::map<std::string, int64_t>{{"100/en/started/", 3}}));
+}
+
+TEST(BatchedOutcomeCountsTest, TheBackgroundThreadWritesWithoutBeingAsked) {
+  CountingStore store;
+  BatchedOutcomeCounts batched(&store, absl::Milliseconds(20));
+  ASSERT_TRUE(batched.Add({Delta(100, "started", "", 1)}).ok());
+  // Bounded wait: up to 5 s for a 20 ms interval.
+  for (int i = 0; i < 500 && store.memory.Read(100, 100)->empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(AsMap(*store.memory.Read(100, 100)),
+            (std::map<std::string, int64_t>{{"100/en/started/", 1}}));
 }
 
 TEST(DayOfTest, CountsWholeUtcDaysFromTheEpoch) {
