@@ -96,8 +96,8 @@ absl::Status SqliteSessionStore::Init() {
       {&delete_, "DELETE FROM sessions WHERE id = ?1"},
       {&delete_expired_, "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
                          "WHERE last_used_micros < ?1 LIMIT ?2)"},
-      // The group commit's, prepared once: parsing them was a tenth of
-      // a commit's time.
+      // Every transaction's (the group commit's, the deferred refreshes'),
+      // prepared once: parsing them was a tenth of a commit's time.
       {&begin_, "BEGIN"},
       {&commit_, "COMMIT"},
   };
@@ -340,7 +340,7 @@ absl::Status SqliteSessionStore::WriteError(absl::string_view doing) {
 absl::Status SqliteSessionStore::FlushTouches() {
   if (pending_touches_.empty()) return absl::OkStatus();
   sqlite3* db = database_->connection();
-  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+  if (!RunOnce(begin_)) {
     return WriteError("cannot refresh sessions");
   }
   for (const auto& [id, when] : pending_touches_) {
@@ -353,7 +353,7 @@ absl::Status SqliteSessionStore::FlushTouches() {
       return error;
     }
   }
-  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+  if (!RunOnce(commit_)) {
     const absl::Status error = WriteError("cannot refresh sessions");
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     return error;
