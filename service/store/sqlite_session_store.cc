@@ -61,7 +61,8 @@ SqliteSessionStore::SqliteSessionStore(SqliteStoreOptions options,
     : options_(std::move(options)),
       codec_(codec),
       database_(std::move(database)),
-      mu_(database_->mutex()) {}
+      mu_(database_->mutex()),
+      cache_(options_.cache_capacity) {}
 
 absl::StatusOr<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
     SqliteStoreOptions options, const SessionCodec* codec) {
@@ -138,17 +139,24 @@ absl::Status SqliteSessionStore::Create(const Session& session) {
   write.kind = Write::Kind::kCreate;
   write.id = session.id;
   write.data = data;
+  write.session = &session;
   write.now_micros = absl::ToUnixMicros(options_.clock());
   return Commit(write);
 }
 
 absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
   const absl::Time now = options_.clock();
+  // A hit used lately needs no refresh and cannot have expired.
+  if (auto hit = cache_.Find(id);
+      hit.has_value() &&
+      now - hit->last_used <= std::min(kTouchGranularity, options_.idle_timeout)) {
+    return std::move(hit->session);
+  }
   std::string data;
   uint64_t version = 0;
+  absl::MutexLock lock(&mu_);
+  absl::Time last_used;
   {
-    absl::MutexLock lock(&mu_);
-    absl::Time last_used;
     {
       Reset reset(select_);
       sqlite3_bind_text(select_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
@@ -168,15 +176,20 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
       sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
       if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(database_->connection()) > 0) --count_;
       pending_touches_.erase(id);
+      cache_.Erase(id);
       return SessionNotFound();
     }
     if (now - last_used > kTouchGranularity) {
       pending_touches_[id] = now;
+      last_used = now;
       // A failure here is the sweep's to retry; the read has succeeded.
       if (pending_touches_.size() >= kMaxPendingTouches) FlushTouches().IgnoreError();
     }
   }
-  return codec_->Decode(data, version);
+  absl::StatusOr<Session> session = codec_->Decode(data, version);
+  // Cached under mu_, so that no commit can come between the read and this.
+  if (session.ok()) cache_.Put(*session, last_used);
+  return session;
 }
 
 absl::Status SqliteSessionStore::Update(Session* session) {
@@ -185,6 +198,7 @@ absl::Status SqliteSessionStore::Update(Session* session) {
   write.kind = Write::Kind::kUpdate;
   write.id = session->id;
   write.data = data;
+  write.session = session;
   write.version = session->version;
   write.now_micros = absl::ToUnixMicros(options_.clock());
   BACKCHAT_RETURN_IF_ERROR(Commit(write));
@@ -298,9 +312,13 @@ void SqliteSessionStore::CommitBatch(const std::vector<Write*>& batch) {
   ok = ok && RunOnce(commit_);
   if (!ok) {
     // Nothing of the batch is written: each write fails with SQLite's
-    // message, so none is acknowledged.
+    // message, so none is acknowledged (and the cache, changed only after
+    // a commit, still holds what the file holds).
     const absl::Status error = WriteError("cannot save sessions");
-    if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (sqlite3_get_autocommit(db) == 0 &&
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      cache_.Clear();  // what the file holds is no longer certain
+    }
     count_ = count_before;
     for (Write* write : batch) write->result = error;
     return;
@@ -308,8 +326,29 @@ void SqliteSessionStore::CommitBatch(const std::vector<Write*>& batch) {
   writes_failing_ = false;
   ++commits_;
   for (const Write* write : batch) {
+    // The cached idle time is the row's, so that the sweep and the cache
+    // agree on what has expired.
+    const absl::Time written = absl::FromUnixMicros(write->now_micros);
     if (write->result.ok() || write->kind == Write::Kind::kDelete) {
       pending_touches_.erase(write->id);
+    }
+    if (!write->result.ok()) {
+      if (absl::IsNotFound(write->result)) cache_.Erase(write->id);
+      continue;
+    }
+    switch (write->kind) {
+      case Write::Kind::kCreate:
+        cache_.Put(*write->session, written);
+        break;
+      case Write::Kind::kUpdate: {
+        Session stored = *write->session;
+        stored.version = write->version + 1;
+        cache_.Put(stored, written);
+        break;
+      }
+      case Write::Kind::kDelete:
+        cache_.Erase(write->id);
+        break;
     }
   }
 }
@@ -390,6 +429,7 @@ absl::StatusOr<int> SqliteSessionStore::DeleteExpired(int batch) {
   }
   const int deleted = sqlite3_changes(database_->connection());
   count_ -= std::min(count_, static_cast<size_t>(deleted));
+  cache_.EraseUsedBefore(absl::FromUnixMicros(cutoff));
   return deleted;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "service/store/session_cache.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
 #include "service/common/sqlite/sqlite_database.h"
@@ -35,6 +36,8 @@ struct SqliteStoreOptions {
   // only briefly; zero disables the background cleaner (tests).
   absl::Duration cleanup_interval = absl::Minutes(1);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Sessions kept in memory as well (see SessionCache); 0 for none.
+  size_t cache_capacity = 16384;
 };
 
 // Thread-safe: the file's one connection (SqliteDatabase), behind its
@@ -46,6 +49,12 @@ struct SqliteStoreOptions {
 // transaction; each call returns only after its own transaction committed
 // (or failed, and then nothing of it was written). Under load one commit
 // carries many answers, at the cost of one.
+//
+// Reads come from a cache of the sessions last written or read, which is
+// exact: the file is opened with EXCLUSIVE locking, so no other process
+// writes it, and the cache changes only under the file's mutex, after the
+// transaction that wrote it has committed. A read that misses, or that
+// must refresh the idle time, reads the file.
 class SqliteSessionStore final : public SessionStore {
  public:
   // Opens (creating if needed) the database. UNAVAILABLE if it cannot.
@@ -81,6 +90,7 @@ class SqliteSessionStore final : public SessionStore {
     Kind kind = Kind::kUpdate;
     absl::string_view id;
     absl::string_view data;  // the encoded session (create, update)
+    const Session* session = nullptr;  // what `data` encodes (create, update)
     uint64_t version = 0;    // the version the update expects
     int64_t now_micros = 0;
     absl::Status result;
@@ -133,6 +143,8 @@ class SqliteSessionStore final : public SessionStore {
   bool writes_failing_ = false;
   bool stopping_ = false;
   std::thread cleaner_;
+  // Changed under mu_ only, read without it.
+  SessionCache cache_;
 
   // The group commit's queue; never held while waiting on mu_.
   absl::Mutex queue_mu_;

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/store/memory_session_store.h"
@@ -311,6 +312,75 @@ TEST_P(SqliteSessionStoreTest, WritesArrivingTogetherShareACommitAndConflictsSti
   for (int s = 0; s < kSessions; ++s) {
     EXPECT_EQ(reopened->Load(Id(s))->version, static_cast<uint64_t>(applied[s].load()));
   }
+}
+
+TEST_P(SqliteSessionStoreTest, ReadsComeFromMemoryAndAlwaysAgreeWithTheFile) {
+  auto opened = Open();
+  auto* store = static_cast<SqliteSessionStore*>(opened.get());
+  ASSERT_TRUE(store->Create(NewSession(Id(50))).ok());
+  ASSERT_TRUE(store->Create(NewSession(Id(51))).ok());
+  Session session = *store->Load(Id(50));
+  session.state.answers[0] = 0b1;
+  ASSERT_TRUE(store->Update(&session).ok());
+
+  // A read of a session just written needs neither the file nor its lock:
+  // it returns while another thread holds the lock.
+  auto database = SqliteDatabase::Shared(path_, false);
+  ASSERT_TRUE(database.ok());
+  absl::Notification locked, read;
+  bool read_waited_for_the_lock = false;
+  std::thread holder([&] {
+    absl::MutexLock lock(&(*database)->mutex());
+    locked.Notify();
+    read_waited_for_the_lock = !read.WaitForNotificationWithTimeout(absl::Seconds(5));
+  });
+  locked.WaitForNotification();
+  auto cached = store->Load(Id(50));
+  read.Notify();
+  holder.join();
+  EXPECT_FALSE(read_waited_for_the_lock);
+  ASSERT_TRUE(cached.ok()) << cached.status();
+  EXPECT_EQ(cached->version, 1u);
+  EXPECT_EQ(cached->state.answers[0], 0b1u);
+
+  // A write that fails leaves the cache as the file is.
+  {
+    absl::MutexLock lock(&(*database)->mutex());
+    ASSERT_EQ(sqlite3_exec((*database)->connection(), "PRAGMA query_only = ON", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+  }
+  Session failing = *store->Load(Id(50));
+  failing.state.answers[0] = 0b10;
+  EXPECT_EQ(store->Update(&failing).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store->Load(Id(50))->state.answers[0], 0b1u);
+  {
+    absl::MutexLock lock(&(*database)->mutex());
+    ASSERT_EQ(sqlite3_exec((*database)->connection(), "PRAGMA query_only = OFF", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+  }
+
+  // Deleted and expired sessions are gone from memory too.
+  ASSERT_TRUE(store->Delete(Id(51)).ok());
+  EXPECT_EQ(store->Load(Id(51)).status().code(), absl::StatusCode::kNotFound);
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(*store->DeleteExpired(10), 1);
+  EXPECT_EQ(store->Load(Id(50)).status().code(), absl::StatusCode::kNotFound);
+
+  // What the reads returned is what the file holds.
+  ASSERT_TRUE(store->Create(NewSession(Id(52))).ok());
+  Session kept = *store->Load(Id(52));
+  kept.state.answers[1] = 0b1;
+  ASSERT_TRUE(store->Update(&kept).ok());
+  const Session before = *store->Load(Id(52));
+  database->reset();
+  opened.reset();
+  auto reopened = Open();
+  auto from_file = reopened->Load(Id(52));
+  ASSERT_TRUE(from_file.ok()) << from_file.status();
+  EXPECT_EQ(from_file->version, before.version);
+  EXPECT_EQ(from_file->state, before.state);
 }
 
 INSTANTIATE_TEST_SUITE_P(Durable, SqliteSessionStoreTest, ::testing::Values(Kind::kSqlite),
