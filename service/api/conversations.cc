@@ -174,7 +174,8 @@ absl::Status Conversations::CountStoreError(absl::Status status) {
   return status;
 }
 
-absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
+absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id,
+                                                    Freshness freshness) {
   if (id.empty()) {
     return absl::InvalidArgumentError("session_id: required");
   }
@@ -183,7 +184,9 @@ absl::StatusOr<Session> Conversations::LoadSession(absl::string_view id) {
         "session_id: must be the 32 hexadecimal characters StartSession "
         "returned");
   }
-  absl::StatusOr<Session> session = sessions_->Load(id);
+  absl::StatusOr<Session> session = freshness == Freshness::kCopyToChange
+                                        ? sessions_->LoadForUpdate(id)
+                                        : sessions_->Load(id);
   // Counted here; the caller returns the error itself.
   if (!session.ok()) CountStoreError(session.status()).IgnoreError();
   return session;
@@ -248,7 +251,26 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
         "text: longer than %d bytes; please answer briefly",
         kMaxAnswerTextBytes));
   }
-  BACKCHAT_ASSIGN_OR_RETURN(Session session, LoadSession(request.session_id()));
+  BACKCHAT_ASSIGN_OR_RETURN(Session session,
+                            LoadSession(request.session_id(), Freshness::kCopyToChange));
+  const bool maybe_stale = session.maybe_stale;
+  absl::Status answered = AnswerSession(request, std::move(session), turn);
+  if (answered.ok() || !maybe_stale) return answered;
+  // The cached copy may be older than the stored session (another server
+  // moved it on): its save was ABORTED, or the request did not fit it (the
+  // question_id of a later question). Answer on the stored session, as if
+  // the request came now. A failed attempt changed and counted nothing.
+  turn->Clear();
+  BACKCHAT_ASSIGN_OR_RETURN(session, LoadSession(request.session_id()));
+  return AnswerSession(request, std::move(session), turn);
+}
+
+absl::Status Conversations::AnswerSession(const tv1::SubmitAnswerRequest& request,
+                                          Session session, tv1::Turn* turn) {
+  const bool by_options = request.option_ids_size() > 0;
+  const bool by_text = !request.text().empty();
+  const bool by_reply =
+      request.confirmation() != tv1::CONFIRMATION_REPLY_UNSPECIFIED;
   const CompiledDialog& dialog = *session.dialog;
   const engine::Step step = engine::NextStep(dialog, session.state);
   if (step.finished) {

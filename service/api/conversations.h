@@ -70,8 +70,15 @@ class Conversations {
   // Counts `status` as a store error when the store failed (not for
   // NOT_FOUND or ABORTED, which are answers), and returns it.
   absl::Status CountStoreError(absl::Status status);
-  absl::StatusOr<store::Session> LoadSession(absl::string_view session_id);
+  // The stored session; kCopyToChange may take the store's cached copy
+  // (SessionStore::LoadForUpdate), for a call that saves the session.
+  enum class Freshness { kStored, kCopyToChange };
+  absl::StatusOr<store::Session> LoadSession(absl::string_view session_id,
+                                             Freshness freshness = Freshness::kStored);
   absl::Status Save(store::Session* session);
+  // Answer() on a loaded session, once the request is known to be valid.
+  absl::Status AnswerSession(const triage::v1::SubmitAnswerRequest& request,
+                             store::Session session, triage::v1::Turn* turn);
   // Writes the session's triage record; returns its id ("" if none).
   std::string Record(const store::Session& session, const engine::Step& outcome);
   // Keeps `check_in` with its record (see StartSessionRequest.check_in).

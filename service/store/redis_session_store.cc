@@ -45,7 +45,7 @@ absl::Status SessionNotFound() {
 }  // namespace
 
 RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec)
-    : options_(std::move(options)), codec_(codec) {
+    : options_(std::move(options)), codec_(codec), cache_(options_.cache_capacity) {
   for (int i = 0; i < std::max(1, options_.connections); ++i) {
     connections_.push_back(std::make_unique<RedisConnection>(
         RedisAddress{options_.host, options_.port, options_.database, options_.timeout}));
@@ -92,7 +92,26 @@ absl::Status RedisSessionStore::Create(const Session& session) {
         "the session store is full (", options_.max_sessions,
         " live sessions); try again later"));
   }
+  Remember(session);
   return absl::OkStatus();
+}
+
+void RedisSessionStore::Remember(const Session& session) {
+  const absl::Time now = absl::Now();
+  cache_.Put(session, now);
+  constexpr unsigned kSweepEvery = 1024;
+  if (writes_.fetch_add(1, std::memory_order_relaxed) % kSweepEvery == kSweepEvery - 1) {
+    cache_.EraseUsedBefore(now - options_.idle_timeout);
+  }
+}
+
+absl::StatusOr<Session> RedisSessionStore::LoadForUpdate(absl::string_view id) {
+  if (auto hit = cache_.Find(id);
+      hit.has_value() && absl::Now() - hit->last_used < options_.idle_timeout) {
+    hit->session.maybe_stale = true;
+    return std::move(hit->session);
+  }
+  return Load(id);
 }
 
 absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
@@ -128,17 +147,20 @@ absl::Status RedisSessionStore::Update(Session* session) {
   if (owned->type != REDIS_REPLY_INTEGER) {
     return absl::UnavailableError("session store: unexpected reply from Redis");
   }
-  if (owned->integer < 0) return SessionNotFound();
-  if (owned->integer == 0) {
+  if (owned->integer <= 0) {
+    cache_.Erase(session->id);  // gone, or moved on by another request
+    if (owned->integer < 0) return SessionNotFound();
     return absl::AbortedError(
         "the session was changed by another request; fetch the session and retry");
   }
   ++session->version;
+  Remember(*session);
   return absl::OkStatus();
 }
 
 absl::Status RedisSessionStore::Delete(absl::string_view id) {
   auto reply = redis().Command({"DEL", Key(id)});
+  cache_.Erase(id);
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
   }

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "service/store/redis_connection.h"
+#include "service/store/session_cache.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
 
@@ -28,6 +29,9 @@ struct RedisStoreOptions {
   // Connections used in turn: calls from several threads wait for Redis
   // together instead of one after another behind one connection.
   int connections = 4;
+  // Sessions this server last wrote, kept in its memory (see SessionCache)
+  // so that an answer is one round trip; 0 for none.
+  size_t cache_capacity = 16384;
 };
 
 // Thread-safe (see RedisConnection); options.connections connections, each
@@ -35,6 +39,13 @@ struct RedisStoreOptions {
 // by its SHA1), so the compare-and-set of a session's version is atomic in
 // Redis. When Redis
 // is unreachable, calls return UNAVAILABLE and a later call connects again.
+//
+// LoadForUpdate answers from a cache of the sessions this server last
+// wrote, so an answer costs one round trip (the checked update) instead of
+// two. The copy is marked maybe_stale: when another replica moved the
+// session on, the update finds a newer version and is ABORTED, and the
+// caller loads the stored session (see SessionStore::LoadForUpdate). Load()
+// always asks Redis.
 class RedisSessionStore final : public SessionStore {
  public:
   // Connects (UNAVAILABLE if Redis does not answer). Does not own `codec`.
@@ -43,6 +54,7 @@ class RedisSessionStore final : public SessionStore {
 
   absl::Status Create(const Session& session) override;
   absl::StatusOr<Session> Load(absl::string_view id) override;
+  absl::StatusOr<Session> LoadForUpdate(absl::string_view id) override;
   absl::Status Update(Session* session) override;
   absl::Status Delete(absl::string_view id) override;
   absl::Status Ping() override;
@@ -58,6 +70,12 @@ class RedisSessionStore final : public SessionStore {
 
   std::vector<std::unique_ptr<RedisConnection>> connections_;
   std::atomic<unsigned> next_connection_{0};
+  // Caches a session just written.
+  void Remember(const Session& session);
+  SessionCache cache_;
+  // Every so many writes, entries idle longer than the idle timeout (gone
+  // from Redis by now) are dropped from the cache.
+  std::atomic<unsigned> writes_{0};
 };
 
 }  // namespace backchat::store

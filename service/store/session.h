@@ -36,6 +36,9 @@ struct Session {
   absl::Time updated;
   // Incremented by every successful SessionStore::Update.
   uint64_t version = 0;
+  // Set by SessionStore::LoadForUpdate on a copy from this process's
+  // memory that the store cannot promise is current. Not stored.
+  bool maybe_stale = false;
 };
 
 }  // namespace backchat::store

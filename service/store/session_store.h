@@ -22,6 +22,14 @@ class SessionStore {
   // evicted.
   virtual absl::StatusOr<Session> Load(absl::string_view id) = 0;
 
+  // Load() for a caller about to change the session and Update() it: may
+  // answer from this process's memory without asking the store. Where
+  // other servers share the store, such a copy may be out of date; it is
+  // then marked `maybe_stale`: its Update() fails with ABORTED, and a
+  // caller whose change fails on it (ABORTED, or a request that fits a
+  // later state) loads the session with Load() and tries once more.
+  virtual absl::StatusOr<Session> LoadForUpdate(absl::string_view id) { return Load(id); }
+
   // Stores `session` if the stored copy still has `session->version`, and
   // then increments session->version. ABORTED if another update came first
   // (load the session again and retry); NOT_FOUND if it is gone.

@@ -10,7 +10,10 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "backchat/triage/v1/triage.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -20,6 +23,7 @@
 #include "service/api/server.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/records/record_stores.h"
+#include "service/store/redis_connection.h"
 #include "service/store/redis_session_store.h"
 #include "service/store/session_codec.h"
 #include "tests/support/dialog_paths.h"
@@ -124,6 +128,54 @@ TEST_F(RedisStoreTest, AConversationAlternatesBetweenReplicas) {
   ASSERT_TRUE(turn.has_outcome());
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_GE(step, 10);
+}
+
+// Scripts Redis has run (EVALSHA and EVAL): one per store operation.
+int64_t ScriptsRun(int port) {
+  store::RedisConnection redis(store::RedisAddress{"127.0.0.1", port, 0, absl::Seconds(1)});
+  auto reply = redis.Command({"INFO", "commandstats"});
+  if (!reply.ok() || (*reply)->type != REDIS_REPLY_STRING) {
+    ADD_FAILURE() << "INFO commandstats failed";
+    return -1;
+  }
+  int64_t calls = 0;
+  for (absl::string_view line : absl::StrSplit(absl::string_view((*reply)->str, (*reply)->len), '\n')) {
+    int64_t n = 0;
+    if ((absl::ConsumePrefix(&line, "cmdstat_evalsha:calls=") ||
+         absl::ConsumePrefix(&line, "cmdstat_eval:calls=")) &&
+        absl::SimpleAtoi(line.substr(0, line.find(',')), &n)) {
+      calls += n;
+    }
+  }
+  return calls;
+}
+
+TEST_F(RedisStoreTest, AnAnswerIsOneRoundTripAndAStaleCopyIsAnsweredOnTheStoredSession) {
+  tv1::Turn turn = Start(replicas_[0]);
+  ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  // The replica that wrote the session last answers from its cache: the
+  // checked update is the only round trip.
+  const int64_t before = ScriptsRun(port_);
+  ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  EXPECT_EQ(ScriptsRun(port_) - before, 2);
+
+  // The other replica moves the session on; the first one's cached copy
+  // is now two answers behind, and the next answer there still applies to
+  // the stored session's current question.
+  ASSERT_TRUE(Answer(replicas_[1], turn, Default(turn), &turn).ok());
+  ASSERT_TRUE(Answer(replicas_[1], turn, Default(turn), &turn).ok());
+  const std::string asked = turn.question().id();
+  ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  EXPECT_NE(turn.question().id(), asked);
+  grpc::ClientContext context;
+  tv1::GetSessionRequest get;
+  get.set_session_id(turn.session_id());
+  tv1::GetSessionResponse stored;
+  ASSERT_TRUE(replicas_[1].stub->GetSession(&context, get, &stored).ok());
+  EXPECT_EQ(stored.turn().question().id(), turn.question().id());
+  EXPECT_EQ(stored.turn().question().progress().answered(),
+            turn.question().progress().answered());
 }
 
 TEST_F(RedisStoreTest, ConcurrentAnswersToOneSessionNeverBothApply) {
