@@ -117,21 +117,28 @@ absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
   return store;
 }
 
+SqliteRecordStore::~SqliteRecordStore() {
+  absl::MutexLock lock(&mu_);
+  sqlite3_finalize(insert_);
+}
+
 absl::Status SqliteRecordStore::Append(const TriageRecord& record) {
   const std::string data = record.SerializeAsString();
   absl::MutexLock lock(&mu_);
-  sqlite3_stmt* insert = nullptr;
-  if (sqlite3_prepare_v2(db_, "INSERT INTO records (id, finished_micros, data) "
-                              "VALUES (?1, ?2, ?3)",
-                         -1, &insert, nullptr) != SQLITE_OK) {
+  // Prepared once: one record per finished conversation, on the lock the
+  // sessions' commits need too.
+  if (insert_ == nullptr &&
+      sqlite3_prepare_v3(db_, "INSERT INTO records (id, finished_micros, data) VALUES (?1, ?2, ?3)",
+                         -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK) {
     return Error("cannot add a record");
   }
-  sqlite3_bind_text(insert, 1, record.record_id().data(),
+  sqlite3_bind_text(insert_, 1, record.record_id().data(),
                     static_cast<int>(record.record_id().size()), SQLITE_STATIC);
-  sqlite3_bind_int64(insert, 2, record.finished_unix_micros());
-  sqlite3_bind_blob(insert, 3, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
-  const int rc = sqlite3_step(insert);
-  sqlite3_finalize(insert);
+  sqlite3_bind_int64(insert_, 2, record.finished_unix_micros());
+  sqlite3_bind_blob(insert_, 3, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(insert_);
+  sqlite3_reset(insert_);
+  sqlite3_clear_bindings(insert_);
   if (rc != SQLITE_DONE) return Error("cannot add a record");
   return absl::OkStatus();
 }

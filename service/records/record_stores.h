@@ -17,6 +17,7 @@
 #include "service/common/sqlite/sqlite_database.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace backchat::records {
 
@@ -44,6 +45,7 @@ class SqliteRecordStore final : public RecordStore {
   // survives power loss; NORMAL a crash of the process).
   static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Open(
       const std::string& path, bool synchronous_full = false);
+  ~SqliteRecordStore() override;
   absl::Status Append(const TriageRecord& record) override;
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
@@ -59,6 +61,7 @@ class SqliteRecordStore final : public RecordStore {
   std::shared_ptr<store::SqliteDatabase> database_;
   absl::Mutex& mu_;  // The database's.
   sqlite3* db_;
+  sqlite3_stmt* insert_ ABSL_GUARDED_BY(mu_) = nullptr;  // prepared on first use
 };
 
 // A sorted set in Redis, scored by finishing time (shared by replicas), and
