@@ -164,7 +164,7 @@ class Conversation {
         context_.get(), &start_request_, &start_response_, [this](grpc::Status status) {
           if (!status.ok()) return Fail("StartSession: " + status.error_message());
           run_->Measure(sent_, absl::Now(), run_->start_latency);
-          turn_ = start_response_.turn();
+          turn_.Swap(start_response_.mutable_turn());
           Continue();
         });
   }
@@ -199,7 +199,7 @@ class Conversation {
         context_.get(), &answer_request_, &answer_response_, [this](grpc::Status status) {
           if (!status.ok()) return Fail("SubmitAnswer: " + status.error_message());
           run_->Measure(sent_, absl::Now(), run_->answer_latency);
-          turn_ = answer_response_.turn();
+          turn_.Swap(answer_response_.mutable_turn());
           Continue();
         });
   }
