@@ -255,11 +255,16 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
                             LoadSession(request.session_id(), Freshness::kCopyToChange));
   const bool maybe_stale = session.maybe_stale;
   absl::Status answered = AnswerSession(request, std::move(session), turn);
-  if (answered.ok() || !maybe_stale) return answered;
   // The cached copy may be older than the stored session (another server
   // moved it on): its save was ABORTED, or the request did not fit it (the
-  // question_id of a later question). Answer on the stored session, as if
-  // the request came now. A failed attempt changed and counted nothing.
+  // question_id of a later question). Then answer on the stored session, as
+  // if the request came now: these failures wrote and counted nothing. A
+  // store failure is returned as it is, as its write may have been applied
+  // (a lost reply) and answering again could apply the answer twice.
+  const bool nothing_written = absl::IsAborted(answered) ||
+                               absl::IsFailedPrecondition(answered) ||
+                               absl::IsInvalidArgument(answered);
+  if (!maybe_stale || !nothing_written) return answered;
   turn->Clear();
   BACKCHAT_ASSIGN_OR_RETURN(session, LoadSession(request.session_id()));
   return AnswerSession(request, std::move(session), turn);

@@ -26,8 +26,10 @@ class SessionStore {
   // answer from this process's memory without asking the store. Where
   // other servers share the store, such a copy may be out of date; it is
   // then marked `maybe_stale`: its Update() fails with ABORTED, and a
-  // caller whose change fails on it (ABORTED, or a request that fits a
-  // later state) loads the session with Load() and tries once more.
+  // caller whose change fails on it without writing (ABORTED, or a request
+  // that fits a later state) loads the session with Load() and tries once
+  // more. A store failure (UNAVAILABLE) is not a reason to try again: the
+  // write may have been applied.
   virtual absl::StatusOr<Session> LoadForUpdate(absl::string_view id) { return Load(id); }
 
   // Stores `session` if the stored copy still has `session->version`, and
