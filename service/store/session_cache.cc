@@ -16,13 +16,13 @@ std::optional<SessionCache::Hit> SessionCache::Find(absl::string_view id) const 
   return Hit{*entry.session, entry.last_used};
 }
 
-void SessionCache::Put(const Session& session, absl::Time last_used) {
+void SessionCache::Put(Session session, absl::Time last_used) {
   if (capacity_ == 0) return;
-  auto copy = std::make_shared<const Session>(session);
+  auto copy = std::make_shared<const Session>(std::move(session));
   absl::MutexLock lock(&mu_);
-  auto [it, inserted] = entries_.try_emplace(session.id);
+  auto [it, inserted] = entries_.try_emplace(copy->id);
   // A copy older than the cached one (a late reader's) is dropped.
-  if (!inserted && it->second.session->version > session.version) return;
+  if (!inserted && it->second.session->version > copy->version) return;
   it->second.session.swap(copy);
   it->second.last_used = std::max(it->second.last_used, last_used);
   if (inserted && entries_.size() > capacity_) MakeRoom();

@@ -157,34 +157,32 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   absl::Time last_used;
   {
-    {
-      Reset reset(select_);
-      sqlite3_bind_text(select_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-      const int rc = sqlite3_step(select_);
-      if (rc == SQLITE_DONE) return SessionNotFound();
-      if (rc != SQLITE_ROW) return Error("cannot read a session");
-      version = static_cast<uint64_t>(sqlite3_column_int64(select_, 0));
-      last_used = absl::FromUnixMicros(sqlite3_column_int64(select_, 1));
-      if (auto touched = pending_touches_.find(id); touched != pending_touches_.end()) {
-        last_used = std::max(last_used, touched->second);
-      }
-      data.assign(static_cast<const char*>(sqlite3_column_blob(select_, 2)),
-                  static_cast<size_t>(sqlite3_column_bytes(select_, 2)));
+    Reset reset(select_);
+    sqlite3_bind_text(select_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(select_);
+    if (rc == SQLITE_DONE) return SessionNotFound();
+    if (rc != SQLITE_ROW) return Error("cannot read a session");
+    version = static_cast<uint64_t>(sqlite3_column_int64(select_, 0));
+    last_used = absl::FromUnixMicros(sqlite3_column_int64(select_, 1));
+    if (auto touched = pending_touches_.find(id); touched != pending_touches_.end()) {
+      last_used = std::max(last_used, touched->second);
     }
-    if (now - last_used > options_.idle_timeout) {
-      Reset reset(delete_);
-      sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-      if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(database_->connection()) > 0) --count_;
-      pending_touches_.erase(id);
-      cache_.Erase(id);
-      return SessionNotFound();
-    }
-    if (now - last_used > kTouchGranularity) {
-      pending_touches_[id] = now;
-      last_used = now;
-      // A failure here is the sweep's to retry; the read has succeeded.
-      if (pending_touches_.size() >= kMaxPendingTouches) FlushTouches().IgnoreError();
-    }
+    data.assign(static_cast<const char*>(sqlite3_column_blob(select_, 2)),
+                static_cast<size_t>(sqlite3_column_bytes(select_, 2)));
+  }
+  if (now - last_used > options_.idle_timeout) {
+    Reset reset(delete_);
+    sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(database_->connection()) > 0) --count_;
+    pending_touches_.erase(id);
+    cache_.Erase(id);
+    return SessionNotFound();
+  }
+  if (now - last_used > kTouchGranularity) {
+    pending_touches_[id] = now;
+    last_used = now;
+    // A failure here is the sweep's to retry; the read has succeeded.
+    if (pending_touches_.size() >= kMaxPendingTouches) FlushTouches().IgnoreError();
   }
   absl::StatusOr<Session> session = codec_->Decode(data, version);
   // Cached under mu_, so that no commit can come between the read and this.
@@ -343,7 +341,7 @@ void SqliteSessionStore::CommitBatch(const std::vector<Write*>& batch) {
       case Write::Kind::kUpdate: {
         Session stored = *write->session;
         stored.version = write->version + 1;
-        cache_.Put(stored, written);
+        cache_.Put(std::move(stored), written);
         break;
       }
       case Write::Kind::kDelete:
