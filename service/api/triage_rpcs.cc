@@ -65,6 +65,10 @@ absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
   return guards->AdmitPatientCall(peer, rpc.starts_session, retry_after);
 }
 
+absl::Status AnsweredStatus(const absl::Status& call, const absl::Status& saved) {
+  return call.ok() ? saved : call;
+}
+
 absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding) {
   return UnparseableRequest(rpc.name, *rpc.request_prototype, encoding);
 }

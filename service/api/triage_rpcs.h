@@ -50,6 +50,11 @@ const TriageRpc* FindTriageRpc(absl::string_view path);
 absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
                              absl::string_view peer, absl::Duration* retry_after);
 
+// What a call whose writes were deferred (common/deferred_writes.h)
+// answers: its own error, else the first of its writes' failures (then
+// nothing the reply would say was saved), else OK.
+absl::Status AnsweredStatus(const absl::Status& call, const absl::Status& saved);
+
 // The error for a request body that does not parse as `rpc`'s request.
 absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding);
 // The same for any RPC named `rpc_name` whose request is like `prototype`.

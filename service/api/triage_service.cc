@@ -5,6 +5,7 @@
 
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/support/proto_buffer_reader.h"
+#include "service/common/deferred_writes.h"
 
 namespace backchat::api {
 
@@ -61,14 +62,18 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
     return FinishWith(context, UnparseableRequest(rpc, "a binary"));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers_->Run([this, &rpc, reactor, request, response_bytes, call = std::move(call)] {
+  workers_->Run([this, &rpc, reactor, request, response_bytes, call = std::move(call)]() mutable {
     google::protobuf::Message* response = rpc.response_prototype->New(call.get());
+    // The call's writes are saved meanwhile; it is answered once they are.
+    DeferredWrites writes;
     const absl::Status status = rpc.call(*conversations_, *request, response);
     if (status.ok()) {
       grpc::Slice slice(response->SerializeAsString());
       *response_bytes = grpc::ByteBuffer(&slice, 1);
     }
-    reactor->Finish(ToGrpcStatus(status));
+    std::move(writes).WhenSaved([reactor, status](absl::Status saved) {
+      reactor->Finish(ToGrpcStatus(AnsweredStatus(status, saved)));
+    });
   });
   return reactor;
 }

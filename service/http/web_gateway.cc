@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/common/deferred_writes.h"
 #include "service/http/connect_protocol.h"
 #include "service/http/grpc_web_protocol.h"
 #include "service/common/proto_json.h"
@@ -181,16 +182,28 @@ void WebGateway::Serve(HttpRequest request, HttpReply reply) const {
   std::unique_ptr<PendingRpc> pending;
   Route(request, &response, &pending);
   if (pending == nullptr || workers_ == nullptr) {
-    if (pending != nullptr) RunRpc(*pending, request, &response);
+    if (pending != nullptr) RunRpc(*pending, request, &response).IgnoreError();  // in the response
     Record(request, response, start);
     return std::move(reply)(std::move(response));
   }
   workers_->Run([this, start, request = std::move(request), reply = std::move(reply),
                  pending = std::move(pending)]() mutable {
-    HttpResponse response;
-    RunRpc(*pending, request, &response);
-    Record(request, response, start);
-    std::move(reply)(std::move(response));
+    auto response = std::make_unique<HttpResponse>();
+    // The call's writes are saved meanwhile; it is answered once they are.
+    DeferredWrites writes;
+    const absl::Status status = RunRpc(*pending, request, response.get());
+    const Wire wire = pending->wire;
+    std::move(writes).WhenSaved([this, start, wire, status, request = std::move(request),
+                                 reply = std::move(reply),
+                                 response = std::move(response)](absl::Status saved) mutable {
+      if (const absl::Status answered = api::AnsweredStatus(status, saved); answered != status) {
+        *response = HttpResponse();
+        RpcError(wire, answered, response.get());
+        cors_.AddResponseHeaders(request, response.get());
+      }
+      Record(request, *response, start);
+      std::move(reply)(std::move(*response));
+    });
   });
 }
 
@@ -198,7 +211,7 @@ void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) cons
   const absl::Time start = absl::Now();
   std::unique_ptr<PendingRpc> pending;
   Route(request, response, &pending);
-  if (pending != nullptr) RunRpc(*pending, request, response);
+  if (pending != nullptr) RunRpc(*pending, request, response).IgnoreError();  // in the response
   Record(request, *response, start);
 }
 
@@ -218,8 +231,8 @@ void WebGateway::Record(const HttpRequest& request, const HttpResponse& response
                       request.peer);
 }
 
-void WebGateway::RunRpc(PendingRpc& call, const HttpRequest& request,
-                        HttpResponse* response) const {
+absl::Status WebGateway::RunRpc(PendingRpc& call, const HttpRequest& request,
+                                HttpResponse* response) const {
   Message* reply = call.response_prototype->New(&call.arena);
   const absl::Status status = call.call(*call.request, reply);
   if (status.ok()) {
@@ -228,6 +241,7 @@ void WebGateway::RunRpc(PendingRpc& call, const HttpRequest& request,
     RpcError(call.wire, status, response);
   }
   cors_.AddResponseHeaders(request, response);
+  return status;
 }
 
 void WebGateway::ServeMetrics(const HttpRequest& request, HttpResponse* response) const {

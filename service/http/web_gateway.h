@@ -65,8 +65,9 @@ class WebGateway {
   // `pending` (its response then waits for RunRpc).
   void Route(const HttpRequest& request, HttpResponse* response,
              std::unique_ptr<PendingRpc>* pending) const;
-  // Runs the call and writes its reply or error, with the CORS headers.
-  void RunRpc(PendingRpc& call, const HttpRequest& request, HttpResponse* response) const;
+  // Runs the call and writes its reply or error, with the CORS headers;
+  // returns the call's status.
+  absl::Status RunRpc(PendingRpc& call, const HttpRequest& request, HttpResponse* response) const;
   // Records the request (guards) once its response is ready.
   void Record(const HttpRequest& request, const HttpResponse& response, absl::Time start) const;
   void ServeMetrics(const HttpRequest& request, HttpResponse* response) const;

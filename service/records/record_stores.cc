@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/common/deferred_writes.h"
 #include "service/common/log_line.h"
 
 namespace backchat::records {
@@ -118,29 +119,51 @@ absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
 }
 
 SqliteRecordStore::~SqliteRecordStore() {
+  database_->group_commit().Drain();  // appends under way use insert_
   absl::MutexLock lock(&mu_);
   sqlite3_finalize(insert_);
 }
 
-absl::Status SqliteRecordStore::Append(const TriageRecord& record) {
-  const std::string data = record.SerializeAsString();
-  absl::MutexLock lock(&mu_);
-  // Prepared once: one record per finished conversation, on the lock the
-  // sessions' commits need too.
-  if (insert_ == nullptr &&
-      sqlite3_prepare_v3(db_, "INSERT INTO records (id, finished_micros, data) VALUES (?1, ?2, ?3)",
-                         -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK) {
-    return Error("cannot add a record");
+// A record's insert, saved with the sessions' writes of the same moment
+// (see common/sqlite/group_commit.h).
+class SqliteRecordStore::RecordWrite final : public store::SqliteWrite {
+ public:
+  RecordWrite(SqliteRecordStore* records, const TriageRecord& record)
+      : SqliteWrite("record store", "cannot add a record"),
+        records_(records),
+        id_(record.record_id()),
+        finished_micros_(record.finished_unix_micros()),
+        data_(record.SerializeAsString()) {}
+
+  bool Apply(sqlite3* db) override {
+    records_->mu_.AssertHeld();
+    sqlite3_stmt*& insert = records_->insert_;
+    // Prepared once: one record per finished conversation.
+    if (insert == nullptr &&
+        sqlite3_prepare_v3(db, "INSERT INTO records (id, finished_micros, data) VALUES (?1, ?2, ?3)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &insert, nullptr) != SQLITE_OK) {
+      return false;
+    }
+    sqlite3_bind_text(insert, 1, id_.data(), static_cast<int>(id_.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(insert, 2, finished_micros_);
+    sqlite3_bind_blob(insert, 3, data_.data(), static_cast<int>(data_.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(insert);
+    sqlite3_reset(insert);
+    sqlite3_clear_bindings(insert);
+    return rc == SQLITE_DONE;
   }
-  sqlite3_bind_text(insert_, 1, record.record_id().data(),
-                    static_cast<int>(record.record_id().size()), SQLITE_STATIC);
-  sqlite3_bind_int64(insert_, 2, record.finished_unix_micros());
-  sqlite3_bind_blob(insert_, 3, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
-  const int rc = sqlite3_step(insert_);
-  sqlite3_reset(insert_);
-  sqlite3_clear_bindings(insert_);
-  if (rc != SQLITE_DONE) return Error("cannot add a record");
-  return absl::OkStatus();
+  void Settle(const absl::Status&, bool) override {}
+
+ private:
+  SqliteRecordStore* const records_;
+  const std::string id_;
+  const int64_t finished_micros_;
+  const std::string data_;
+};
+
+absl::Status SqliteRecordStore::Append(const TriageRecord& record) {
+  return DeferredWrites::Await(
+      database_->group_commit().Submit(std::make_unique<RecordWrite>(this, record)));
 }
 
 absl::StatusOr<std::vector<TriageRecord>> SqliteRecordStore::List(absl::Time since,

@@ -58,6 +58,7 @@ class SqliteRecordStore final : public RecordStore {
   explicit SqliteRecordStore(std::shared_ptr<store::SqliteDatabase> database)
       : database_(std::move(database)), mu_(database_->mutex()), db_(database_->connection()) {}
   absl::Status Error(absl::string_view doing) { return database_->Error("record store", doing); }
+  class RecordWrite;
   std::shared_ptr<store::SqliteDatabase> database_;
   absl::Mutex& mu_;  // The database's.
   sqlite3* db_;

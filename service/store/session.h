@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "backchat/triage/v1/types.pb.h"
+#include "service/common/deferred_writes.h"
 #include "service/engine/compiled_dialog.h"
 #include "service/engine/engine.h"
 
@@ -39,6 +40,10 @@ struct Session {
   // Set by SessionStore::LoadForUpdate on a copy from this process's
   // memory that the store cannot promise is current. Not stored.
   bool maybe_stale = false;
+  // Set on a copy whose last write a store has taken but not yet saved
+  // (see common/deferred_writes.h): an answer showing it waits for that
+  // write. Not stored.
+  std::shared_ptr<WriteOutcome> pending_write;
 };
 
 }  // namespace backchat::store

@@ -16,6 +16,13 @@ std::optional<SessionCache::Hit> SessionCache::Find(absl::string_view id) const 
   return Hit{*entry.session, entry.last_used};
 }
 
+std::optional<uint64_t> SessionCache::Version(absl::string_view id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.session->version;
+}
+
 void SessionCache::Put(Session session, absl::Time last_used) {
   if (capacity_ == 0) return;
   auto copy = std::make_shared<const Session>(std::move(session));

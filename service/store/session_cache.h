@@ -38,6 +38,9 @@ class SessionCache {
   // A copy of the cached session, or nullopt.
   std::optional<Hit> Find(absl::string_view id) const;
 
+  // The cached session's version, or nullopt; no copy.
+  std::optional<uint64_t> Version(absl::string_view id) const;
+
   // Caches `session` (its version as stored) used at `last_used`. Pass an
   // rvalue where the caller's copy is not needed: it is then not copied.
   void Put(Session session, absl::Time last_used);

@@ -55,6 +55,30 @@ absl::Status SessionNotFound() {
 
 }  // namespace
 
+class SqliteSessionStore::SessionWrite final : public SqliteWrite {
+ public:
+  SessionWrite(SqliteSessionStore* store, WriteKind kind, absl::string_view id,
+               int64_t now_micros)
+      : SqliteWrite("session store", "cannot save sessions"),
+        store(store),
+        kind(kind),
+        id(id),
+        now_micros(now_micros) {}
+  bool Apply(sqlite3*) override { return store->Apply(*this); }
+  void Settle(const absl::Status& result, bool committed) override {
+    store->Settle(*this, result, committed);
+  }
+  using SqliteWrite::Refuse;
+
+  SqliteSessionStore* const store;
+  const WriteKind kind;
+  const std::string id;
+  const int64_t now_micros;
+  std::string data;       // the encoded session (create, update)
+  uint64_t version = 0;   // the version the update expects
+  int count_change = 0;   // to live sessions, undone if the batch fails
+};
+
 SqliteSessionStore::SqliteSessionStore(SqliteStoreOptions options,
                                        const SessionCodec* codec,
                                        std::shared_ptr<SqliteDatabase> database)
@@ -126,6 +150,8 @@ SqliteSessionStore::~SqliteSessionStore() {
     stopping_ = true;
   }
   if (cleaner_.joinable()) cleaner_.join();
+  // Writes under way use this store's statements and cache.
+  database_->group_commit().Drain();
   absl::MutexLock lock(&mu_);
   for (sqlite3_stmt* s :
        {insert_, select_, update_, touch_, delete_, delete_expired_, begin_, commit_}) {
@@ -133,15 +159,25 @@ SqliteSessionStore::~SqliteSessionStore() {
   }
 }
 
+std::shared_ptr<WriteOutcome> SqliteSessionStore::Submit(std::unique_ptr<SessionWrite> write) {
+  ++writes_under_way_[write->id];
+  return database_->group_commit().Submit(std::move(write));
+}
+
 absl::Status SqliteSessionStore::Create(const Session& session) {
-  const std::string data = codec_->Encode(session);
-  Write write;
-  write.kind = Write::Kind::kCreate;
-  write.id = session.id;
-  write.data = data;
-  write.session = &session;
-  write.now_micros = absl::ToUnixMicros(options_.clock());
-  return Commit(write);
+  const int64_t now_micros = absl::ToUnixMicros(options_.clock());
+  auto write = std::make_unique<SessionWrite>(this, WriteKind::kCreate, session.id, now_micros);
+  write->data = codec_->Encode(session);
+  Session cached = session;
+  cached.pending_write = write->outcome();
+  std::shared_ptr<WriteOutcome> outcome;
+  {
+    absl::MutexLock lock(&write_mu_);
+    // A new id (128 random bits): its first version is this one.
+    cache_.Put(std::move(cached), absl::FromUnixMicros(now_micros));
+    outcome = Submit(std::move(write));
+  }
+  return DeferredWrites::Await(std::move(outcome));
 }
 
 absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
@@ -150,6 +186,11 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
   if (auto hit = cache_.Find(id);
       hit.has_value() &&
       now - hit->last_used <= std::min(kTouchGranularity, options_.idle_timeout)) {
+    // An unsaved copy: what is answered from it waits for its write (and
+    // fails with it).
+    if (hit->session.pending_write != nullptr) {
+      BACKCHAT_RETURN_IF_ERROR(DeferredWrites::Await(hit->session.pending_write));
+    }
     return std::move(hit->session);
   }
   std::string data;
@@ -175,6 +216,7 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
     sqlite3_bind_text(delete_, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
     if (sqlite3_step(delete_) == SQLITE_DONE && sqlite3_changes(database_->connection()) > 0) --count_;
     pending_touches_.erase(id);
+    absl::MutexLock write_lock(&write_mu_);
     cache_.Erase(id);
     return SessionNotFound();
   }
@@ -185,62 +227,65 @@ absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
     if (pending_touches_.size() >= kMaxPendingTouches) FlushTouches().IgnoreError();
   }
   absl::StatusOr<Session> session = codec_->Decode(data, version);
-  // Cached under mu_, so that no commit can come between the read and this.
-  if (session.ok()) cache_.Put(*session, last_used);
+  // Cached only if no write of it is under way: then the file's version is
+  // the one the next update must have. Under mu_, so that no batch can
+  // come between the read and this.
+  if (session.ok()) {
+    absl::MutexLock write_lock(&write_mu_);
+    if (!writes_under_way_.contains(id)) cache_.Put(*session, last_used);
+  }
   return session;
 }
 
 absl::Status SqliteSessionStore::Update(Session* session) {
-  const std::string data = codec_->Encode(*session);
-  Write write;
-  write.kind = Write::Kind::kUpdate;
-  write.id = session->id;
-  write.data = data;
-  write.session = session;
-  write.version = session->version;
-  write.now_micros = absl::ToUnixMicros(options_.clock());
-  BACKCHAT_RETURN_IF_ERROR(Commit(write));
+  const int64_t now_micros = absl::ToUnixMicros(options_.clock());
+  auto write = std::make_unique<SessionWrite>(this, WriteKind::kUpdate, session->id, now_micros);
+  write->data = codec_->Encode(*session);
+  write->version = session->version;
+  std::shared_ptr<WriteOutcome> outcome = write->outcome();
+  // The copy to cache, made before the lock.
+  Session stored = *session;
+  stored.version = session->version + 1;
+  stored.maybe_stale = false;
+  stored.pending_write = outcome;
+  {
+    absl::MutexLock lock(&write_mu_);
+    const std::optional<uint64_t> cached = cache_.Version(session->id);
+    if (cached.has_value() && *cached != session->version) {
+      return absl::AbortedError(
+          "the session was changed by another request; fetch the session and retry");
+    }
+    // Not cached: the file checks the version (see the class comment).
+    if (cached.has_value()) cache_.Put(std::move(stored), absl::FromUnixMicros(now_micros));
+    Submit(std::move(write));
+  }
+  BACKCHAT_RETURN_IF_ERROR(DeferredWrites::Await(outcome));
   ++session->version;
+  session->pending_write = std::move(outcome);
   return absl::OkStatus();
 }
 
 absl::Status SqliteSessionStore::Delete(absl::string_view id) {
-  Write write;
-  write.kind = Write::Kind::kDelete;
-  write.id = id;
-  return Commit(write);
-}
-
-absl::Status SqliteSessionStore::Commit(Write& write) {
-  absl::MutexLock lock(&queue_mu_);
-  queue_.push_back(&write);
-  auto done_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-    return write.done || !committing_;
-  };
-  while (true) {
-    queue_mu_.Await(absl::Condition(&done_or_free));
-    if (write.done) return write.result;
-    // No commit under way and ours still queued: lead one for everything
-    // queued. Writes arriving meanwhile queue up for the next.
-    committing_ = true;
-    std::vector<Write*> batch;
-    batch.swap(queue_);
-    queue_mu_.Unlock();
-    CommitBatch(batch);
-    queue_mu_.Lock();
-    for (Write* committed : batch) committed->done = true;
-    committing_ = false;
+  auto write = std::make_unique<SessionWrite>(this, WriteKind::kDelete, id,
+                                              absl::ToUnixMicros(options_.clock()));
+  std::shared_ptr<WriteOutcome> outcome;
+  {
+    absl::MutexLock lock(&write_mu_);
+    cache_.Erase(id);
+    outcome = Submit(std::move(write));
   }
+  return DeferredWrites::Await(std::move(outcome));
 }
 
-bool SqliteSessionStore::Step(Write& write) {
+bool SqliteSessionStore::Apply(SessionWrite& write) {
+  mu_.AssertHeld();
   sqlite3* db = database_->connection();
   switch (write.kind) {
-    case Write::Kind::kCreate: {
+    case WriteKind::kCreate: {
       if (count_ >= options_.max_sessions) {
-        write.result = absl::ResourceExhaustedError(absl::StrCat(
+        write.Refuse(absl::ResourceExhaustedError(absl::StrCat(
             "the session store is full (", options_.max_sessions,
-            " live sessions); try again later"));
+            " live sessions); try again later")));
         return true;
       }
       Reset reset(insert_);
@@ -251,14 +296,15 @@ bool SqliteSessionStore::Step(Write& write) {
                         SQLITE_STATIC);
       const int rc = sqlite3_step(insert_);
       if (rc == SQLITE_CONSTRAINT) {
-        write.result = absl::AlreadyExistsError(absl::StrCat("session ", write.id, " already exists"));
+        write.Refuse(absl::AlreadyExistsError(absl::StrCat("session ", write.id, " already exists")));
         return true;
       }
       if (rc != SQLITE_DONE) return false;
-      ++count_;  // undone if the transaction fails (see CommitBatch)
+      ++count_;
+      write.count_change = 1;
       return true;
     }
-    case Write::Kind::kUpdate: {
+    case WriteKind::kUpdate: {
       {
         Reset reset(update_);
         sqlite3_bind_text(update_, 1, write.id.data(), static_cast<int>(write.id.size()),
@@ -276,24 +322,25 @@ bool SqliteSessionStore::Step(Write& write) {
                         SQLITE_STATIC);
       const int rc = sqlite3_step(select_);
       if (rc == SQLITE_DONE) {
-        write.result = SessionNotFound();
+        write.Refuse(SessionNotFound());
       } else if (rc == SQLITE_ROW) {
-        write.result = absl::AbortedError(
-            "the session was changed by another request; fetch the session and retry");
+        write.Refuse(absl::AbortedError(
+            "the session was changed by another request; fetch the session and retry"));
       } else {
         return false;
       }
       return true;
     }
-    case Write::Kind::kDelete: {
+    case WriteKind::kDelete: {
       Reset reset(delete_);
       sqlite3_bind_text(delete_, 1, write.id.data(), static_cast<int>(write.id.size()),
                         SQLITE_STATIC);
       if (sqlite3_step(delete_) != SQLITE_DONE) return false;
       if (sqlite3_changes(db) == 0) {
-        write.result = SessionNotFound();
+        write.Refuse(SessionNotFound());
       } else {
-        --count_;  // undone if the transaction fails (see CommitBatch)
+        --count_;
+        write.count_change = -1;
       }
       return true;
     }
@@ -301,54 +348,21 @@ bool SqliteSessionStore::Step(Write& write) {
   return false;
 }
 
-void SqliteSessionStore::CommitBatch(const std::vector<Write*>& batch) {
-  absl::MutexLock lock(&mu_);
-  sqlite3* db = database_->connection();
-  const size_t count_before = count_;
-  bool ok = RunOnce(begin_);
-  for (size_t i = 0; ok && i < batch.size(); ++i) ok = Step(*batch[i]);
-  ok = ok && RunOnce(commit_);
-  if (!ok) {
-    // Nothing of the batch is written: each write fails with SQLite's
-    // message, so none is acknowledged (and the cache, changed only after
-    // a commit, still holds what the file holds).
-    const absl::Status error = WriteError("cannot save sessions");
-    if (sqlite3_get_autocommit(db) == 0 &&
-        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      cache_.Clear();  // what the file holds is no longer certain
-    }
-    count_ = count_before;
-    for (Write* write : batch) write->result = error;
-    return;
+void SqliteSessionStore::Settle(SessionWrite& write, const absl::Status& result,
+                                bool committed) {
+  mu_.AssertHeld();
+  if (committed) {
+    writes_failing_ = false;
+  } else {
+    count_ -= write.count_change;
+    writes_failing_ = true;
   }
-  writes_failing_ = false;
-  ++commits_;
-  for (const Write* write : batch) {
-    // The cached idle time is the row's, so that the sweep and the cache
-    // agree on what has expired.
-    const absl::Time written = absl::FromUnixMicros(write->now_micros);
-    if (write->result.ok() || write->kind == Write::Kind::kDelete) {
-      pending_touches_.erase(write->id);
-    }
-    if (!write->result.ok()) {
-      if (absl::IsNotFound(write->result)) cache_.Erase(write->id);
-      continue;
-    }
-    switch (write->kind) {
-      case Write::Kind::kCreate:
-        cache_.Put(*write->session, written);
-        break;
-      case Write::Kind::kUpdate: {
-        Session stored = *write->session;
-        stored.version = write->version + 1;
-        cache_.Put(std::move(stored), written);
-        break;
-      }
-      case Write::Kind::kDelete:
-        cache_.Erase(write->id);
-        break;
-    }
-  }
+  if (result.ok() || write.kind == WriteKind::kDelete) pending_touches_.erase(write.id);
+  absl::MutexLock lock(&write_mu_);
+  if (auto it = writes_under_way_.find(write.id); --it->second == 0) writes_under_way_.erase(it);
+  // An unsaved copy whose write failed is dropped: reads go to the file,
+  // and updates based on it fail their version check there.
+  if (!result.ok()) cache_.Erase(write.id);
 }
 
 int64_t SqliteSessionStore::LiveSessions() {
@@ -427,13 +441,13 @@ absl::StatusOr<int> SqliteSessionStore::DeleteExpired(int batch) {
   }
   const int deleted = sqlite3_changes(database_->connection());
   count_ -= std::min(count_, static_cast<size_t>(deleted));
+  absl::MutexLock write_lock(&write_mu_);
   cache_.EraseUsedBefore(absl::FromUnixMicros(cutoff));
   return deleted;
 }
 
 uint64_t SqliteSessionStore::commits() const {
-  absl::MutexLock lock(&mu_);
-  return commits_;
+  return database_->group_commit().commits();
 }
 
 size_t SqliteSessionStore::size() const {

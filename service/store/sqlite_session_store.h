@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "service/common/deferred_writes.h"
 #include "service/store/session_cache.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
@@ -44,17 +45,24 @@ struct SqliteStoreOptions {
 // mutex. One server process per file. SQLite errors become UNAVAILABLE
 // with SQLite's message.
 //
-// Group commit: writes (Create, Update, Delete) arriving while a commit is
-// under way wait for it, and then go to the file together in the next
-// transaction; each call returns only after its own transaction committed
-// (or failed, and then nothing of it was written). Under load one commit
-// carries many answers, at the cost of one.
+// Group commit: writes (Create, Update, Delete) go to the file's writer
+// (SqliteGroupCommit), which saves the writes that arrive together in one
+// transaction. A write is acknowledged only once its transaction has
+// committed: a caller outside a DeferredWrites scope waits for that; one
+// inside a scope returns at once, and its call is answered then.
 //
-// Reads come from a cache of the sessions last written or read, which is
+// Reads come from a cache of the sessions last written or read. It is
 // exact: the file is opened with EXCLUSIVE locking, so no other process
-// writes it, and the cache changes only under the file's mutex, after the
-// transaction that wrote it has committed. A read that misses, or that
-// must refresh the idle time, reads the file.
+// writes it, and it changes only under the store's write lock:
+//  - An update checks its version against the cached copy, and caches its
+//    session at once, unsaved (Session::pending_write): a call that reads
+//    it waits for that write, and a later update is based on it and
+//    saved after it. If the write fails, the copy is dropped, and every
+//    update based on it fails its version check in the file.
+//  - A session not cached is updated with the version check in the file
+//    alone, and not cached until no write of it is under way: only copies
+//    whose version is known to be the file's next are ever cached.
+// A read that misses, or that must refresh the idle time, reads the file.
 class SqliteSessionStore final : public SessionStore {
  public:
   // Opens (creating if needed) the database. UNAVAILABLE if it cannot.
@@ -76,37 +84,28 @@ class SqliteSessionStore final : public SessionStore {
   absl::StatusOr<int> DeleteExpired(int batch);
   // Live sessions (expired ones not yet deleted included).
   size_t size() const;
-  // Transactions the group commit has committed so far: fewer than the
-  // writes when writes arrive together.
+  // Transactions the file's group commit has committed so far (the
+  // records' included): fewer than the writes when writes arrive together.
   uint64_t commits() const;
 
  private:
   SqliteSessionStore(SqliteStoreOptions options, const SessionCodec* codec,
                      std::shared_ptr<SqliteDatabase> database);
   absl::Status Init();
-  // One write waiting for its group commit (see Commit).
-  struct Write {
-    enum class Kind { kCreate, kUpdate, kDelete };
-    Kind kind = Kind::kUpdate;
-    absl::string_view id;
-    absl::string_view data;  // the encoded session (create, update)
-    const Session* session = nullptr;  // what `data` encodes (create, update)
-    uint64_t version = 0;    // the version the update expects
-    int64_t now_micros = 0;
-    absl::Status result;
-    bool done = false;  // under queue_mu_
-  };
-  // Queues `write` and returns once a transaction with it has committed
-  // or failed: the first caller to find no commit under way leads one for
-  // everything queued, and the others wait for it.
-  absl::Status Commit(Write& write) ABSL_LOCKS_EXCLUDED(mu_, queue_mu_);
-  // Writes `batch` in one transaction, filling each write's result. On a
-  // failure that is not one write's own (a full disk), every write fails.
-  void CommitBatch(const std::vector<Write*>& batch) ABSL_LOCKS_EXCLUDED(mu_);
-  // One write's statement, inside the batch's transaction: OK, or its
-  // own answer (NOT_FOUND, ABORTED, ALREADY_EXISTS, RESOURCE_EXHAUSTED).
-  // Returns false if SQLite failed (the transaction must be rolled back).
-  bool Step(Write& write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A write handed to the group commit; Apply and Settle run on its
+  // thread, under mu_.
+  class SessionWrite;
+  enum class WriteKind { kCreate, kUpdate, kDelete };
+  // Hands `write` to the group commit, counting it under way for its
+  // session, and returns its outcome. Call under write_mu_.
+  std::shared_ptr<WriteOutcome> Submit(std::unique_ptr<SessionWrite> write)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The statement of one write, inside the batch's transaction: true, with
+  // the write refused where it is its own answer (NOT_FOUND, ABORTED,
+  // ALREADY_EXISTS, RESOURCE_EXHAUSTED); false if SQLite failed.
+  bool Apply(SessionWrite& write);
+  // After the batch: the count, the cache and the health of writes.
+  void Settle(SessionWrite& write, const absl::Status& result, bool committed);
   absl::Status Error(absl::string_view doing) const;
   // Error() for a write, noting that writes fail (see Ping).
   absl::Status WriteError(absl::string_view doing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -132,7 +131,6 @@ class SqliteSessionStore final : public SessionStore {
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   size_t count_ = 0;
-  uint64_t commits_ = 0;
   // Idle-time refreshes Load() deferred (id -> when read). Reading a
   // session never writes, so a full disk still serves every read; the
   // refreshes go to the file with the expiry sweep (which must honour them)
@@ -143,13 +141,13 @@ class SqliteSessionStore final : public SessionStore {
   bool writes_failing_ = false;
   bool stopping_ = false;
   std::thread cleaner_;
-  // Changed under mu_ only, read without it.
+  // Orders the cache's changes with the writes handed to the group
+  // commit. Taken after mu_ where both are held.
+  absl::Mutex write_mu_;
+  // Changed under write_mu_ only, read without it.
   SessionCache cache_;
-
-  // The group commit's queue; never held while waiting on mu_.
-  absl::Mutex queue_mu_;
-  std::vector<Write*> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // Sessions with writes handed over and not yet settled, and how many.
+  absl::flat_hash_map<std::string, int> writes_under_way_ ABSL_GUARDED_BY(write_mu_);
 };
 
 }  // namespace backchat::store

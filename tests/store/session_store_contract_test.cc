@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "service/common/deferred_writes.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/store/memory_session_store.h"
 #include "service/store/session_codec.h"
@@ -381,6 +382,135 @@ TEST_P(SqliteSessionStoreTest, ReadsComeFromMemoryAndAlwaysAgreeWithTheFile) {
   ASSERT_TRUE(from_file.ok()) << from_file.status();
   EXPECT_EQ(from_file->version, before.version);
   EXPECT_EQ(from_file->state, before.state);
+}
+
+// Waits (bounded) until `done` is notified; false if it never was.
+bool Within10s(absl::Notification& done) {
+  return done.WaitForNotificationWithTimeout(absl::Seconds(10));
+}
+
+TEST_P(SqliteSessionStoreTest, InsideACallWritesReturnAtOnceAndTheCallIsAnsweredOnceSaved) {
+  auto opened = Open();
+  auto* store = static_cast<SqliteSessionStore*>(opened.get());
+  ASSERT_TRUE(store->Create(NewSession(Id(60))).ok());
+  auto database = SqliteDatabase::Shared(path_, false);
+  ASSERT_TRUE(database.ok());
+  absl::Mutex& file_lock = (*database)->mutex();
+
+  // While this test holds the file's lock, nothing can commit.
+  file_lock.Lock();
+  absl::Status first_status = absl::UnknownError("not answered");
+  absl::Notification first_answered;
+  {
+    DeferredWrites writes;
+    Session session = *store->Load(Id(60));
+    session.state.answers[0] = 0b1;
+    ASSERT_TRUE(store->Update(&session).ok());  // returned without the lock
+    std::move(writes).WhenSaved([&](absl::Status saved) {
+      first_status = saved;
+      first_answered.Notify();
+    });
+  }
+  // A second call reads the unsaved copy: its answer waits for that write.
+  absl::Status second_status = absl::UnknownError("not answered");
+  absl::Notification second_answered;
+  {
+    DeferredWrites writes;
+    auto read = store->Load(Id(60));
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->version, 1u);
+    EXPECT_EQ(read->state.answers[0], 0b1u);
+    std::move(writes).WhenSaved([&](absl::Status saved) {
+      second_status = saved;
+      second_answered.Notify();
+    });
+  }
+  // Fifty more calls' writes meanwhile.
+  constexpr int kCalls = 50;
+  const uint64_t commits_before = store->commits();
+  std::atomic<int> saved{0};
+  absl::Notification all_saved;
+  for (int i = 0; i < kCalls; ++i) {
+    DeferredWrites writes;
+    ASSERT_TRUE(store->Create(NewSession(Id(100 + i))).ok());
+    std::move(writes).WhenSaved([&](absl::Status status) {
+      EXPECT_TRUE(status.ok()) << status;
+      if (++saved == kCalls) all_saved.Notify();
+    });
+  }
+  EXPECT_FALSE(first_answered.HasBeenNotified());
+  EXPECT_FALSE(second_answered.HasBeenNotified());
+  EXPECT_EQ(saved.load(), 0);
+  file_lock.Unlock();
+
+  ASSERT_TRUE(Within10s(first_answered));
+  ASSERT_TRUE(Within10s(second_answered));
+  ASSERT_TRUE(Within10s(all_saved));
+  EXPECT_TRUE(first_status.ok()) << first_status;
+  EXPECT_TRUE(second_status.ok()) << second_status;
+  // The fifty went to the file together: the update's transaction (if the
+  // writer had taken it before this test let go), then one more.
+  EXPECT_LE(store->commits() - commits_before, 2u);
+  database->reset();
+  opened.reset();
+  auto reopened = Open();
+  EXPECT_EQ(reopened->Load(Id(60))->state.answers[0], 0b1u);
+  for (int i = 0; i < kCalls; ++i) EXPECT_TRUE(reopened->Load(Id(100 + i)).ok()) << i;
+}
+
+TEST_P(SqliteSessionStoreTest, AFailedSaveFailsTheCallsThatShowItAndLeavesTheFileAsItWas) {
+  auto opened = Open();
+  auto* store = static_cast<SqliteSessionStore*>(opened.get());
+  ASSERT_TRUE(store->Create(NewSession(Id(70))).ok());
+  auto database = SqliteDatabase::Shared(path_, false);
+  ASSERT_TRUE(database.ok());
+  absl::Mutex& file_lock = (*database)->mutex();
+  auto set_query_only = [&](bool on) {
+    return sqlite3_exec((*database)->connection(),
+                        on ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF", nullptr,
+                        nullptr, nullptr) == SQLITE_OK;
+  };
+
+  file_lock.Lock();
+  ASSERT_TRUE(set_query_only(true));  // every write now fails
+  absl::Status statuses[2];
+  absl::Notification answered[2];
+  for (int call = 0; call < 2; ++call) {
+    // The second call builds on the first one's unsaved copy.
+    DeferredWrites writes;
+    Session session = *store->Load(Id(70));
+    EXPECT_EQ(session.version, static_cast<uint64_t>(call));
+    session.state.answers[call] = 0b1;
+    ASSERT_TRUE(store->Update(&session).ok());
+    std::move(writes).WhenSaved([&, call](absl::Status saved) {
+      statuses[call] = saved;
+      answered[call].Notify();
+    });
+  }
+  file_lock.Unlock();
+  ASSERT_TRUE(Within10s(answered[0]));
+  ASSERT_TRUE(Within10s(answered[1]));
+  for (const absl::Status& status : statuses) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+    EXPECT_NE(status.message().find("session store"), std::string::npos) << status;
+  }
+  {
+    absl::MutexLock lock(&file_lock);
+    ASSERT_TRUE(set_query_only(false));
+  }
+  // The unsaved copies are gone: reads and updates start from the file.
+  Session session = *store->Load(Id(70));
+  EXPECT_EQ(session.version, 0u);
+  EXPECT_EQ(session.state, NewSession(Id(70)).state);
+  session.state.answers[2] = 0b1;
+  ASSERT_TRUE(store->Update(&session).ok());
+  database->reset();
+  opened.reset();
+  auto reopened = Open();
+  auto from_file = reopened->Load(Id(70));
+  ASSERT_TRUE(from_file.ok()) << from_file.status();
+  EXPECT_EQ(from_file->version, 1u);
+  EXPECT_EQ(from_file->state, session.state);
 }
 
 INSTANTIATE_TEST_SUITE_P(Durable, SqliteSessionStoreTest, ::testing::Values(Kind::kSqlite),

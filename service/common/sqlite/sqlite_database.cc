@@ -37,11 +37,15 @@ absl::StatusOr<std::shared_ptr<SqliteDatabase>> SqliteDatabase::Shared(
                           "using this file? one process per file)"
                         : "cannot set up the database");
   }
+  database->group_commit_ = std::make_unique<SqliteGroupCommit>(database.get());
   (*open)[path] = database;
   return database;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  group_commit_.reset();  // its statements go before the connection
+  sqlite3_close(db_);
+}
 
 absl::Status SqliteDatabase::Error(absl::string_view prefix, absl::string_view doing) const {
   return absl::UnavailableError(absl::StrCat(prefix, " (", path_, "): ", doing, ": ",

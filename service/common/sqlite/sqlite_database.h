@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "service/common/sqlite/group_commit.h"
 
 struct sqlite3;
 
@@ -31,6 +32,9 @@ class SqliteDatabase {
   absl::Mutex& mutex() { return mu_; }
   sqlite3* connection() { return db_; }
   const std::string& path() const { return path_; }
+  // The file's one writer thread, shared by every store in the file, so
+  // that their writes share transactions (see group_commit.h).
+  SqliteGroupCommit& group_commit() { return *group_commit_; }
   // UNAVAILABLE "PREFIX (path): doing: SQLite's message". Call under mutex().
   absl::Status Error(absl::string_view prefix, absl::string_view doing) const;
 
@@ -39,6 +43,7 @@ class SqliteDatabase {
   const std::string path_;
   absl::Mutex mu_;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<SqliteGroupCommit> group_commit_;
 };
 
 }  // namespace backchat::store

@@ -1,0 +1,70 @@
+#include "service/common/deferred_writes.h"
+
+#include <memory>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+
+namespace backchat {
+namespace {
+
+TEST(DeferredWritesTest, OutsideACallAStoreWaitsForItsWrite) {
+  auto outcome = std::make_shared<WriteOutcome>();
+  std::thread saver([outcome] { outcome->Complete(absl::UnavailableError("disk full")); });
+  EXPECT_EQ(DeferredWrites::Await(outcome).code(), absl::StatusCode::kUnavailable);
+  saver.join();
+}
+
+TEST(DeferredWritesTest, ACallIsAnsweredOnceEveryWriteIsSavedWithTheFirstFailure) {
+  auto saved = std::make_shared<WriteOutcome>();
+  auto failed = std::make_shared<WriteOutcome>();
+  auto later = std::make_shared<WriteOutcome>();
+  absl::Status answer = absl::UnknownError("not answered");
+  int answers = 0;
+  {
+    DeferredWrites writes;
+    EXPECT_TRUE(DeferredWrites::Await(saved).ok());  // at once, inside the call
+    EXPECT_TRUE(DeferredWrites::Await(failed).ok());
+    EXPECT_TRUE(DeferredWrites::Await(later).ok());
+    std::move(writes).WhenSaved([&](absl::Status status) {
+      answer = status;
+      ++answers;
+    });
+  }
+  saved->Complete(absl::OkStatus());
+  failed->Complete(absl::UnavailableError("disk full"));
+  EXPECT_EQ(answers, 0);
+  later->Complete(absl::AbortedError("moved on"));
+  EXPECT_EQ(answers, 1);
+  EXPECT_EQ(answer.code(), absl::StatusCode::kUnavailable) << answer;
+
+  // The scope is closed: a store outside one waits again.
+  auto next = std::make_shared<WriteOutcome>();
+  next->Complete(absl::OkStatus());
+  EXPECT_TRUE(DeferredWrites::Await(next).ok());
+}
+
+TEST(DeferredWritesTest, ACallWithNothingPendingIsAnsweredAtOnce) {
+  auto done = std::make_shared<WriteOutcome>();
+  done->Complete(absl::OkStatus());
+  bool answered = false;
+  {
+    DeferredWrites writes;
+    EXPECT_TRUE(DeferredWrites::Await(done).ok());
+    std::move(writes).WhenSaved([&](absl::Status status) {
+      EXPECT_TRUE(status.ok());
+      answered = true;
+    });
+  }
+  EXPECT_TRUE(answered);
+  bool empty_answered = false;
+  {
+    DeferredWrites writes;
+    std::move(writes).WhenSaved([&](absl::Status status) { empty_answered = status.ok(); });
+  }
+  EXPECT_TRUE(empty_answered);
+}
+
+}  // namespace
+}  // namespace backchat
