@@ -16,11 +16,11 @@ std::optional<SessionCache::Hit> SessionCache::Find(absl::string_view id) const 
   return Hit{*entry.session, entry.last_used};
 }
 
-std::optional<uint64_t> SessionCache::Version(absl::string_view id) const {
+std::optional<SessionCache::Stamp> SessionCache::Peek(absl::string_view id) const {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return std::nullopt;
-  return it->second.session->version;
+  return Stamp{it->second.session->version, it->second.last_used};
 }
 
 void SessionCache::Put(Session session, absl::Time last_used) {

@@ -38,8 +38,13 @@ class SessionCache {
   // A copy of the cached session, or nullopt.
   std::optional<Hit> Find(absl::string_view id) const;
 
-  // The cached session's version, or nullopt; no copy.
-  std::optional<uint64_t> Version(absl::string_view id) const;
+  // The cached session's version and when it was last used, or nullopt;
+  // no copy.
+  struct Stamp {
+    uint64_t version = 0;
+    absl::Time last_used;
+  };
+  std::optional<Stamp> Peek(absl::string_view id) const;
 
   // Caches `session` (its version as stored) used at `last_used`. Pass an
   // rvalue where the caller's copy is not needed: it is then not copied.

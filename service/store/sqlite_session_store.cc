@@ -21,7 +21,9 @@ CREATE INDEX IF NOT EXISTS sessions_by_last_used ON sessions (last_used_micros);
 CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 )sql";
 
-// Load() refreshes a session's idle time only when it is older than this.
+// Load() and Update() refresh a session's idle time only when it is older
+// than this: an answer then rewrites the session's row, and not also its
+// entry in the index by idle time (a tenth fewer pages per commit).
 constexpr absl::Duration kTouchGranularity = absl::Minutes(1);
 // Deferred refreshes are written once this many have gathered (else with
 // the expiry sweep).
@@ -76,6 +78,7 @@ class SqliteSessionStore::SessionWrite final : public SqliteWrite {
   const int64_t now_micros;
   std::string data;       // the encoded session (create, update)
   uint64_t version = 0;   // the version the update expects
+  bool refresh_idle_time = true;  // (update) write now_micros as last used
   int count_change = 0;   // to live sessions, undone if the batch fails
 };
 
@@ -117,6 +120,8 @@ absl::Status SqliteSessionStore::Init() {
       {&select_, "SELECT version, last_used_micros, data FROM sessions WHERE id = ?1"},
       {&update_, "UPDATE sessions SET version = version + 1, last_used_micros = ?2, data = ?3 "
                  "WHERE id = ?1 AND version = ?4"},
+      {&update_data_, "UPDATE sessions SET version = version + 1, data = ?3 "
+                      "WHERE id = ?1 AND version = ?4"},
       {&touch_, "UPDATE sessions SET last_used_micros = ?2 WHERE id = ?1"},
       {&delete_, "DELETE FROM sessions WHERE id = ?1"},
       {&delete_expired_, "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
@@ -154,7 +159,7 @@ SqliteSessionStore::~SqliteSessionStore() {
   database_->group_commit().Drain();
   absl::MutexLock lock(&mu_);
   for (sqlite3_stmt* s :
-       {insert_, select_, update_, touch_, delete_, delete_expired_, begin_, commit_}) {
+       {insert_, select_, update_, update_data_, touch_, delete_, delete_expired_, begin_, commit_}) {
     sqlite3_finalize(s);
   }
 }
@@ -250,13 +255,19 @@ absl::Status SqliteSessionStore::Update(Session* session) {
   stored.pending_write = outcome;
   {
     absl::MutexLock lock(&write_mu_);
-    const std::optional<uint64_t> cached = cache_.Version(session->id);
-    if (cached.has_value() && *cached != session->version) {
-      return absl::AbortedError(
-          "the session was changed by another request; fetch the session and retry");
-    }
+    const std::optional<SessionCache::Stamp> cached = cache_.Peek(session->id);
     // Not cached: the file checks the version (see the class comment).
-    if (cached.has_value()) cache_.Put(std::move(stored), absl::FromUnixMicros(now_micros));
+    if (cached.has_value()) {
+      if (cached->version != session->version) {
+        return absl::AbortedError(
+            "the session was changed by another request; fetch the session and retry");
+      }
+      const absl::Time now = absl::FromUnixMicros(now_micros);
+      // Half the granularity: the copy stays fresh enough for Load() to
+      // answer from memory.
+      write->refresh_idle_time = now - cached->last_used >= kTouchGranularity / 2;
+      cache_.Put(std::move(stored), write->refresh_idle_time ? now : cached->last_used);
+    }
     Submit(std::move(write));
   }
   BACKCHAT_RETURN_IF_ERROR(DeferredWrites::Await(outcome));
@@ -306,14 +317,15 @@ bool SqliteSessionStore::Apply(SessionWrite& write) {
     }
     case WriteKind::kUpdate: {
       {
-        Reset reset(update_);
-        sqlite3_bind_text(update_, 1, write.id.data(), static_cast<int>(write.id.size()),
+        sqlite3_stmt* update = write.refresh_idle_time ? update_ : update_data_;
+        Reset reset(update);
+        sqlite3_bind_text(update, 1, write.id.data(), static_cast<int>(write.id.size()),
                           SQLITE_STATIC);
-        sqlite3_bind_int64(update_, 2, write.now_micros);
-        sqlite3_bind_blob(update_, 3, write.data.data(), static_cast<int>(write.data.size()),
+        sqlite3_bind_int64(update, 2, write.now_micros);
+        sqlite3_bind_blob(update, 3, write.data.data(), static_cast<int>(write.data.size()),
                           SQLITE_STATIC);
-        sqlite3_bind_int64(update_, 4, static_cast<int64_t>(write.version));
-        if (sqlite3_step(update_) != SQLITE_DONE) return false;
+        sqlite3_bind_int64(update, 4, static_cast<int64_t>(write.version));
+        if (sqlite3_step(update) != SQLITE_DONE) return false;
       }
       if (sqlite3_changes(db) == 1) return true;
       // Nothing changed: the session is gone, or another update came first.
@@ -357,7 +369,10 @@ void SqliteSessionStore::Settle(SessionWrite& write, const absl::Status& result,
     count_ -= write.count_change;
     writes_failing_ = true;
   }
-  if (result.ok() || write.kind == WriteKind::kDelete) pending_touches_.erase(write.id);
+  // A refresh Load() deferred is older than this write's (or moot).
+  if ((result.ok() && write.refresh_idle_time) || write.kind == WriteKind::kDelete) {
+    pending_touches_.erase(write.id);
+  }
   absl::MutexLock lock(&write_mu_);
   if (auto it = writes_under_way_.find(write.id); --it->second == 0) writes_under_way_.erase(it);
   // An unsaved copy whose write failed is dropped: reads go to the file,

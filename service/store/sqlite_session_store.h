@@ -125,6 +125,7 @@ class SqliteSessionStore final : public SessionStore {
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* select_ = nullptr;
   sqlite3_stmt* update_ = nullptr;
+  sqlite3_stmt* update_data_ = nullptr;  // leaves the idle time as it is
   sqlite3_stmt* touch_ = nullptr;
   sqlite3_stmt* delete_ = nullptr;
   sqlite3_stmt* delete_expired_ = nullptr;

@@ -384,6 +384,44 @@ TEST_P(SqliteSessionStoreTest, ReadsComeFromMemoryAndAlwaysAgreeWithTheFile) {
   EXPECT_EQ(from_file->state, before.state);
 }
 
+TEST_P(SqliteSessionStoreTest, AnAnswerRefreshesTheIdleTimeInTheFileOnlyEveryHalfMinute) {
+  auto opened = Open();
+  ASSERT_TRUE(opened->Create(NewSession(Id(80))).ok());
+  const absl::Time created = clock_.AsFunction()();
+  auto answer = [&] {
+    Session session = *opened->Load(Id(80));
+    session.state.answers[0] ^= 0b1;
+    return opened->Update(&session);
+  };
+  auto last_used_in_file = [&] {
+    auto database = SqliteDatabase::Shared(path_, false);
+    absl::MutexLock lock(&(*database)->mutex());
+    sqlite3_stmt* select = nullptr;
+    sqlite3_prepare_v2((*database)->connection(),
+                       "SELECT last_used_micros FROM sessions WHERE id = ?1", -1, &select, nullptr);
+    const std::string id = Id(80);
+    sqlite3_bind_text(select, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    const absl::Time used = sqlite3_step(select) == SQLITE_ROW
+                                ? absl::FromUnixMicros(sqlite3_column_int64(select, 0))
+                                : absl::InfinitePast();
+    sqlite3_finalize(select);
+    return used;
+  };
+  clock_.Advance(absl::Seconds(10));
+  ASSERT_TRUE(answer().ok());
+  EXPECT_EQ(last_used_in_file(), created);  // the row's data only
+  clock_.Advance(absl::Seconds(25));
+  ASSERT_TRUE(answer().ok());
+  EXPECT_EQ(last_used_in_file(), created + absl::Seconds(35));
+  // Idle time counts from that refresh: 30 minutes later the session is
+  // gone, from memory and from the file.
+  clock_.Advance(absl::Minutes(29) + absl::Seconds(59));
+  EXPECT_TRUE(opened->Load(Id(80)).ok());
+  EXPECT_EQ(last_used_in_file(), created + absl::Seconds(35));  // a read's refresh waits
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(opened->Load(Id(80)).status().code(), absl::StatusCode::kNotFound);
+}
+
 // Waits (bounded) until `done` is notified; false if it never was.
 bool Within10s(absl::Notification& done) {
   return done.WaitForNotificationWithTimeout(absl::Seconds(10));
