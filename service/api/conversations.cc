@@ -79,6 +79,15 @@ Conversations::Conversations(const engine::DialogRegistry* dialogs,
       questionnaires_(dialogs, records),
       clock_(std::move(clock)) {}
 
+bool Conversations::ServesFromMemory(const tv1::StartSessionRequest& request) const {
+  return !request.has_check_in() && sessions_->ServesFromMemory("");
+}
+
+bool Conversations::ServesFromMemory(absl::string_view session_id) const {
+  // A malformed id is refused before the store is asked.
+  return !store::IsWellFormedSessionId(session_id) || sessions_->ServesFromMemory(session_id);
+}
+
 std::string Conversations::Record(const Session& session, const engine::Step& outcome) {
   if (records_ == nullptr) return "";
   const CompiledDialog& dialog = *session.dialog;

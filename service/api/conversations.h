@@ -46,6 +46,12 @@ class Conversations {
   absl::Status Restart(const triage::v1::RestartSessionRequest& request,
                        triage::v1::Turn* turn);
 
+  // Whether the call would wait for no I/O but its deferred writes (see
+  // SessionStore::ServesFromMemory), so that a front end may run it on its
+  // own thread. Keeping a check-in reads and writes the records at once.
+  bool ServesFromMemory(const triage::v1::StartSessionRequest& request) const;
+  bool ServesFromMemory(absl::string_view session_id) const;
+
   // Counts conversations started and finished, turns, and store errors
   // into `metrics` (not owned; null: nothing counted). Call before serving.
   void set_metrics(observability::Metrics* metrics) { metrics_ = metrics; }

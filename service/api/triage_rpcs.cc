@@ -16,6 +16,15 @@ namespace {
 
 enum class Starts { kSession, kNothing };
 
+bool ServedFromMemory(const Conversations& conversations,
+                      const tv1::StartSessionRequest& request) {
+  return conversations.ServesFromMemory(request);
+}
+template <typename Request>
+bool ServedFromMemory(const Conversations& conversations, const Request& request) {
+  return conversations.ServesFromMemory(request.session_id());
+}
+
 // An entry for an RPC whose reply carries a Turn, as every triage RPC's does.
 template <typename Request, typename Response>
 TriageRpc Rpc(const std::string& name, Starts starts,
@@ -30,6 +39,9 @@ TriageRpc Rpc(const std::string& name, Starts starts,
                          Message* response) {
     return (conversations.*operation)(static_cast<const Request&>(request),
                                       static_cast<Response*>(response)->mutable_turn());
+  };
+  rpc.serves_from_memory = [](const Conversations& conversations, const Message& request) {
+    return ServedFromMemory(conversations, static_cast<const Request&>(request));
   };
   return rpc;
 }
@@ -63,6 +75,13 @@ absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
                              absl::string_view peer, absl::Duration* retry_after) {
   if (guards == nullptr) return absl::OkStatus();
   return guards->AdmitPatientCall(peer, rpc.starts_session, retry_after);
+}
+
+void DispatchTriageCall(const TriageRpc& rpc, const Conversations& conversations,
+                        const Message& request, StoreWorkers& workers,
+                        absl::AnyInvocable<void()> work) {
+  if (rpc.serves_from_memory(conversations, request)) return work();
+  workers.Run(std::move(work));
 }
 
 absl::Status AnsweredStatus(const absl::Status& call, const absl::Status& saved) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -16,6 +17,7 @@
 #include "google/protobuf/message.h"
 #include "service/api/conversations.h"
 #include "service/api/server_guards.h"
+#include "service/api/store_workers.h"
 
 namespace backchat::api {
 
@@ -32,6 +34,10 @@ struct TriageRpc {
                              const google::protobuf::Message& request,
                              google::protobuf::Message* response)>
       call;
+  // Conversations::ServesFromMemory for the request: whether the call may
+  // run on the front end's own thread (see DispatchTriageCall).
+  std::function<bool(const Conversations& conversations, const google::protobuf::Message& request)>
+      serves_from_memory;
 };
 
 // backchat.triage.v1.TriageService, as triage.proto declares it.
@@ -49,6 +55,13 @@ const TriageRpc* FindTriageRpc(absl::string_view path);
 // request, then calls rpc.call.
 absl::Status AdmitTriageCall(const TriageRpc& rpc, const ServerGuards* guards,
                              absl::string_view peer, absl::Duration* retry_after);
+
+// Runs `work`, the call of `rpc` on `request`, at once on this thread when
+// it is served from memory (writes deferred, no I/O), else on `workers`:
+// a thread hand-off costs more than the whole call from memory.
+void DispatchTriageCall(const TriageRpc& rpc, const Conversations& conversations,
+                        const google::protobuf::Message& request, StoreWorkers& workers,
+                        absl::AnyInvocable<void()> work);
 
 // What a call whose writes were deferred (common/deferred_writes.h)
 // answers: its own error, else the first of its writes' failures (then

@@ -62,7 +62,9 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
     return FinishWith(context, UnparseableRequest(rpc, "a binary"));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers_->Run([this, &rpc, reactor, request, response_bytes, call = std::move(call)]() mutable {
+  DispatchTriageCall(rpc, *conversations_, *request, *workers_,
+                     [this, &rpc, reactor, request, response_bytes,
+                      call = std::move(call)]() mutable {
     google::protobuf::Message* response = rpc.response_prototype->New(call.get());
     // The call's writes are saved meanwhile; it is answered once they are.
     DeferredWrites writes;

@@ -158,6 +158,7 @@ void WriteReply(Wire wire, const Message& reply, HttpResponse* response) {
 struct WebGateway::PendingRpc {
   // Rpc::call: reaches only tables and long-lived objects, never the request.
   std::function<absl::Status(const Message&, Message*)> call;
+  std::function<bool(const Message&)> serves_from_memory;  // Rpc's
   const Message* response_prototype = nullptr;
   Wire wire = Wire::kUnknown;
   // The call's messages on one arena, as the gRPC service does.
@@ -186,8 +187,10 @@ void WebGateway::Serve(HttpRequest request, HttpReply reply) const {
     Record(request, response, start);
     return std::move(reply)(std::move(response));
   }
-  workers_->Run([this, start, request = std::move(request), reply = std::move(reply),
-                 pending = std::move(pending)]() mutable {
+  const bool here =
+      pending->serves_from_memory != nullptr && pending->serves_from_memory(*pending->request);
+  auto work = [this, start, request = std::move(request), reply = std::move(reply),
+               pending = std::move(pending)]() mutable {
     auto response = std::make_unique<HttpResponse>();
     // The call's writes are saved meanwhile; it is answered once they are.
     DeferredWrites writes;
@@ -204,7 +207,11 @@ void WebGateway::Serve(HttpRequest request, HttpReply reply) const {
       Record(request, *response, start);
       std::move(reply)(std::move(*response));
     });
-  });
+  };
+  // As api::DispatchTriageCall: a hand-off costs more than a call served
+  // from memory.
+  if (here) return work();
+  workers_->Run(std::move(work));
 }
 
 void WebGateway::Handle(const HttpRequest& request, HttpResponse* response) const {
@@ -317,12 +324,15 @@ void WebGateway::Route(const HttpRequest& request, HttpResponse* response,
 WebGateway::Rpc WebGateway::TriageCall(const api::TriageRpc& rpc, const HttpRequest& request,
                                        api::Conversations* conversations,
                                        const api::ServerGuards* guards) {
-  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr};
+  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr, nullptr};
   call.admit = [&rpc, &request, guards](absl::Duration* retry_after) {
     return api::AdmitTriageCall(rpc, guards, request.peer, retry_after);
   };
   call.call = [&rpc, conversations](const Message& in, Message* out) {
     return rpc.call(*conversations, in, out);
+  };
+  call.serves_from_memory = [&rpc, conversations](const Message& in) {
+    return rpc.serves_from_memory(*conversations, in);
   };
   return call;
 }
@@ -330,7 +340,7 @@ WebGateway::Rpc WebGateway::TriageCall(const api::TriageRpc& rpc, const HttpRequ
 WebGateway::Rpc WebGateway::AdminCall(const api::AdminRpc& rpc, const HttpRequest& request,
                                       const api::AdminCalls* calls,
                                       const api::ServerGuards* guards) {
-  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr};
+  Rpc call{rpc.name, rpc.request_prototype, rpc.response_prototype, nullptr, nullptr, nullptr};
   call.admit = [&rpc, &request, guards](absl::Duration*) {
     return api::AuthorizeAdminHttpCall(rpc, guards, request.Header("authorization"));
   };
@@ -403,6 +413,7 @@ void WebGateway::HandleRpc(const Rpc* rpc, const HttpRequest& request,
   }
   auto call = std::make_unique<PendingRpc>();
   call->call = rpc->call;
+  call->serves_from_memory = rpc->serves_from_memory;
   call->response_prototype = rpc->response_prototype;
   call->wire = wire;
   call->request = rpc->request_prototype->New(&call->arena);

@@ -80,6 +80,9 @@ class WebGateway {
     std::function<absl::Status(absl::Duration* retry_after)> admit;
     std::function<absl::Status(const google::protobuf::Message&, google::protobuf::Message*)>
         call;
+    // Whether the call may run on the listener's thread (see
+    // api::DispatchTriageCall); null: it runs on the store's workers.
+    std::function<bool(const google::protobuf::Message&)> serves_from_memory;
   };
   static Rpc TriageCall(const api::TriageRpc& rpc, const HttpRequest& request,
                         api::Conversations* conversations, const api::ServerGuards* guards);

@@ -44,6 +44,14 @@ class SessionStore {
   // OK if the store can serve now; what health checks report.
   virtual absl::Status Ping() = 0;
 
+  // Whether a call on this session (an empty id: a new one) would be
+  // served from this process's memory, its writes deferred (see
+  // common/deferred_writes.h): then it waits for no I/O, and a front end
+  // may run it on its own thread instead of handing it to the store's
+  // workers. A guess: the session may be dropped from memory meanwhile,
+  // and the call then reads the store after all.
+  virtual bool ServesFromMemory(absl::string_view session_id) { return false; }
+
   // Sessions held now, for metrics; -1 if the store cannot say cheaply.
   virtual int64_t LiveSessions() { return -1; }
 };

@@ -185,12 +185,19 @@ absl::Status SqliteSessionStore::Create(const Session& session) {
   return DeferredWrites::Await(std::move(outcome));
 }
 
+bool SqliteSessionStore::FreshInCache(absl::Time last_used, absl::Time now) const {
+  return now - last_used <= std::min(kTouchGranularity, options_.idle_timeout);
+}
+
+bool SqliteSessionStore::ServesFromMemory(absl::string_view session_id) {
+  if (session_id.empty()) return true;  // Create() waits for nothing
+  const std::optional<SessionCache::Stamp> cached = cache_.Peek(session_id);
+  return cached.has_value() && FreshInCache(cached->last_used, options_.clock());
+}
+
 absl::StatusOr<Session> SqliteSessionStore::Load(absl::string_view id) {
   const absl::Time now = options_.clock();
-  // A hit used lately needs no refresh and cannot have expired.
-  if (auto hit = cache_.Find(id);
-      hit.has_value() &&
-      now - hit->last_used <= std::min(kTouchGranularity, options_.idle_timeout)) {
+  if (auto hit = cache_.Find(id); hit.has_value() && FreshInCache(hit->last_used, now)) {
     // An unsaved copy: what is answered from it waits for its write (and
     // fails with it).
     if (hit->session.pending_write != nullptr) {

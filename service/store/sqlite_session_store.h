@@ -75,6 +75,8 @@ class SqliteSessionStore final : public SessionStore {
   absl::StatusOr<Session> Load(absl::string_view id) override;
   absl::Status Update(Session* session) override;
   absl::Status Delete(absl::string_view id) override;
+  // A new session, or one Load() would answer from the cache.
+  bool ServesFromMemory(absl::string_view session_id) override;
   // UNAVAILABLE while the store cannot read, or while its writes fail (a
   // full disk): then a probe write must succeed before it is OK again.
   absl::Status Ping() override;
@@ -106,6 +108,9 @@ class SqliteSessionStore final : public SessionStore {
   bool Apply(SessionWrite& write);
   // After the batch: the count, the cache and the health of writes.
   void Settle(SessionWrite& write, const absl::Status& result, bool committed);
+  // Whether Load() answers from a cached copy last used at `last_used`:
+  // used lately, it needs no refresh and cannot have expired.
+  bool FreshInCache(absl::Time last_used, absl::Time now) const;
   absl::Status Error(absl::string_view doing) const;
   // Error() for a write, noting that writes fail (see Ping).
   absl::Status WriteError(absl::string_view doing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
