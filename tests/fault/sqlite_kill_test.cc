@@ -148,5 +148,28 @@ TEST(SqliteKillTest, AcknowledgedTurnsSurviveSigkill) {
   std::filesystem::remove(db);
 }
 
+TEST(SqliteKillTest, ASecondServerOnTheSameFileIsRefusedSayingWhy) {
+  const std::string db = absl::StrCat(::testing::TempDir(), "/second_", getpid(), ".db");
+  std::filesystem::remove(db);
+  const std::vector<std::string> flags = {
+      absl::StrCat("--dialogs=", BACKCHAT_SOURCE_DIR, "/dialogs"), "--store=sqlite",
+      absl::StrCat("--sqlite_path=", db)};
+  auto first = ServerProcess::Start(flags);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = ServerProcess::Start(flags);
+  ASSERT_FALSE(second.ok()) << "a second server started on " << db;
+  EXPECT_NE(second.status().message().find("another backchat_server"), std::string::npos)
+      << second.status();
+  // The first one still serves.
+  auto stub = Connect(**first);
+  tv1::StartSessionRequest request;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  tv1::StartSessionResponse response;
+  EXPECT_TRUE(stub->StartSession(&context, request, &response).ok());
+  (*first)->Stop(SIGTERM);
+  std::filesystem::remove(db);
+}
+
 }  // namespace
 }  // namespace backchat::testing

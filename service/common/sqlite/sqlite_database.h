@@ -10,15 +10,17 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "service/common/sqlite/group_commit.h"
+#include "service/common/sqlite/wal_checkpointer.h"
 
 struct sqlite3;
 
 namespace backchat::store {
 
-// The connection is used only under mutex(). It is opened with EXCLUSIVE
-// locking (one server process per file, as the stores require anyway):
-// no file lock per transaction and no shared-memory index, which doubles
-// the turns per second of the SQLite store. WAL journal.
+// The connection is used only under mutex(). WAL journal. One process per
+// file, as the stores require (their caches must see every write): the
+// file is locked (flock) while open, and a second process is refused.
+// Writes go through the group commit's one thread; the log is copied back
+// into the file by a WalCheckpointer, beside the writer.
 class SqliteDatabase {
  public:
   // The process's connection to `path`, opened on first use. Every caller
@@ -40,9 +42,13 @@ class SqliteDatabase {
 
  private:
   explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
+  // sqlite3_wal_hook: tells the checkpointer how long the log is.
+  static int AfterCommit(void* self, sqlite3* db, const char* name, int log_pages);
   const std::string path_;
   absl::Mutex mu_;
+  int lock_fd_ = -1;  // holds the flock: one process per file
   sqlite3* db_ = nullptr;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<SqliteGroupCommit> group_commit_;
 };
 
