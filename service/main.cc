@@ -465,6 +465,8 @@ int main(int argc, char** argv) {
   // Calls still on the store's workers finish before the gateway and the
   // stores they use are destroyed.
   (*server)->workers()->Drain();
+  // And calls answered once their writes are saved (deferred_writes.h).
+  (*sessions)->AwaitWrites();
   std::cerr << "backchat_server: stopped" << std::endl;
   return 0;
 }

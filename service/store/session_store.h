@@ -52,6 +52,11 @@ class SessionStore {
   // and the call then reads the store after all.
   virtual bool ServesFromMemory(absl::string_view session_id) { return false; }
 
+  // Returns once every write handed over so far has its outcome, and what
+  // waited for it (a call's answer) has run: for shutdown, before the
+  // front ends those answers go through are destroyed.
+  virtual void AwaitWrites() {}
+
   // Sessions held now, for metrics; -1 if the store cannot say cheaply.
   virtual int64_t LiveSessions() { return -1; }
 };

@@ -185,6 +185,8 @@ absl::Status SqliteSessionStore::Create(const Session& session) {
   return DeferredWrites::Await(std::move(outcome));
 }
 
+void SqliteSessionStore::AwaitWrites() { database_->group_commit().Drain(); }
+
 bool SqliteSessionStore::FreshInCache(absl::Time last_used, absl::Time now) const {
   return now - last_used <= std::min(kTouchGranularity, options_.idle_timeout);
 }

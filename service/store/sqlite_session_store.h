@@ -75,6 +75,8 @@ class SqliteSessionStore final : public SessionStore {
   absl::StatusOr<Session> Load(absl::string_view id) override;
   absl::Status Update(Session* session) override;
   absl::Status Delete(absl::string_view id) override;
+  // Waits for the file's group commit (the records' writes included).
+  void AwaitWrites() override;
   // A new session, or one Load() would answer from the cache.
   bool ServesFromMemory(absl::string_view session_id) override;
   // UNAVAILABLE while the store cannot read, or while its writes fail (a
