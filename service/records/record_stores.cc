@@ -150,6 +150,12 @@ class SqliteRecordStore::RecordWrite final : public store::SqliteWrite {
     const int rc = sqlite3_step(insert);
     sqlite3_reset(insert);
     sqlite3_clear_bindings(insert);
+    // A record id taken already (128 random bits) is this write's failure
+    // alone; the rest of the batch is written.
+    if (rc == SQLITE_CONSTRAINT) {
+      Refuse(absl::AlreadyExistsError(absl::StrCat("record ", id_, " already exists")));
+      return true;
+    }
     return rc == SQLITE_DONE;
   }
   void Settle(const absl::Status&, bool) override {}
