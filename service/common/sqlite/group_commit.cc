@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 #include "service/common/sqlite/sqlite_database.h"
 
 namespace backchat::store {
@@ -79,12 +81,13 @@ std::vector<absl::Status> SqliteGroupCommit::SaveBatch(
   absl::MutexLock lock(&database_->mutex());
   sqlite3* db = database_->connection();
   bool ok = true;
-  // Prepared once: parsing them was a tenth of a commit's time.
-  if (begin_ == nullptr) {
-    ok = sqlite3_prepare_v3(db, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, &begin_, nullptr) ==
-             SQLITE_OK &&
-         sqlite3_prepare_v3(db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &commit_, nullptr) ==
-             SQLITE_OK;
+  // Prepared once (tried again after a failure): parsing them was a tenth
+  // of a commit's time.
+  for (auto [statement, sql] : {std::pair{&begin_, "BEGIN"}, std::pair{&commit_, "COMMIT"}}) {
+    if (*statement == nullptr) {
+      ok = ok && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, statement,
+                                    nullptr) == SQLITE_OK;
+    }
   }
   ok = ok && RunOnce(begin_);
   for (size_t i = 0; ok && i < batch.size(); ++i) ok = batch[i]->Apply(db);
@@ -96,8 +99,8 @@ std::vector<absl::Status> SqliteGroupCommit::SaveBatch(
     ++commits_;
   } else {
     // Nothing of the batch is written: each write fails with SQLite's
-    // message, so none is acknowledged.
-    // (SQLite's message, before the ROLLBACK replaces it.)
+    // message (taken before the ROLLBACK replaces it), so none is
+    // acknowledged.
     for (const auto& write : batch) {
       results.push_back(database_->Error(write->store_, write->doing_));
     }
