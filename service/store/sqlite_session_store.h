@@ -52,8 +52,8 @@ struct SqliteStoreOptions {
 // inside a scope returns at once, and its call is answered then.
 //
 // Reads come from a cache of the sessions last written or read. It is
-// exact: the file is opened with EXCLUSIVE locking, so no other process
-// writes it, and it changes only under the store's write lock:
+// exact: no other process writes the file (SqliteDatabase locks it), and
+// the cache changes only under the store's write lock:
 //  - An update checks its version against the cached copy, and caches its
 //    session at once, unsaved (Session::pending_write): a call that reads
 //    it waits for that write, and a later update is based on it and
