@@ -1,8 +1,9 @@
 // Threads of their own for calls that wait on a session store, so that
 // gRPC's callback threads and the HTTP listener's threads never wait on
 // I/O: a front end hands the whole call to Run() and finishes the call from
-// there. A store that never waits (memory) runs calls inline instead, which
-// measured faster than a hand-off (see scripts/bench.sh).
+// there. A call the store serves from memory runs where it arrived instead
+// (see DispatchTriageCall in triage_rpcs.h), which measured faster than a
+// hand-off (see scripts/bench.sh).
 #ifndef BACKCHAT_SERVICE_API_STORE_WORKERS_H_
 #define BACKCHAT_SERVICE_API_STORE_WORKERS_H_
 

@@ -3,8 +3,9 @@
 // here, so a request that does not parse (or has a string that is not
 // UTF-8) gets INVALID_ARGUMENT naming the method; gRPC's own parsing would
 // answer UNIMPLEMENTED without a word. A call that reaches Conversations
-// runs on the store's workers (store_workers.h), so gRPC's threads never
-// wait on a store.
+// runs where it arrived if the store serves it from memory, else on the
+// store's workers (DispatchTriageCall), so gRPC's threads never wait on a
+// store; it is answered once its writes are saved (deferred_writes.h).
 #ifndef BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
 #define BACKCHAT_SERVICE_API_TRIAGE_SERVICE_H_
 
@@ -20,7 +21,7 @@ namespace backchat::api {
 class TriageService final : public triage::v1::TriageService::Service {
  public:
   // Does not own its arguments. Every call is first admitted by `guards`
-  // (per-client limits), then parsed, then run by `workers`.
+  // (per-client limits), then parsed, then run (see above).
   TriageService(Conversations* conversations, const ServerGuards* guards,
                 StoreWorkers* workers);
 

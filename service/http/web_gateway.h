@@ -52,8 +52,9 @@ class WebGateway {
 
   // An AsyncHttpHandler: never fails, answers every request (404, 405,
   // 415, ... with a message that says what to send instead), and records
-  // it. A triage call is answered from the workers; everything else at
-  // once.
+  // it. A triage call runs on the listener's thread if the store serves it
+  // from memory, else on the workers, and is answered once its writes are
+  // saved (deferred_writes.h); everything else at once.
   void Serve(HttpRequest request, HttpReply reply) const;
   // The same, answered on the calling thread (which may then wait).
   void Handle(const HttpRequest& request, HttpResponse* response) const;
