@@ -44,12 +44,6 @@ class Reset {
   sqlite3_stmt* statement_;
 };
 
-// Steps a statement that returns no rows; true if it succeeded.
-bool RunOnce(sqlite3_stmt* statement) {
-  Reset reset(statement);
-  return sqlite3_step(statement) == SQLITE_DONE;
-}
-
 absl::Status SessionNotFound() {
   return absl::NotFoundError(
       "session_id: no such session; it may have expired. Start a new session");
@@ -126,10 +120,6 @@ absl::Status SqliteSessionStore::Init() {
       {&delete_, "DELETE FROM sessions WHERE id = ?1"},
       {&delete_expired_, "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
                          "WHERE last_used_micros < ?1 LIMIT ?2)"},
-      // Every transaction's (the group commit's, the deferred refreshes'),
-      // prepared once: parsing them was a tenth of a commit's time.
-      {&begin_, "BEGIN"},
-      {&commit_, "COMMIT"},
   };
   for (const auto& [statement, sql] : statements) {
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, statement,
@@ -159,7 +149,7 @@ SqliteSessionStore::~SqliteSessionStore() {
   database_->group_commit().Drain();
   absl::MutexLock lock(&mu_);
   for (sqlite3_stmt* s :
-       {insert_, select_, update_, update_data_, touch_, delete_, delete_expired_, begin_, commit_}) {
+       {insert_, select_, update_, update_data_, touch_, delete_, delete_expired_}) {
     sqlite3_finalize(s);
   }
 }
@@ -415,7 +405,9 @@ absl::Status SqliteSessionStore::WriteError(absl::string_view doing) {
 absl::Status SqliteSessionStore::FlushTouches() {
   if (pending_touches_.empty()) return absl::OkStatus();
   sqlite3* db = database_->connection();
-  if (!RunOnce(begin_)) {
+  // Rare (every 4,096 refreshes, and the sweep): not worth prepared
+  // BEGIN and COMMIT beside the group commit's.
+  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return WriteError("cannot refresh sessions");
   }
   for (const auto& [id, when] : pending_touches_) {
@@ -428,7 +420,7 @@ absl::Status SqliteSessionStore::FlushTouches() {
       return error;
     }
   }
-  if (!RunOnce(commit_)) {
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     const absl::Status error = WriteError("cannot refresh sessions");
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     return error;

@@ -136,8 +136,6 @@ class SqliteSessionStore final : public SessionStore {
   sqlite3_stmt* touch_ = nullptr;
   sqlite3_stmt* delete_ = nullptr;
   sqlite3_stmt* delete_expired_ = nullptr;
-  sqlite3_stmt* begin_ = nullptr;
-  sqlite3_stmt* commit_ = nullptr;
   size_t count_ = 0;
   // Idle-time refreshes Load() deferred (id -> when read). Reading a
   // session never writes, so a full disk still serves every read; the
