@@ -4,10 +4,15 @@
 #include <cassert>
 #include <utility>
 
+#include "absl/strings/cord.h"
+
 namespace backchat {
 namespace {
 
 thread_local DeferredWrites* current_scope = nullptr;
+
+// absl::Status payloads are keyed by a type URL.
+constexpr char kRunAgainPayload[] = "type.googleapis.com/backchat.RunAgainOutsideScope";
 
 }  // namespace
 
@@ -45,6 +50,19 @@ void WriteOutcome::WhenDone(absl::AnyInvocable<void(const absl::Status&)> then) 
   then(status_);
 }
 
+DeferredWrites* DeferredWrites::current() { return current_scope; }
+
+bool DeferredWrites::Active() { return current_scope != nullptr; }
+
+absl::Status DeferredWrites::RunAgain(absl::Status status) {
+  status.SetPayload(kRunAgainPayload, absl::Cord());
+  return status;
+}
+
+bool DeferredWrites::IsRunAgain(const absl::Status& status) {
+  return status.GetPayload(kRunAgainPayload).has_value();
+}
+
 DeferredWrites::DeferredWrites() {
   assert(current_scope == nullptr);
   current_scope = this;
@@ -65,6 +83,16 @@ absl::Status DeferredWrites::Await(std::shared_ptr<WriteOutcome> outcome) {
 
 void DeferredWrites::WhenSaved(absl::AnyInvocable<void(absl::Status)> then) && {
   Close();
+  if (!effects_.empty()) {
+    // The effects run just before the answer, and only if all is saved.
+    then = [effects = std::move(effects_),
+            then = std::move(then)](absl::Status saved) mutable {
+      if (saved.ok()) {
+        for (auto& effect : effects) effect();
+      }
+      then(std::move(saved));
+    };
+  }
   // Already known outcomes need no wait.
   absl::Status failed;
   std::vector<std::shared_ptr<WriteOutcome>> pending;

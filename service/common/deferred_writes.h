@@ -11,6 +11,8 @@
 #define BACKCHAT_SERVICE_COMMON_DEFERRED_WRITES_H_
 
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -53,14 +55,44 @@ class DeferredWrites {
   // is not saved yet: the answer showing it waits for that write.
   static absl::Status Await(std::shared_ptr<WriteOutcome> outcome);
 
+  // Whether this thread is inside a scope: its writes are not waited for.
+  static bool Active();
+
+  // What a call does once its writes are saved, and never if one fails
+  // (counting a turn for metrics and the dashboard): a count of an answer
+  // that was not saved would be wrong, and one whose call runs again
+  // (below) would count twice. Runs `effect` at once when no write of the
+  // call is pending (outside a scope, or a store that saved already), else
+  // just before the call is answered, on the thread that saved.
+  template <typename Effect>
+  static void AfterSaved(Effect&& effect) {
+    if (current() == nullptr || current()->outcomes_.empty()) {
+      std::forward<Effect>(effect)();
+    } else {
+      current()->effects_.emplace_back(std::forward<Effect>(effect));
+    }
+  }
+
+  // A call inside a scope that cannot finish without waiting for a store
+  // (its copy of a session turned out out of date, or it needs a write the
+  // store cannot save with the call's others) fails with `status` marked
+  // by RunAgain(): its front end then runs it once more outside a scope,
+  // on a thread that may wait (the store's workers), where it reads the
+  // stored data. Nothing of the first run was saved or counted. Where no
+  // front end runs it again, the client gets `status` as it is.
+  static absl::Status RunAgain(absl::Status status);
+  static bool IsRunAgain(const absl::Status& status);
+
   // Closes the scope, then runs `then` once every kept write is saved:
   // with OK, or with the first failure. At once, on this thread, if none
   // is pending; else on the thread that saves the last one.
   void WhenSaved(absl::AnyInvocable<void(absl::Status)> then) &&;
 
  private:
+  static DeferredWrites* current();
   void Close();
   std::vector<std::shared_ptr<WriteOutcome>> outcomes_;
+  std::vector<absl::AnyInvocable<void()>> effects_;
   bool open_ = true;
 };
 

@@ -66,5 +66,42 @@ TEST(DeferredWritesTest, ACallWithNothingPendingIsAnsweredAtOnce) {
   EXPECT_TRUE(empty_answered);
 }
 
+TEST(DeferredWritesTest, EffectsRunOnceTheCallsWritesAreSavedAndNeverAfterAFailure) {
+  int counted = 0;
+  DeferredWrites::AfterSaved([&] { ++counted; });  // outside a scope: at once
+  EXPECT_EQ(counted, 1);
+  for (const bool saves : {true, false}) {
+    auto outcome = std::make_shared<WriteOutcome>();
+    counted = 0;
+    absl::Status answer = absl::UnknownError("not answered");
+    {
+      DeferredWrites writes;
+      EXPECT_TRUE(DeferredWrites::Await(outcome).ok());
+      DeferredWrites::AfterSaved([&] { ++counted; });
+      std::move(writes).WhenSaved([&](absl::Status saved) {
+        EXPECT_EQ(counted, saves ? 1 : 0) << "effects run before the answer";
+        answer = saved;
+      });
+    }
+    EXPECT_EQ(counted, 0);
+    outcome->Complete(saves ? absl::OkStatus() : absl::UnavailableError("disk full"));
+    EXPECT_EQ(counted, saves ? 1 : 0);
+    EXPECT_EQ(answer.ok(), saves) << answer;
+  }
+}
+
+TEST(DeferredWritesTest, RunAgainMarksAStatusAndKeepsItsCodeAndMessage) {
+  const absl::Status marked = DeferredWrites::RunAgain(absl::AbortedError("stale copy"));
+  EXPECT_TRUE(DeferredWrites::IsRunAgain(marked));
+  EXPECT_EQ(marked.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(marked.message(), "stale copy");
+  EXPECT_FALSE(DeferredWrites::IsRunAgain(absl::AbortedError("stale copy")));
+  EXPECT_FALSE(DeferredWrites::Active());
+  DeferredWrites writes;
+  EXPECT_TRUE(DeferredWrites::Active());
+  std::move(writes).WhenSaved([](absl::Status) {});
+  EXPECT_FALSE(DeferredWrites::Active());
+}
+
 }  // namespace
 }  // namespace backchat
