@@ -1,6 +1,7 @@
 #include "service/store/redis_connection.h"
 
 #include <openssl/evp.h>
+#include <poll.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -57,13 +58,46 @@ absl::Status RedisConnection::ConnectLocked() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::string>& args) {
+namespace {
+
+std::vector<const char*> ArgPointers(const std::vector<std::string>& args,
+                                     std::vector<size_t>* lengths) {
   std::vector<const char*> argv;
-  std::vector<size_t> lengths;
+  argv.reserve(args.size());
+  lengths->clear();
+  lengths->reserve(args.size());
   for (const std::string& arg : args) {
     argv.push_back(arg.data());
-    lengths.push_back(arg.size());
+    lengths->push_back(arg.size());
   }
+  return argv;
+}
+
+// Whether Redis closed the connection while it was idle: Redis sends
+// nothing unasked, so anything to read (the end of the stream) means it
+// did. One poll() with no wait.
+bool ClosedByPeer(int fd) {
+  pollfd idle{fd, POLLIN, 0};
+  return poll(&idle, 1, 0) > 0;
+}
+
+}  // namespace
+
+void RedisConnection::Drop() {
+  redisFree(context_);
+  context_ = nullptr;
+}
+
+absl::StatusOr<RedisReply> RedisConnection::Checked(RedisReply reply) const {
+  if (reply->type != REDIS_REPLY_ERROR) return reply;
+  const absl::string_view why(reply->str, reply->len);
+  if (IsLoading(why)) return LoadingError(absl::StrCat(address_.host, ":", address_.port));
+  return absl::UnavailableError(absl::StrCat("Redis: ", why));
+}
+
+absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::string>& args) {
+  std::vector<size_t> lengths;
+  std::vector<const char*> argv = ArgPointers(args, &lengths);
   absl::MutexLock lock(&mu_);
   // Retrying is safe for BackChat's commands: a repeated update fails its
   // version check instead of applying twice.
@@ -75,21 +109,44 @@ absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::strin
         context_, static_cast<int>(argv.size()), argv.data(), lengths.data())));
     if (reply == nullptr) {
       const std::string why = context_->errstr;
-      redisFree(context_);  // Broken: the next attempt or call connects again.
-      context_ = nullptr;
+      Drop();  // Broken: the next attempt or call connects again.
       if (attempt == attempts) return absl::UnavailableError(absl::StrCat("Redis: ", why));
       continue;
     }
-    if (reply->type == REDIS_REPLY_ERROR) {
-      const absl::string_view why(reply->str, reply->len);
-      if (IsLoading(why)) {
-        return LoadingError(absl::StrCat(address_.host, ":", address_.port));
-      }
-      return absl::UnavailableError(absl::StrCat("Redis: ", why));
-    }
-    return reply;
+    return Checked(std::move(reply));
   }
   return absl::UnavailableError("Redis: no reply");
+}
+
+std::vector<absl::StatusOr<RedisReply>> RedisConnection::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::vector<absl::StatusOr<RedisReply>> replies;
+  replies.reserve(commands.size());
+  absl::MutexLock lock(&mu_);
+  if (context_ != nullptr && ClosedByPeer(context_->fd)) Drop();
+  if (const absl::Status connected = ConnectLocked(); !connected.ok()) {
+    while (replies.size() < commands.size()) replies.emplace_back(connected);
+    return replies;
+  }
+  std::vector<size_t> lengths;
+  for (const auto& command : commands) {
+    std::vector<const char*> argv = ArgPointers(command, &lengths);
+    // Only buffers: the first redisGetReply() sends them all.
+    redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
+                           lengths.data());
+  }
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+      const absl::Status broken =
+          absl::UnavailableError(absl::StrCat("Redis: ", context_->errstr));
+      Drop();
+      while (replies.size() < commands.size()) replies.emplace_back(broken);
+      return replies;
+    }
+    replies.push_back(Checked(RedisReply(static_cast<redisReply*>(raw))));
+  }
+  return replies;
 }
 
 absl::StatusOr<RedisReply> RedisConnection::Eval(const char* script,
@@ -98,13 +155,25 @@ absl::StatusOr<RedisReply> RedisConnection::Eval(const char* script,
   // By its SHA1 (EVALSHA): Redis then neither receives nor hashes the
   // script on every call. Redis forgets scripts when it restarts; then
   // EVAL sends it once more and Redis keeps it again.
-  std::vector<std::string> command = {"EVALSHA", ScriptSha1(script), "1", key};
-  command.insert(command.end(), args.begin(), args.end());
+  std::vector<std::string> command = ScriptCommand(script, key, args);
   absl::StatusOr<RedisReply> reply = Command(command);
-  if (reply.ok() || !absl::StrContains(reply.status().message(), "NOSCRIPT")) return reply;
+  if (reply.ok() || !IsNoScript(reply.status())) return reply;
   command[0] = "EVAL";
   command[1] = script;
   return Command(command);
+}
+
+std::vector<std::string> ScriptCommand(const char* script, const std::string& key,
+                                       const std::vector<std::string>& args) {
+  std::vector<std::string> command;
+  command.reserve(4 + args.size());
+  command.insert(command.end(), {"EVALSHA", ScriptSha1(script), "1", key});
+  command.insert(command.end(), args.begin(), args.end());
+  return command;
+}
+
+bool IsNoScript(const absl::Status& status) {
+  return absl::StrContains(status.message(), "NOSCRIPT");
 }
 
 std::string ScriptSha1(absl::string_view script) {

@@ -46,8 +46,22 @@ class RedisConnection {
   absl::StatusOr<RedisReply> Eval(const char* script, const std::string& key,
                                   const std::vector<std::string>& args);
 
+  // Sends `commands` in one write and reads their replies in order: one
+  // round trip for all (Redis pipelining). Replies as Command() gives
+  // them. A connection Redis closed while it was idle (a restart) is
+  // reopened before anything is sent; one that breaks after sending fails
+  // every command not answered yet, UNAVAILABLE, and is not retried: a
+  // command may have run.
+  std::vector<absl::StatusOr<RedisReply>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+
  private:
   absl::Status ConnectLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A reply, or the error it carries as UNAVAILABLE (the loading error
+  // while Redis reads its data back).
+  absl::StatusOr<RedisReply> Checked(RedisReply reply) const;
+  // Frees a connection that failed: the next call connects again.
+  void Drop() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const RedisAddress address_;
   absl::Mutex mu_;
@@ -56,6 +70,13 @@ class RedisConnection {
 
 // Redis' name for a script: its SHA1, in lower-case hex.
 std::string ScriptSha1(absl::string_view script);
+
+// EVALSHA of `script` (by ScriptSha1) with one key and `args`.
+std::vector<std::string> ScriptCommand(const char* script, const std::string& key,
+                                       const std::vector<std::string>& args);
+// Whether a command failed because Redis does not have the script (it
+// restarted): then it did not run, and EVAL with the script's text runs it.
+bool IsNoScript(const absl::Status& status);
 
 }  // namespace backchat::store
 
