@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "service/common/deferred_writes.h"
 #include "service/common/quoted.h"
 #include "service/common/status_macros.h"
 #include "service/engine/answer_matcher.h"
@@ -80,12 +81,20 @@ Conversations::Conversations(const engine::DialogRegistry* dialogs,
       clock_(std::move(clock)) {}
 
 bool Conversations::ServesFromMemory(const tv1::StartSessionRequest& request) const {
-  return !request.has_check_in() && sessions_->ServesFromMemory("");
+  return !request.has_check_in() &&
+         sessions_->ServesFromMemory("", store::SessionStore::Reading::kLoad);
+}
+
+bool Conversations::ServesFromMemory(const tv1::SubmitAnswerRequest& request) const {
+  // A malformed id is refused before the store is asked.
+  return !store::IsWellFormedSessionId(request.session_id()) ||
+         sessions_->ServesFromMemory(request.session_id(),
+                                     store::SessionStore::Reading::kLoadForUpdate);
 }
 
 bool Conversations::ServesFromMemory(absl::string_view session_id) const {
-  // A malformed id is refused before the store is asked.
-  return !store::IsWellFormedSessionId(session_id) || sessions_->ServesFromMemory(session_id);
+  return !store::IsWellFormedSessionId(session_id) ||
+         sessions_->ServesFromMemory(session_id, store::SessionStore::Reading::kLoad);
 }
 
 std::string Conversations::Record(const Session& session, const engine::Step& outcome) {
@@ -235,7 +244,9 @@ absl::Status Conversations::Start(const tv1::StartSessionRequest& request,
   session.dialog = std::move(language.dialog);
   session.created = session.updated = clock_();
   BACKCHAT_RETURN_IF_ERROR(CountStoreError(sessions_->Create(session)));
-  if (metrics_ != nullptr) metrics_->ConversationStarted();
+  if (metrics_ != nullptr) {
+    DeferredWrites::AfterSaved([metrics = metrics_] { metrics->ConversationStarted(); });
+  }
   dashboard_.Started(session, BuildTurn(session, "", turn));
   return absl::OkStatus();
 }
@@ -274,6 +285,9 @@ absl::Status Conversations::Answer(const tv1::SubmitAnswerRequest& request,
                                absl::IsFailedPrecondition(answered) ||
                                absl::IsInvalidArgument(answered);
   if (!maybe_stale || !nothing_written) return answered;
+  // Reading the stored session may wait: inside a DeferredWrites scope the
+  // call is run again outside one instead.
+  if (DeferredWrites::Active()) return DeferredWrites::RunAgain(std::move(answered));
   turn->Clear();
   BACKCHAT_ASSIGN_OR_RETURN(session, LoadSession(request.session_id()));
   return AnswerSession(request, std::move(session), turn);
@@ -359,12 +373,21 @@ absl::Status Conversations::AnswerSession(const tv1::SubmitAnswerRequest& reques
   ClearPending(&session);
   BACKCHAT_RETURN_IF_ERROR(engine::ApplyAnswerAt(dialog, step, step.question,
                                                  options, &session.state));
+  if (records_ != nullptr && DeferredWrites::Active() && sessions_->DefersApartFromRecords() &&
+      engine::NextStep(dialog, session.state).finished) {
+    // Its record must wait for its save, which this scope does not.
+    return DeferredWrites::RunAgain(absl::AbortedError(
+        "the answer finishes the conversation and is saved before its record; retry"));
+  }
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   const engine::Step next = BuildTurn(session, "", turn);
   if (typed) engine::FillReadBack(dialog, question, options, turn);
   if (metrics_ != nullptr) {
-    metrics_->Turn();
-    if (next.finished) metrics_->ConversationFinished(turn->outcome().level());
+    DeferredWrites::AfterSaved(
+        [metrics = metrics_, finished = next.finished, level = turn->outcome().level()] {
+          metrics->Turn();
+          if (finished) metrics->ConversationFinished(level);
+        });
   }
   if (next.finished) turn->set_record_id(Record(session, next));
   if (typed) {

@@ -52,10 +52,13 @@ class Conversations {
   // SessionStore::ServesFromMemory), so that a front end may run it on its
   // own thread. Keeping a check-in reads and writes the records at once.
   bool ServesFromMemory(const triage::v1::StartSessionRequest& request) const;
+  bool ServesFromMemory(const triage::v1::SubmitAnswerRequest& request) const;
+  // Get, GoBack and Restart: they read the stored session.
   bool ServesFromMemory(absl::string_view session_id) const;
 
   // Counts conversations started and finished, turns, and store errors
-  // into `metrics` (not owned; null: nothing counted). Call before serving.
+  // into `metrics` (not owned; null: nothing counted), each once saved.
+  // Call before serving.
   void set_metrics(observability::Metrics* metrics) { metrics_ = metrics; }
 
   // Outcomes carry the actions of these care contacts (not owned; null:

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "service/common/deferred_writes.h"
 #include "service/common/log_line.h"
 #include "service/engine/level_name.h"
 
@@ -91,10 +92,14 @@ void DashboardCounts::Add(const store::Session& session,
     delta.key.channel = session.channel;
     delta.key.language = dialog.locale;
   }
-  if (absl::Status added = counts_->Add(deltas); !added.ok()) {
-    LogLine("backchat_server",
-            absl::StrCat("the dashboard's counts were not kept: ", added.ToString()));
-  }
+  // Counted once the step is saved (a call may run again, see
+  // common/deferred_writes.h).
+  DeferredWrites::AfterSaved([counts = counts_, deltas = std::move(deltas)] {
+    if (absl::Status added = counts->Add(deltas); !added.ok()) {
+      LogLine("backchat_server",
+              absl::StrCat("the dashboard's counts were not kept: ", added.ToString()));
+    }
+  });
 }
 
 }  // namespace backchat::api

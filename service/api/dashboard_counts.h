@@ -39,9 +39,9 @@
 
 namespace backchat::api {
 
-// Thread-safe. Does not own `counts` (null: nothing is counted). A failure
-// to count is logged and does not fail the conversation, whose step is
-// already saved.
+// Thread-safe. Does not own `counts` (null: nothing is counted). A step
+// is counted once it is saved (DeferredWrites::AfterSaved). A failure to
+// count is logged and does not fail the conversation, whose step is saved.
 class DashboardCounts {
  public:
   explicit DashboardCounts(records::OutcomeCounts* counts = nullptr) : counts_(counts) {}

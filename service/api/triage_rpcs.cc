@@ -1,6 +1,7 @@
 #include "service/api/triage_rpcs.h"
 
 #include "absl/strings/str_cat.h"
+#include "service/common/deferred_writes.h"
 #include "backchat/triage/v1/triage.pb.h"
 
 namespace backchat::api {
@@ -18,6 +19,10 @@ enum class Starts { kSession, kNothing };
 
 bool ServedFromMemory(const Conversations& conversations,
                       const tv1::StartSessionRequest& request) {
+  return conversations.ServesFromMemory(request);
+}
+bool ServedFromMemory(const Conversations& conversations,
+                      const tv1::SubmitAnswerRequest& request) {
   return conversations.ServesFromMemory(request);
 }
 template <typename Request>
@@ -86,6 +91,22 @@ void DispatchTriageCall(const TriageRpc& rpc, const Conversations& conversations
 
 absl::Status AnsweredStatus(const absl::Status& call, const absl::Status& saved) {
   return call.ok() ? saved : call;
+}
+
+void RunWithDeferredWrites(
+    absl::AnyInvocable<absl::Status()> attempt, StoreWorkers& workers,
+    absl::AnyInvocable<void(const absl::Status& call, absl::Status answered)> answer) {
+  DeferredWrites writes;
+  absl::Status call = attempt();
+  std::move(writes).WhenSaved([attempt = std::move(attempt), &workers, answer = std::move(answer),
+                               call = std::move(call)](absl::Status saved) mutable {
+    absl::Status answered = AnsweredStatus(call, saved);
+    if (!DeferredWrites::IsRunAgain(answered)) return answer(call, std::move(answered));
+    workers.Run([attempt = std::move(attempt), answer = std::move(answer)]() mutable {
+      const absl::Status again = attempt();  // outside a scope: saved when it returns
+      answer(again, again);
+    });
+  });
 }
 
 absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding) {

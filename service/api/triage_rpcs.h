@@ -68,6 +68,17 @@ void DispatchTriageCall(const TriageRpc& rpc, const Conversations& conversations
 // nothing the reply would say was saved), else OK.
 absl::Status AnsweredStatus(const absl::Status& call, const absl::Status& saved);
 
+// Runs `attempt` (a call, which fills its reply and returns its status)
+// inside a DeferredWrites scope, on this thread, and then `answer` once
+// the call's writes are saved: with the attempt's status and the status
+// to answer (AnsweredStatus). An attempt that fails marked
+// DeferredWrites::RunAgain (a stale copy of a session) runs once more on
+// `workers`, outside a scope, and `answer` gets that run's status twice.
+// `answer` runs on the thread that saved the last write.
+void RunWithDeferredWrites(
+    absl::AnyInvocable<absl::Status()> attempt, StoreWorkers& workers,
+    absl::AnyInvocable<void(const absl::Status& call, absl::Status answered)> answer);
+
 // The error for a request body that does not parse as `rpc`'s request.
 absl::Status UnparseableRequest(const TriageRpc& rpc, absl::string_view encoding);
 // The same for any RPC named `rpc_name` whose request is like `prototype`.

@@ -5,7 +5,6 @@
 
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/support/proto_buffer_reader.h"
-#include "service/common/deferred_writes.h"
 
 namespace backchat::api {
 
@@ -62,20 +61,25 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
     return FinishWith(context, UnparseableRequest(rpc, "a binary"));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  google::protobuf::Message* response = rpc.response_prototype->New(call.get());
   DispatchTriageCall(rpc, *conversations_, *request, *workers_,
-                     [this, &rpc, reactor, request, response_bytes,
+                     [this, &rpc, reactor, request, response, response_bytes,
                       call = std::move(call)]() mutable {
-    google::protobuf::Message* response = rpc.response_prototype->New(call.get());
     // The call's writes are saved meanwhile; it is answered once they are.
-    DeferredWrites writes;
-    const absl::Status status = rpc.call(*conversations_, *request, response);
-    if (status.ok()) {
-      grpc::Slice slice(response->SerializeAsString());
-      *response_bytes = grpc::ByteBuffer(&slice, 1);
-    }
-    std::move(writes).WhenSaved([reactor, status](absl::Status saved) {
-      reactor->Finish(ToGrpcStatus(AnsweredStatus(status, saved)));
-    });
+    RunWithDeferredWrites(
+        [this, &rpc, request, response, response_bytes] {
+          response->Clear();
+          const absl::Status status = rpc.call(*conversations_, *request, response);
+          if (status.ok()) {
+            grpc::Slice slice(response->SerializeAsString());
+            *response_bytes = grpc::ByteBuffer(&slice, 1);
+          }
+          return status;
+        },
+        *workers_,
+        [reactor, call = std::move(call)](const absl::Status&, absl::Status answered) {
+          reactor->Finish(ToGrpcStatus(answered));
+        });
   });
   return reactor;
 }

@@ -191,22 +191,30 @@ void WebGateway::Serve(HttpRequest request, HttpReply reply) const {
       pending->serves_from_memory != nullptr && pending->serves_from_memory(*pending->request);
   auto work = [this, start, request = std::move(request), reply = std::move(reply),
                pending = std::move(pending)]() mutable {
+    // Owned by the answer, which runs last; the attempt borrows them.
+    auto owned_request = std::make_unique<HttpRequest>(std::move(request));
     auto response = std::make_unique<HttpResponse>();
+    const HttpRequest* in = owned_request.get();
+    HttpResponse* out = response.get();
+    PendingRpc* rpc = pending.get();
     // The call's writes are saved meanwhile; it is answered once they are.
-    DeferredWrites writes;
-    const absl::Status status = RunRpc(*pending, request, response.get());
-    const Wire wire = pending->wire;
-    std::move(writes).WhenSaved([this, start, wire, status, request = std::move(request),
-                                 reply = std::move(reply),
-                                 response = std::move(response)](absl::Status saved) mutable {
-      if (const absl::Status answered = api::AnsweredStatus(status, saved); answered != status) {
-        *response = HttpResponse();
-        RpcError(wire, answered, response.get());
-        cors_.AddResponseHeaders(request, response.get());
-      }
-      Record(request, *response, start);
-      std::move(reply)(std::move(*response));
-    });
+    api::RunWithDeferredWrites(
+        [this, rpc, in, out] {
+          *out = HttpResponse();
+          return RunRpc(*rpc, *in, out);
+        },
+        *workers_,
+        [this, start, request = std::move(owned_request), reply = std::move(reply),
+         pending = std::move(pending), response = std::move(response)](
+            const absl::Status& call, absl::Status answered) mutable {
+          if (answered != call) {
+            *response = HttpResponse();
+            RpcError(pending->wire, answered, response.get());
+            cors_.AddResponseHeaders(*request, response.get());
+          }
+          Record(*request, *response, start);
+          std::move(reply)(std::move(*response));
+        });
   };
   // As api::DispatchTriageCall: a hand-off costs more than a call served
   // from memory.

@@ -34,7 +34,7 @@ class MemorySessionStore final : public SessionStore {
   absl::Status Update(Session* session) override;
   absl::Status Delete(absl::string_view id) override;
   absl::Status Ping() override { return absl::OkStatus(); }
-  bool ServesFromMemory(absl::string_view) override { return true; }
+  bool ServesFromMemory(absl::string_view, Reading) override { return true; }
   int64_t LiveSessions() override { return static_cast<int64_t>(size()); }
 
   size_t size() const;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/common/deferred_writes.h"
 
 namespace backchat::store {
 namespace {
@@ -45,7 +46,10 @@ absl::Status SessionNotFound() {
 }  // namespace
 
 RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec)
-    : options_(std::move(options)), codec_(codec), cache_(options_.cache_capacity) {
+    : options_(std::move(options)),
+      codec_(codec),
+      cache_(options_.cache_capacity),
+      pipeline_(RedisAddress{options_.host, options_.port, options_.database, options_.timeout}) {
   for (int i = 0; i < std::max(1, options_.connections); ++i) {
     connections_.push_back(std::make_unique<RedisConnection>(
         RedisAddress{options_.host, options_.port, options_.database, options_.timeout}));
@@ -72,11 +76,18 @@ std::string RedisSessionStore::Key(absl::string_view id) const {
   return absl::StrCat(options_.key_prefix, id);
 }
 
-absl::Status RedisSessionStore::Create(const Session& session) {
-  auto reply = redis().Eval(kCreate, Key(session.id),
-                    {codec_->Encode(session),
-                     absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout)),
-                     absl::StrCat(options_.max_sessions)});
+std::vector<std::string> RedisSessionStore::CreateArgs(const Session& session) const {
+  return {codec_->Encode(session), absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout)),
+          absl::StrCat(options_.max_sessions)};
+}
+
+std::vector<std::string> RedisSessionStore::UpdateArgs(const Session& session) const {
+  return {absl::StrCat(session.version), codec_->Encode(session),
+          absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))};
+}
+
+absl::Status RedisSessionStore::CreateResult(const absl::StatusOr<RedisReply>& reply,
+                                             absl::string_view id) const {
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
   }
@@ -85,33 +96,94 @@ absl::Status RedisSessionStore::Create(const Session& session) {
     return absl::UnavailableError("session store: unexpected reply from Redis");
   }
   if (owned->integer == 0) {
-    return absl::AlreadyExistsError(absl::StrCat("session ", session.id, " already exists"));
+    return absl::AlreadyExistsError(absl::StrCat("session ", id, " already exists"));
   }
   if (owned->integer < 0) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "the session store is full (", options_.max_sessions,
         " live sessions); try again later"));
   }
-  Remember(session);
   return absl::OkStatus();
 }
 
-void RedisSessionStore::Remember(const Session& session) {
+absl::Status RedisSessionStore::UpdateResult(const absl::StatusOr<RedisReply>& reply) const {
+  if (!reply.ok()) {
+    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
+  }
+  const RedisReply& owned = *reply;
+  if (owned->type != REDIS_REPLY_INTEGER) {
+    return absl::UnavailableError("session store: unexpected reply from Redis");
+  }
+  if (owned->integer < 0) return SessionNotFound();
+  if (owned->integer == 0) {
+    return absl::AbortedError(
+        "the session was changed by another request; fetch the session and retry");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisSessionStore::Create(const Session& session) {
+  if (DeferredWrites::Active()) return CreateLater(session);
+  const absl::Status created =
+      CreateResult(redis().Eval(kCreate, Key(session.id), CreateArgs(session)), session.id);
+  if (created.ok()) Remember(session);
+  return created;
+}
+
+absl::Status RedisSessionStore::CreateLater(const Session& session) {
+  auto outcome = std::make_shared<WriteOutcome>();
+  Session cached = session;
+  cached.pending_write = outcome;
+  // Cached first: the reply may come before Remember() would return.
+  Remember(std::move(cached));
+  pipeline_.SubmitScript(kCreate, Key(session.id), CreateArgs(session),
+                         [this, outcome, id = session.id](absl::StatusOr<RedisReply> reply) {
+                           absl::Status created = CreateResult(reply, id);
+                           if (!created.ok()) cache_.Erase(id);
+                           outcome->Complete(std::move(created));
+                         });
+  return DeferredWrites::Await(std::move(outcome));
+}
+
+void RedisSessionStore::Remember(Session session) {
   const absl::Time now = absl::Now();
-  cache_.Put(session, now);
+  cache_.Put(std::move(session), now);
   constexpr unsigned kSweepEvery = 1024;
   if (writes_.fetch_add(1, std::memory_order_relaxed) % kSweepEvery == kSweepEvery - 1) {
     cache_.EraseUsedBefore(now - options_.idle_timeout);
   }
 }
 
+std::optional<SessionCache::Hit> RedisSessionStore::FreshHit(absl::string_view id) const {
+  std::optional<SessionCache::Hit> hit = cache_.Find(id);
+  if (hit.has_value() && absl::Now() - hit->last_used < options_.idle_timeout) return hit;
+  return std::nullopt;
+}
+
+bool RedisSessionStore::ServesFromMemory(absl::string_view session_id, Reading reading) {
+  if (session_id.empty()) return true;  // Create() waits for nothing
+  if (reading != Reading::kLoadForUpdate) return false;  // Load() asks Redis
+  const std::optional<SessionCache::Stamp> cached = cache_.Peek(session_id);
+  return cached.has_value() && !cached->unsaved &&
+         absl::Now() - cached->last_used < options_.idle_timeout;
+}
+
 absl::StatusOr<Session> RedisSessionStore::LoadForUpdate(absl::string_view id) {
-  if (auto hit = cache_.Find(id);
-      hit.has_value() && absl::Now() - hit->last_used < options_.idle_timeout) {
-    hit->session.maybe_stale = true;
-    return std::move(hit->session);
+  std::optional<SessionCache::Hit> hit = FreshHit(id);
+  if (!hit.has_value()) return Load(id);
+  if (std::shared_ptr<WriteOutcome> unsaved = std::move(hit->session.pending_write)) {
+    // Never build on a write that may still fail (see the class comment).
+    // Waiting for it is not needed either: the stored session will do (a
+    // race of two answers, which the version check settles), and the
+    // thread that saves it may be this one.
+    if (!unsaved->done() && DeferredWrites::Active()) {
+      return DeferredWrites::RunAgain(absl::AbortedError(
+          "the session's last answer is still being saved; fetch the session and retry"));
+    }
+    if (!unsaved->done() || !unsaved->Wait().ok()) return Load(id);
   }
-  return Load(id);
+  hit->session.maybe_stale = true;
+  return std::move(hit->session);
 }
 
 absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
@@ -137,25 +209,41 @@ absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
 }
 
 absl::Status RedisSessionStore::Update(Session* session) {
-  auto reply = redis().Eval(kUpdate, Key(session->id),
-                    {absl::StrCat(session->version), codec_->Encode(*session),
-                     absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))});
-  if (!reply.ok()) {
-    return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
-  }
-  const RedisReply& owned = *reply;
-  if (owned->type != REDIS_REPLY_INTEGER) {
-    return absl::UnavailableError("session store: unexpected reply from Redis");
-  }
-  if (owned->integer <= 0) {
-    cache_.Erase(session->id);  // gone, or moved on by another request
-    if (owned->integer < 0) return SessionNotFound();
-    return absl::AbortedError(
-        "the session was changed by another request; fetch the session and retry");
+  if (DeferredWrites::Active()) return UpdateLater(session);
+  const absl::Status updated =
+      UpdateResult(redis().Eval(kUpdate, Key(session->id), UpdateArgs(*session)));
+  if (!updated.ok()) {
+    cache_.Erase(session->id);  // gone, moved on by another request, or unknown
+    return updated;
   }
   ++session->version;
+  session->maybe_stale = false;
   Remember(*session);
   return absl::OkStatus();
+}
+
+absl::Status RedisSessionStore::UpdateLater(Session* session) {
+  auto outcome = std::make_shared<WriteOutcome>();
+  std::vector<std::string> args = UpdateArgs(*session);
+  const bool maybe_stale = session->maybe_stale;
+  ++session->version;
+  session->maybe_stale = false;
+  session->pending_write = outcome;
+  // Cached first: the reply may come before Remember() would return.
+  Remember(*session);
+  pipeline_.SubmitScript(
+      kUpdate, Key(session->id), args,
+      [this, outcome, maybe_stale, id = session->id](absl::StatusOr<RedisReply> reply) {
+        absl::Status updated = UpdateResult(reply);
+        if (!updated.ok()) cache_.Erase(id);
+        // A stale copy's answer runs again on the stored session: nothing
+        // of it was saved or counted.
+        if (absl::IsAborted(updated) && maybe_stale) {
+          updated = DeferredWrites::RunAgain(std::move(updated));
+        }
+        outcome->Complete(std::move(updated));
+      });
+  return DeferredWrites::Await(std::move(outcome));
 }
 
 absl::Status RedisSessionStore::Delete(absl::string_view id) {

@@ -4,11 +4,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "service/store/redis_connection.h"
+#include "service/store/redis_pipeline.h"
 #include "service/store/session_cache.h"
 #include "service/store/session_codec.h"
 #include "service/store/session_store.h"
@@ -46,6 +48,20 @@ struct RedisStoreOptions {
 // session on, the update finds a newer version and is ABORTED, and the
 // caller loads the stored session (see SessionStore::LoadForUpdate). Load()
 // always asks Redis.
+//
+// Inside a DeferredWrites scope, Create and Update are handed to a
+// RedisPipeline and return at once; the call is answered once Redis has
+// its write. So an answer from the cache waits for nothing, and under
+// load one round trip carries many answers. Their rules:
+//  - The new state is cached at once, unsaved (Session::pending_write).
+//    A call never builds on an unsaved copy: inside a scope it fails to
+//    be run again (DeferredWrites::RunAgain), outside one it reads Redis.
+//    So no write is ever based on one that may still fail, whatever
+//    another replica does meanwhile.
+//  - A write that fails drops the cached copy; one whose stale copy was
+//    ABORTED (another replica moved the session on) fails marked
+//    RunAgain, and its call runs again on the stored session, as above.
+//  - Records are written apart (DefersApartFromRecords).
 class RedisSessionStore final : public SessionStore {
  public:
   // Connects (UNAVAILABLE if Redis does not answer). Does not own `codec`.
@@ -58,6 +74,13 @@ class RedisSessionStore final : public SessionStore {
   absl::Status Update(Session* session) override;
   absl::Status Delete(absl::string_view id) override;
   absl::Status Ping() override;
+  // A new session, or an answer from a fresh, saved cached copy.
+  bool ServesFromMemory(absl::string_view session_id, Reading reading) override;
+  bool DefersApartFromRecords() const override { return true; }
+  void AwaitWrites() override { pipeline_.Drain(); }
+  // Round trips of deferred writes so far (fewer than the writes under
+  // load).
+  uint64_t pipelined_round_trips() const { return pipeline_.round_trips(); }
 
  private:
   RedisStoreOptions options_;
@@ -70,12 +93,27 @@ class RedisSessionStore final : public SessionStore {
 
   std::vector<std::unique_ptr<RedisConnection>> connections_;
   std::atomic<unsigned> next_connection_{0};
+  // Create() and Update() inside a DeferredWrites scope.
+  absl::Status CreateLater(const Session& session);
+  absl::Status UpdateLater(Session* session);
+  // What a create's or an update's reply means (and "session store: ..."
+  // for Redis' errors).
+  absl::Status CreateResult(const absl::StatusOr<RedisReply>& reply, absl::string_view id) const;
+  absl::Status UpdateResult(const absl::StatusOr<RedisReply>& reply) const;
+  // A fresh cached copy, or nullopt.
+  std::optional<SessionCache::Hit> FreshHit(absl::string_view id) const;
   // Caches a session just written.
-  void Remember(const Session& session);
+  void Remember(Session session);
+  // The scripts' arguments.
+  std::vector<std::string> CreateArgs(const Session& session) const;
+  std::vector<std::string> UpdateArgs(const Session& session) const;
   SessionCache cache_;
   // Every so many writes, entries idle longer than the idle timeout (gone
   // from Redis by now) are dropped from the cache.
   std::atomic<unsigned> writes_{0};
+  // Declared last: destroyed first, its writes settled while the cache
+  // they update still exists.
+  RedisPipeline pipeline_;
 };
 
 }  // namespace backchat::store

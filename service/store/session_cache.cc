@@ -20,7 +20,9 @@ std::optional<SessionCache::Stamp> SessionCache::Peek(absl::string_view id) cons
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return std::nullopt;
-  return Stamp{it->second.session->version, it->second.last_used};
+  const Session& session = *it->second.session;
+  return Stamp{session.version, it->second.last_used,
+               session.pending_write != nullptr && !session.pending_write->done()};
 }
 
 void SessionCache::Put(Session session, absl::Time last_used) {

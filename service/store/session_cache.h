@@ -43,6 +43,8 @@ class SessionCache {
   struct Stamp {
     uint64_t version = 0;
     absl::Time last_used;
+    // Its last write is not saved yet (Session::pending_write).
+    bool unsaved = false;
   };
   std::optional<Stamp> Peek(absl::string_view id) const;
 

@@ -44,13 +44,23 @@ class SessionStore {
   // OK if the store can serve now; what health checks report.
   virtual absl::Status Ping() = 0;
 
-  // Whether a call on this session (an empty id: a new one) would be
-  // served from this process's memory, its writes deferred (see
-  // common/deferred_writes.h): then it waits for no I/O, and a front end
-  // may run it on its own thread instead of handing it to the store's
-  // workers. A guess: the session may be dropped from memory meanwhile,
-  // and the call then reads the store after all.
-  virtual bool ServesFromMemory(absl::string_view session_id) { return false; }
+  // How a call reads its session.
+  enum class Reading { kLoad, kLoadForUpdate };
+  // Whether a call that reads this session so (an empty id: one that
+  // creates a session) would be served from this process's memory, its
+  // writes deferred (see common/deferred_writes.h): then it waits for no
+  // I/O, and a front end may run it on its own thread instead of handing
+  // it to the store's workers. A guess: the session may be dropped from
+  // memory meanwhile, and the call then reads the store after all.
+  virtual bool ServesFromMemory(absl::string_view session_id, Reading reading) {
+    return false;
+  }
+
+  // True where a write inside a DeferredWrites scope is saved later, and
+  // not together with the triage records written in the scope (Redis): a
+  // call that writes a record must then run outside a scope, so that the
+  // record is written only once its answer is saved.
+  virtual bool DefersApartFromRecords() const { return false; }
 
   // Returns once every write handed over so far has its outcome, and what
   // waited for it (a call's answer) has run: for shutdown, before the

@@ -181,7 +181,7 @@ bool SqliteSessionStore::FreshInCache(absl::Time last_used, absl::Time now) cons
   return now - last_used <= std::min(kTouchGranularity, options_.idle_timeout);
 }
 
-bool SqliteSessionStore::ServesFromMemory(absl::string_view session_id) {
+bool SqliteSessionStore::ServesFromMemory(absl::string_view session_id, Reading) {
   if (session_id.empty()) return true;  // Create() waits for nothing
   const std::optional<SessionCache::Stamp> cached = cache_.Peek(session_id);
   return cached.has_value() && FreshInCache(cached->last_used, options_.clock());

@@ -78,7 +78,7 @@ class SqliteSessionStore final : public SessionStore {
   // Waits for the file's group commit (the records' writes included).
   void AwaitWrites() override;
   // A new session, or one Load() would answer from the cache.
-  bool ServesFromMemory(absl::string_view session_id) override;
+  bool ServesFromMemory(absl::string_view session_id, Reading reading) override;
   // UNAVAILABLE while the store cannot read, or while its writes fail (a
   // full disk): then a probe write must succeed before it is OK again.
   absl::Status Ping() override;

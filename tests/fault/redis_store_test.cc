@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "service/api/conversations.h"
 #include "service/api/server.h"
+#include "service/common/deferred_writes.h"
 #include "service/dialog_tools/dialog_registry.h"
 #include "service/records/record_stores.h"
 #include "service/store/redis_connection.h"
@@ -37,6 +38,7 @@ namespace tv1 = ::backchat::triage::v1;
 
 struct Replica {
   std::unique_ptr<store::RedisSessionStore> sessions;
+  std::unique_ptr<records::RedisRecordStore> records;
   std::unique_ptr<LiveServer> server;
   std::unique_ptr<tv1::TriageService::Stub> stub;
 };
@@ -59,7 +61,10 @@ class RedisStoreTest : public ::testing::Test {
       auto sessions = store::RedisSessionStore::Open(options, codec_.get());
       ASSERT_TRUE(sessions.ok()) << sessions.status();
       replica.sessions = *std::move(sessions);
-      auto server = LiveServer::Start(dialogs_.get(), replica.sessions.get());
+      replica.records = std::make_unique<records::RedisRecordStore>(
+          store::RedisAddress{"127.0.0.1", port_});
+      auto server =
+          LiveServer::Start(dialogs_.get(), replica.sessions.get(), replica.records.get());
       ASSERT_TRUE(server.ok());
       replica.server = *std::move(server);
       replica.stub = tv1::TriageService::NewStub(replica.server->channel());
@@ -128,6 +133,12 @@ TEST_F(RedisStoreTest, AConversationAlternatesBetweenReplicas) {
   ASSERT_TRUE(turn.has_outcome());
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_GE(step, 10);
+  // Each answer met a stale copy and ran again on the stored session: the
+  // conversation still has exactly one record, the one the reply names.
+  auto records = replicas_[0].records->List(absl::UnixEpoch(), 0);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].record_id(), turn.record_id());
 }
 
 // Scripts Redis has run (EVALSHA and EVAL): one per store operation.
@@ -231,6 +242,130 @@ TEST_F(RedisStoreTest, RedisRestartIsUnavailableThenTheConversationContinues) {
     ASSERT_TRUE(Answer(replicas_[++step % 2], turn, Default(turn), &turn).ok());
   }
   EXPECT_TRUE(turn.has_outcome());
+}
+
+// Pauses Redis' writes (scripts included) until Unpause() or `limit`.
+class RedisWritesPaused {
+ public:
+  RedisWritesPaused(int port, absl::Duration limit)
+      : redis_(store::RedisAddress{"127.0.0.1", port, 0, absl::Seconds(1)}) {
+    auto paused = redis_.Command(
+        {"CLIENT", "PAUSE", absl::StrCat(absl::ToInt64Milliseconds(limit)), "WRITE"});
+    EXPECT_TRUE(paused.ok()) << paused.status();
+  }
+  ~RedisWritesPaused() { Unpause(); }
+  void Unpause() {
+    auto unpaused = redis_.Command({"CLIENT", "UNPAUSE"});
+    EXPECT_TRUE(unpaused.ok()) << unpaused.status();
+  }
+
+ private:
+  store::RedisConnection redis_;
+};
+
+TEST_F(RedisStoreTest, WritesInsideACallArePipelinedAndTheCallIsAnsweredOnceRedisHasThem) {
+  store::RedisSessionStore& store = *replicas_[0].sessions;
+  std::vector<tv1::Turn> turns;
+  for (int i = 0; i < 30; ++i) turns.push_back(Start(replicas_[0]));
+  const uint64_t round_trips = store.pipelined_round_trips();
+  absl::Mutex mu;
+  int answered = 0;
+  std::vector<absl::Status> results;
+  {
+    RedisWritesPaused paused(port_, absl::Milliseconds(900));
+    for (const tv1::Turn& turn : turns) {
+      DeferredWrites writes;
+      auto session = store.LoadForUpdate(turn.session_id());
+      ASSERT_TRUE(session.ok()) << session.status();
+      session->updated = absl::Now();
+      ASSERT_TRUE(store.Update(&*session).ok());  // at once: not saved yet
+      EXPECT_EQ(session->version, 1u);
+      std::move(writes).WhenSaved([&](absl::Status saved) {
+        absl::MutexLock lock(&mu);
+        ++answered;
+        results.push_back(saved);
+      });
+    }
+    // A call built on an unsaved copy is not answered from it: it runs
+    // again outside a scope.
+    {
+      DeferredWrites writes;
+      auto unsaved = store.LoadForUpdate(turns[0].session_id());
+      EXPECT_TRUE(DeferredWrites::IsRunAgain(unsaved.status())) << unsaved.status();
+      std::move(writes).WhenSaved([](absl::Status) {});
+    }
+    absl::SleepFor(absl::Milliseconds(300));
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(answered, 0) << "a call was answered before Redis had its write";
+  }
+  store.AwaitWrites();
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(answered, 30);
+  for (const absl::Status& saved : results) EXPECT_TRUE(saved.ok()) << saved;
+  // The first write went out alone and waited; the other 29 went together.
+  EXPECT_LE(store.pipelined_round_trips() - round_trips, 3u);
+  for (const tv1::Turn& turn : turns) {
+    auto stored = replicas_[1].sessions->Load(turn.session_id());
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    EXPECT_EQ(stored->version, 1u);
+  }
+}
+
+TEST_F(RedisStoreTest, AStaleCopyInsideACallFailsToRunAgainAndSavesNothing) {
+  store::RedisSessionStore& store = *replicas_[0].sessions;
+  const tv1::Turn turn = Start(replicas_[0]);
+  tv1::Turn moved;
+  ASSERT_TRUE(Answer(replicas_[1], turn, Default(turn), &moved).ok());  // replica 0's copy is stale
+  absl::Status answer = absl::UnknownError("not answered");
+  {
+    DeferredWrites writes;
+    auto stale = store.LoadForUpdate(turn.session_id());
+    ASSERT_TRUE(stale.ok()) << stale.status();
+    EXPECT_TRUE(stale->maybe_stale);
+    EXPECT_EQ(stale->version, 0u);
+    ASSERT_TRUE(store.Update(&*stale).ok());
+    std::move(writes).WhenSaved([&](absl::Status saved) { answer = saved; });
+  }
+  store.AwaitWrites();
+  EXPECT_TRUE(absl::IsAborted(answer)) << answer;
+  EXPECT_TRUE(DeferredWrites::IsRunAgain(answer)) << answer;
+  auto stored = store.Load(turn.session_id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->version, 1u);  // replica 1's answer only
+  // The stale copy was dropped: the next answer reads Redis.
+  auto fresh = store.LoadForUpdate(turn.session_id());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->version, 1u);
+}
+
+TEST_F(RedisStoreTest, AFinishingAnswerOnAStaleCopyWritesNoRecord) {
+  // Replica 0 finishes a conversation (one record), then goes back to its
+  // last question.
+  tv1::Turn turn = Start(replicas_[0]);
+  for (int step = 0; turn.has_question() && step < 20; ++step) {
+    ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  }
+  ASSERT_TRUE(turn.has_outcome());
+  auto go_back = [&](Replica& replica) {
+    grpc::ClientContext context;
+    tv1::GoBackRequest back;
+    back.set_session_id(turn.session_id());
+    tv1::GoBackResponse went_back;
+    EXPECT_TRUE(replica.stub->GoBack(&context, back, &went_back).ok());
+    return went_back.turn();
+  };
+  const tv1::Turn last = go_back(replicas_[0]);
+  ASSERT_TRUE(last.has_question());
+  // Replica 1 goes back once more: replica 0's copy is now stale, and the
+  // last question's answer still fits it and would finish it.
+  go_back(replicas_[1]);
+  tv1::Turn unused;
+  const grpc::Status refused = Answer(replicas_[0], last, Default(last), &unused);
+  // Answered on the stored session, where that is not the current question.
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << refused.error_message();
+  auto records = replicas_[0].records->List(absl::UnixEpoch(), 0);
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_EQ(records->size(), 1u) << "a record of an answer that was not saved";
 }
 
 TEST_F(RedisStoreTest, AFullStoreRefusesNewSessions) {
