@@ -98,10 +98,16 @@ void RunWithDeferredWrites(
     absl::AnyInvocable<void(const absl::Status& call, absl::Status answered)> answer) {
   DeferredWrites writes;
   absl::Status call = attempt();
+  // What the attempt owns (the call's messages) is freed here when no
+  // second run can be asked for, not on the thread that saves, which
+  // serves every call of the store.
+  if (!DeferredWrites::IsRunAgain(call) && !writes.MayRunAgain()) attempt = nullptr;
   std::move(writes).WhenSaved([attempt = std::move(attempt), &workers, answer = std::move(answer),
                                call = std::move(call)](absl::Status saved) mutable {
     absl::Status answered = AnsweredStatus(call, saved);
-    if (!DeferredWrites::IsRunAgain(answered)) return answer(call, std::move(answered));
+    if (!DeferredWrites::IsRunAgain(answered) || attempt == nullptr) {
+      return answer(call, std::move(answered));
+    }
     workers.Run([attempt = std::move(attempt), answer = std::move(answer)]() mutable {
       const absl::Status again = attempt();  // outside a scope: saved when it returns
       answer(again, again);

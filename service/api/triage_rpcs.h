@@ -74,7 +74,9 @@ absl::Status AnsweredStatus(const absl::Status& call, const absl::Status& saved)
 // to answer (AnsweredStatus). An attempt that fails marked
 // DeferredWrites::RunAgain (a stale copy of a session) runs once more on
 // `workers`, outside a scope, and `answer` gets that run's status twice.
-// `answer` runs on the thread that saved the last write.
+// `answer` runs on the thread that saved the last write; `attempt` is
+// freed on this thread when no second run can be asked for, so it should
+// own the call's messages and `answer` only what the reply needs.
 void RunWithDeferredWrites(
     absl::AnyInvocable<absl::Status()> attempt, StoreWorkers& workers,
     absl::AnyInvocable<void(const absl::Status& call, absl::Status answered)> answer);

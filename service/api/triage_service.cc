@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
                       call = std::move(call)]() mutable {
     // The call's writes are saved meanwhile; it is answered once they are.
     RunWithDeferredWrites(
-        [this, &rpc, request, response, response_bytes] {
+        [this, &rpc, request, response, response_bytes, call = std::move(call)] {
           response->Clear();
           const absl::Status status = rpc.call(*conversations_, *request, response);
           if (status.ok()) {
@@ -77,7 +77,7 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
           return status;
         },
         *workers_,
-        [reactor, call = std::move(call)](const absl::Status&, absl::Status answered) {
+        [reactor](const absl::Status&, absl::Status answered) {
           reactor->Finish(ToGrpcStatus(answered));
         });
   });

@@ -63,6 +63,13 @@ bool DeferredWrites::IsRunAgain(const absl::Status& status) {
   return status.GetPayload(kRunAgainPayload).has_value();
 }
 
+bool DeferredWrites::MayRunAgain() const {
+  for (const auto& outcome : outcomes_) {
+    if (outcome->may_run_again()) return true;
+  }
+  return false;
+}
+
 DeferredWrites::DeferredWrites() {
   assert(current_scope == nullptr);
   current_scope = this;

@@ -24,6 +24,9 @@ namespace backchat {
 // Whether one write was saved: OK, or why not. Known once; thread-safe.
 class WriteOutcome {
  public:
+  // `may_run_again`: the write may fail marked DeferredWrites::RunAgain.
+  explicit WriteOutcome(bool may_run_again = false) : may_run_again_(may_run_again) {}
+  bool may_run_again() const { return may_run_again_; }
   // Sets the outcome (once) and runs what waits for it, on this thread.
   void Complete(absl::Status status);
   bool done() const;
@@ -34,6 +37,7 @@ class WriteOutcome {
   void WhenDone(absl::AnyInvocable<void(const absl::Status&)> then);
 
  private:
+  const bool may_run_again_;
   mutable absl::Mutex mu_;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
@@ -82,6 +86,9 @@ class DeferredWrites {
   // front end runs it again, the client gets `status` as it is.
   static absl::Status RunAgain(absl::Status status);
   static bool IsRunAgain(const absl::Status& status);
+  // Whether a write kept so far may fail marked RunAgain: else a front
+  // end need not keep what a second run would need.
+  bool MayRunAgain() const;
 
   // Closes the scope, then runs `then` once every kept write is saved:
   // with OK, or with the first failure. At once, on this thread, if none

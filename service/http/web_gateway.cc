@@ -191,25 +191,26 @@ void WebGateway::Serve(HttpRequest request, HttpReply reply) const {
       pending->serves_from_memory != nullptr && pending->serves_from_memory(*pending->request);
   auto work = [this, start, request = std::move(request), reply = std::move(reply),
                pending = std::move(pending)]() mutable {
-    // Owned by the answer, which runs last; the attempt borrows them.
+    // The answer owns the request and the response, which it needs; the
+    // attempt borrows them and owns the call's messages.
     auto owned_request = std::make_unique<HttpRequest>(std::move(request));
     auto response = std::make_unique<HttpResponse>();
     const HttpRequest* in = owned_request.get();
     HttpResponse* out = response.get();
-    PendingRpc* rpc = pending.get();
+    const Wire wire = pending->wire;
     // The call's writes are saved meanwhile; it is answered once they are.
     api::RunWithDeferredWrites(
-        [this, rpc, in, out] {
+        [this, in, out, pending = std::move(pending)] {
           *out = HttpResponse();
-          return RunRpc(*rpc, *in, out);
+          return RunRpc(*pending, *in, out);
         },
         *workers_,
-        [this, start, request = std::move(owned_request), reply = std::move(reply),
-         pending = std::move(pending), response = std::move(response)](
-            const absl::Status& call, absl::Status answered) mutable {
+        [this, start, wire, request = std::move(owned_request), reply = std::move(reply),
+         response = std::move(response)](const absl::Status& call,
+                                         absl::Status answered) mutable {
           if (answered != call) {
             *response = HttpResponse();
-            RpcError(pending->wire, answered, response.get());
+            RpcError(wire, answered, response.get());
             cors_.AddResponseHeaders(*request, response.get());
           }
           Record(*request, *response, start);

@@ -223,9 +223,9 @@ absl::Status RedisSessionStore::Update(Session* session) {
 }
 
 absl::Status RedisSessionStore::UpdateLater(Session* session) {
-  auto outcome = std::make_shared<WriteOutcome>();
-  std::vector<std::string> args = UpdateArgs(*session);
   const bool maybe_stale = session->maybe_stale;
+  auto outcome = std::make_shared<WriteOutcome>(/*may_run_again=*/maybe_stale);
+  std::vector<std::string> args = UpdateArgs(*session);
   ++session->version;
   session->maybe_stale = false;
   session->pending_write = outcome;
