@@ -465,8 +465,10 @@ int main(int argc, char** argv) {
   // Calls still on the store's workers finish before the gateway and the
   // stores they use are destroyed.
   (*server)->workers()->Drain();
-  // And calls answered once their writes are saved (deferred_writes.h).
+  // And calls answered once their writes are saved (deferred_writes.h):
+  // a record follows its answer's session.
   (*sessions)->AwaitWrites();
+  (*records)->AwaitWrites();
   std::cerr << "backchat_server: stopped" << std::endl;
   return 0;
 }

@@ -373,12 +373,6 @@ absl::Status Conversations::AnswerSession(const tv1::SubmitAnswerRequest& reques
   ClearPending(&session);
   BACKCHAT_RETURN_IF_ERROR(engine::ApplyAnswerAt(dialog, step, step.question,
                                                  options, &session.state));
-  if (records_ != nullptr && DeferredWrites::Active() && sessions_->DefersApartFromRecords() &&
-      engine::NextStep(dialog, session.state).finished) {
-    // Its record must wait for its save, which this scope does not.
-    return DeferredWrites::RunAgain(absl::AbortedError(
-        "the answer finishes the conversation and is saved before its record; retry"));
-  }
   BACKCHAT_RETURN_IF_ERROR(Save(&session));
   const engine::Step next = BuildTurn(session, "", turn);
   if (typed) engine::FillReadBack(dialog, question, options, turn);

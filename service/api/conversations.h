@@ -30,8 +30,9 @@ class Conversations {
   // `records` (may be null) receives a record whenever an answer finishes a
   // conversation; a failure to write one is logged, and does not fail the
   // answer, which is already saved. Where the store defers writes (see
-  // common/deferred_writes.h), the record is saved with the answer, in the
-  // same transaction, and the answer is acknowledged once both are.
+  // common/deferred_writes.h), the record is saved with the answer (SQLite:
+  // in the same transaction; Redis: right after it, and only if it is
+  // saved), and the answer is acknowledged once both are.
   Conversations(const engine::DialogRegistry* dialogs,
                 store::SessionStore* sessions,
                 records::RecordStore* records = nullptr,

@@ -88,6 +88,11 @@ absl::Status DeferredWrites::Await(std::shared_ptr<WriteOutcome> outcome) {
   return absl::OkStatus();
 }
 
+void DeferredWrites::WhenKeptSaved(absl::AnyInvocable<void(absl::Status)> then) {
+  if (current_scope == nullptr) return then(absl::OkStatus());
+  Join(current_scope->outcomes_, std::move(then));
+}
+
 void DeferredWrites::WhenSaved(absl::AnyInvocable<void(absl::Status)> then) && {
   Close();
   if (!effects_.empty()) {
@@ -100,42 +105,47 @@ void DeferredWrites::WhenSaved(absl::AnyInvocable<void(absl::Status)> then) && {
       then(std::move(saved));
     };
   }
+  Join(std::move(outcomes_), std::move(then));
+  outcomes_.clear();
+}
+
+void DeferredWrites::Join(std::vector<std::shared_ptr<WriteOutcome>> outcomes,
+                          absl::AnyInvocable<void(absl::Status)> then) {
   // Already known outcomes need no wait.
   absl::Status failed;
   std::vector<std::shared_ptr<WriteOutcome>> pending;
-  for (auto& outcome : outcomes_) {
+  for (auto& outcome : outcomes) {
     if (!outcome->done()) {
       pending.push_back(std::move(outcome));
     } else if (absl::Status status = outcome->Wait(); !status.ok() && failed.ok()) {
       failed = std::move(status);
     }
   }
-  outcomes_.clear();
   if (pending.empty()) return then(std::move(failed));
-  // The last outcome to arrive answers the call.
-  struct Join {
+  // The last outcome to arrive runs `then`.
+  struct Joined {
     absl::Mutex mu;
     absl::Status first_failure ABSL_GUARDED_BY(mu);
     std::atomic<size_t> left;
     absl::AnyInvocable<void(absl::Status)> then;
   };
-  auto join = std::make_shared<Join>();
-  join->first_failure = std::move(failed);
-  join->left = pending.size();
-  join->then = std::move(then);
+  auto joined = std::make_shared<Joined>();
+  joined->first_failure = std::move(failed);
+  joined->left = pending.size();
+  joined->then = std::move(then);
   for (auto& outcome : pending) {
-    outcome->WhenDone([join](const absl::Status& status) {
+    outcome->WhenDone([joined](const absl::Status& status) {
       if (!status.ok()) {
-        absl::MutexLock lock(&join->mu);
-        if (join->first_failure.ok()) join->first_failure = status;
+        absl::MutexLock lock(&joined->mu);
+        if (joined->first_failure.ok()) joined->first_failure = status;
       }
-      if (join->left.fetch_sub(1) != 1) return;
+      if (joined->left.fetch_sub(1) != 1) return;
       absl::Status result;
       {
-        absl::MutexLock lock(&join->mu);
-        result = join->first_failure;
+        absl::MutexLock lock(&joined->mu);
+        result = joined->first_failure;
       }
-      join->then(std::move(result));
+      joined->then(std::move(result));
     });
   }
 }

@@ -62,6 +62,13 @@ class DeferredWrites {
   // Whether this thread is inside a scope: its writes are not waited for.
   static bool Active();
 
+  // For a store whose write must follow the call's earlier ones, all or
+  // nothing (a triage record after its answer, where the two are not saved
+  // in one transaction): runs `then` once every write kept so far in this
+  // scope is saved, with OK or the first failure, on the thread that saved
+  // the last one (at once outside a scope, where all were waited for).
+  static void WhenKeptSaved(absl::AnyInvocable<void(absl::Status)> then);
+
   // What a call does once its writes are saved, and never if one fails
   // (counting a turn for metrics and the dashboard): a count of an answer
   // that was not saved would be wrong, and one whose call runs again
@@ -96,6 +103,9 @@ class DeferredWrites {
   void WhenSaved(absl::AnyInvocable<void(absl::Status)> then) &&;
 
  private:
+  // Runs `then` once all `outcomes` are known, with OK or the first failure.
+  static void Join(std::vector<std::shared_ptr<WriteOutcome>> outcomes,
+                   absl::AnyInvocable<void(absl::Status)> then);
   static DeferredWrites* current();
   void Close();
   std::vector<std::shared_ptr<WriteOutcome>> outcomes_;

@@ -18,7 +18,14 @@ using admin::v1::TriageRecord;
 class RecordStore {
  public:
   virtual ~RecordStore() = default;
+  // Inside a DeferredWrites scope (common/deferred_writes.h) a store may
+  // return at once and save the record with, or right after, the scope's
+  // earlier writes, all or nothing: a record is never saved without the
+  // answer that finished its conversation.
   virtual absl::Status Append(const TriageRecord& record) = 0;
+  // Returns once every record handed over so far is saved or failed, and
+  // what waited for it has run (shutdown).
+  virtual void AwaitWrites() {}
   // Records finished at or after `since`, oldest first; at most `limit`
   // (0: no limit).
   virtual absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since,

@@ -297,13 +297,36 @@ absl::StatusOr<std::string> SqliteRecordStore::FindQuestionnaire(absl::string_vi
 
 // ------------------------------------------------------------------ Redis
 
-absl::Status RedisRecordStore::Append(const TriageRecord& record) {
-  auto reply = redis_.Command({"ZADD", key_, absl::StrCat(record.finished_unix_micros()),
-                               record.SerializeAsString()});
+namespace {
+
+absl::Status RecordAppended(const absl::StatusOr<store::RedisReply>& reply) {
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("record store: ", reply.status().message()));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RedisRecordStore::Append(const TriageRecord& record) {
+  std::vector<std::string> command = {"ZADD", key_, absl::StrCat(record.finished_unix_micros()),
+                                      record.SerializeAsString()};
+  if (!DeferredWrites::Active()) return RecordAppended(redis_.Command(command));
+  auto outcome = std::make_shared<WriteOutcome>();
+  DeferredWrites::WhenKeptSaved(
+      [this, outcome, command = std::move(command)](absl::Status saved) mutable {
+        if (!saved.ok()) return outcome->Complete(std::move(saved));  // no answer, no record
+        pipeline_.Submit(std::move(command), [outcome](absl::StatusOr<store::RedisReply> reply) {
+          // As Conversations does with a record not written: logged, and
+          // the answer, which is saved, is not failed.
+          if (const absl::Status appended = RecordAppended(reply); !appended.ok()) {
+            LogLine("backchat_server",
+                    absl::StrCat("a triage record was not written: ", appended.ToString()));
+          }
+          outcome->Complete(absl::OkStatus());
+        });
+      });
+  return DeferredWrites::Await(std::move(outcome));
 }
 
 absl::StatusOr<std::vector<TriageRecord>> RedisRecordStore::List(absl::Time since,

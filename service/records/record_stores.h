@@ -14,6 +14,7 @@
 #include "service/records/record_store.h"
 #include "service/store/open_session_store.h"
 #include "service/store/redis_connection.h"
+#include "service/store/redis_pipeline.h"
 #include "service/common/sqlite/sqlite_database.h"
 
 struct sqlite3;
@@ -67,12 +68,20 @@ class SqliteRecordStore final : public RecordStore {
 
 // A sorted set in Redis, scored by finishing time (shared by replicas), and
 // a hash KEY:questionnaires.
+//
+// Inside a DeferredWrites scope, Append() returns at once: once the
+// scope's earlier writes (the answer's session) are saved, the record goes
+// out on a RedisPipeline, and the call waits for it. A record whose answer
+// failed is not written; one Redis then refuses is logged, and does not
+// fail the answer, which is saved (its Turn.record_id then names no
+// record).
 class RedisRecordStore final : public RecordStore {
  public:
   explicit RedisRecordStore(store::RedisAddress address,
                             std::string key = "backchat:records")
-      : redis_(std::move(address)), key_(std::move(key)) {}
+      : redis_(address), pipeline_(address), key_(std::move(key)) {}
   absl::Status Append(const TriageRecord& record) override;
+  void AwaitWrites() override { pipeline_.Drain(); }
   absl::StatusOr<std::vector<TriageRecord>> List(absl::Time since, size_t limit) override;
   absl::StatusOr<int64_t> DeleteFinishedBefore(absl::Time cutoff) override;
   absl::Status Delete(absl::string_view record_id) override;
@@ -82,6 +91,7 @@ class RedisRecordStore final : public RecordStore {
 
  private:
   store::RedisConnection redis_;
+  store::RedisPipeline pipeline_;
   const std::string key_;
 };
 

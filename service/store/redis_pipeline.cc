@@ -17,7 +17,14 @@ RedisPipeline::~RedisPipeline() {
 
 void RedisPipeline::SubmitScript(const char* script, const std::string& key,
                                  const std::vector<std::string>& args, Then then) {
-  Queued queued{script, ScriptCommand(script, key, args), std::move(then)};
+  Enqueue(Queued{script, ScriptCommand(script, key, args), std::move(then)});
+}
+
+void RedisPipeline::Submit(std::vector<std::string> command, Then then) {
+  Enqueue(Queued{nullptr, std::move(command), std::move(then)});
+}
+
+void RedisPipeline::Enqueue(Queued queued) {
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(queued));
 }
@@ -69,7 +76,9 @@ std::vector<absl::StatusOr<RedisReply>> RedisPipeline::Send(std::vector<Queued>&
   std::vector<size_t> again;
   std::vector<std::vector<std::string>> evals;
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (replies[i].ok() || !IsNoScript(replies[i].status())) continue;
+    if (batch[i].script == nullptr || replies[i].ok() || !IsNoScript(replies[i].status())) {
+      continue;
+    }
     again.push_back(i);
     commands[i][0] = "EVAL";
     commands[i][1] = batch[i].script;

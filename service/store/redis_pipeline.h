@@ -36,6 +36,8 @@ class RedisPipeline {
   // order the scripts were handed over.
   void SubmitScript(const char* script, const std::string& key,
                     const std::vector<std::string>& args, Then then);
+  // Queues a command given as arguments, likewise.
+  void Submit(std::vector<std::string> command, Then then);
   // Waits until every script handed over so far has had its `then` run.
   void Drain();
   // Batches sent so far: fewer than the scripts under load.
@@ -43,10 +45,11 @@ class RedisPipeline {
 
  private:
   struct Queued {
-    const char* script;
+    const char* script;  // null for a plain command
     std::vector<std::string> command;
     Then then;
   };
+  void Enqueue(Queued queued);
   void Loop();
   // Sends `batch` and returns each reply, in order.
   std::vector<absl::StatusOr<RedisReply>> Send(std::vector<Queued>& batch);

@@ -61,7 +61,7 @@ struct RedisStoreOptions {
 //  - A write that fails drops the cached copy; one whose stale copy was
 //    ABORTED (another replica moved the session on) fails marked
 //    RunAgain, and its call runs again on the stored session, as above.
-//  - Records are written apart (DefersApartFromRecords).
+//  - A triage record follows its answer (see RedisRecordStore).
 class RedisSessionStore final : public SessionStore {
  public:
   // Connects (UNAVAILABLE if Redis does not answer). Does not own `codec`.
@@ -76,7 +76,6 @@ class RedisSessionStore final : public SessionStore {
   absl::Status Ping() override;
   // A new session, or an answer from a fresh, saved cached copy.
   bool ServesFromMemory(absl::string_view session_id, Reading reading) override;
-  bool DefersApartFromRecords() const override { return true; }
   void AwaitWrites() override { pipeline_.Drain(); }
   // Round trips of deferred writes so far (fewer than the writes under
   // load).

@@ -56,12 +56,6 @@ class SessionStore {
     return false;
   }
 
-  // True where a write inside a DeferredWrites scope is saved later, and
-  // not together with the triage records written in the scope (Redis): a
-  // call that writes a record must then run outside a scope, so that the
-  // record is written only once its answer is saved.
-  virtual bool DefersApartFromRecords() const { return false; }
-
   // Returns once every write handed over so far has its outcome, and what
   // waited for it (a call's answer) has run: for shutdown, before the
   // front ends those answers go through are destroyed.

@@ -90,6 +90,26 @@ TEST(DeferredWritesTest, EffectsRunOnceTheCallsWritesAreSavedAndNeverAfterAFailu
   }
 }
 
+TEST(DeferredWritesTest, AWriteCanFollowTheWritesKeptBeforeIt) {
+  absl::Status followed = absl::UnknownError("not run");
+  DeferredWrites::WhenKeptSaved([&](absl::Status saved) { followed = saved; });
+  EXPECT_TRUE(followed.ok()) << "outside a scope everything was waited for";
+  for (const bool saves : {true, false}) {
+    auto earlier = std::make_shared<WriteOutcome>();
+    auto later = std::make_shared<WriteOutcome>();
+    followed = absl::UnknownError("not run");
+    DeferredWrites writes;
+    EXPECT_TRUE(DeferredWrites::Await(earlier).ok());
+    DeferredWrites::WhenKeptSaved([&](absl::Status saved) { followed = saved; });
+    EXPECT_TRUE(DeferredWrites::Await(later).ok());  // not waited for by the above
+    std::move(writes).WhenSaved([](absl::Status) {});
+    later->Complete(absl::OkStatus());
+    EXPECT_EQ(followed.code(), absl::StatusCode::kUnknown);
+    earlier->Complete(saves ? absl::OkStatus() : absl::UnavailableError("disk full"));
+    EXPECT_EQ(followed.ok(), saves) << followed;
+  }
+}
+
 TEST(DeferredWritesTest, RunAgainMarksAStatusAndKeepsItsCodeAndMessage) {
   const absl::Status marked = DeferredWrites::RunAgain(absl::AbortedError("stale copy"));
   EXPECT_TRUE(DeferredWrites::IsRunAgain(marked));

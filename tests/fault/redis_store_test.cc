@@ -338,6 +338,22 @@ TEST_F(RedisStoreTest, AStaleCopyInsideACallFailsToRunAgainAndSavesNothing) {
   EXPECT_EQ(fresh->version, 1u);
 }
 
+TEST_F(RedisStoreTest, ARecordFollowsTheAnswerThatFinishedItsConversation) {
+  // One replica throughout: every answer comes from its cache, deferred.
+  tv1::Turn turn = Start(replicas_[0]);
+  for (int step = 0; turn.has_question() && step < 20; ++step) {
+    ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  }
+  ASSERT_TRUE(turn.has_outcome());
+  ASSERT_FALSE(turn.record_id().empty());
+  // Acknowledged, so already in Redis.
+  auto records = replicas_[1].records->List(absl::UnixEpoch(), 0);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].record_id(), turn.record_id());
+  EXPECT_EQ((*records)[0].level(), tv1::LEVEL_SELF_CARE);
+}
+
 TEST_F(RedisStoreTest, AFinishingAnswerOnAStaleCopyWritesNoRecord) {
   // Replica 0 finishes a conversation (one record), then goes back to its
   // last question.
