@@ -5,67 +5,19 @@
 namespace backchat::store {
 
 RedisPipeline::RedisPipeline(RedisAddress address)
-    : connection_(std::move(address)), thread_([this] { Loop(); }) {}
-
-RedisPipeline::~RedisPipeline() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  thread_.join();
-}
+    : connection_(std::move(address)),
+      worker_([this](std::vector<Queued>& batch) { Send(batch); }) {}
 
 void RedisPipeline::SubmitScript(const char* script, const std::string& key,
                                  const std::vector<std::string>& args, Then then) {
-  Enqueue(Queued{script, ScriptCommand(script, key, args), std::move(then)});
+  worker_.Submit(Queued{script, ScriptCommand(script, key, args), std::move(then)});
 }
 
 void RedisPipeline::Submit(std::vector<std::string> command, Then then) {
-  Enqueue(Queued{nullptr, std::move(command), std::move(then)});
+  worker_.Submit(Queued{nullptr, std::move(command), std::move(then)});
 }
 
-void RedisPipeline::Enqueue(Queued queued) {
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(queued));
-}
-
-void RedisPipeline::Drain() {
-  absl::MutexLock lock(&mu_);
-  auto settled = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return queue_.empty() && !sending_;
-  };
-  mu_.Await(absl::Condition(&settled));
-}
-
-uint64_t RedisPipeline::round_trips() const {
-  absl::MutexLock lock(&mu_);
-  return round_trips_;
-}
-
-void RedisPipeline::Loop() {
-  while (true) {
-    std::vector<Queued> batch;
-    {
-      absl::MutexLock lock(&mu_);
-      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !queue_.empty() || stopping_;
-      };
-      mu_.Await(absl::Condition(&work));
-      if (queue_.empty()) return;  // stopping, and nothing left to send
-      batch.swap(queue_);
-      sending_ = true;
-    }
-    std::vector<absl::StatusOr<RedisReply>> replies = Send(batch);
-    // Outside the lock: what waits for a reply (a call's answer) may take
-    // a while and hand over more scripts.
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].then(std::move(replies[i]));
-    batch.clear();
-    absl::MutexLock lock(&mu_);
-    sending_ = false;
-  }
-}
-
-std::vector<absl::StatusOr<RedisReply>> RedisPipeline::Send(std::vector<Queued>& batch) {
+void RedisPipeline::Send(std::vector<Queued>& batch) {
   std::vector<std::vector<std::string>> commands;
   commands.reserve(batch.size());
   for (Queued& queued : batch) commands.push_back(std::move(queued.command));
@@ -89,9 +41,9 @@ std::vector<absl::StatusOr<RedisReply>> RedisPipeline::Send(std::vector<Queued>&
     for (size_t j = 0; j < again.size(); ++j) replies[again[j]] = std::move(second[j]);
     ++round_trips;
   }
-  absl::MutexLock lock(&mu_);
   round_trips_ += round_trips;
-  return replies;
+  // What waits for a reply (a call's answer) may hand over more scripts.
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].then(std::move(replies[i]));
 }
 
 }  // namespace backchat::store

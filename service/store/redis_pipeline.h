@@ -7,13 +7,13 @@
 #ifndef BACKCHAT_SERVICE_STORE_REDIS_PIPELINE_H_
 #define BACKCHAT_SERVICE_STORE_REDIS_PIPELINE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
-#include "absl/synchronization/mutex.h"
+#include "service/common/batch_worker.h"
 #include "service/store/redis_connection.h"
 
 namespace backchat::store {
@@ -23,10 +23,9 @@ class RedisPipeline {
  public:
   using Then = absl::AnyInvocable<void(absl::StatusOr<RedisReply>)>;
 
-  // Starts the thread; connects on the first batch.
+  // Starts the thread; connects on the first batch. The destructor sends
+  // what was handed over, then ends the thread.
   explicit RedisPipeline(RedisAddress address);
-  // Sends what was handed over, then ends the thread.
-  ~RedisPipeline();
   RedisPipeline(const RedisPipeline&) = delete;
   RedisPipeline& operator=(const RedisPipeline&) = delete;
 
@@ -39,9 +38,9 @@ class RedisPipeline {
   // Queues a command given as arguments, likewise.
   void Submit(std::vector<std::string> command, Then then);
   // Waits until every script handed over so far has had its `then` run.
-  void Drain();
+  void Drain() { worker_.Drain(); }
   // Batches sent so far: fewer than the scripts under load.
-  uint64_t round_trips() const;
+  uint64_t round_trips() const { return round_trips_.load(); }
 
  private:
   struct Queued {
@@ -49,18 +48,12 @@ class RedisPipeline {
     std::vector<std::string> command;
     Then then;
   };
-  void Enqueue(Queued queued);
-  void Loop();
-  // Sends `batch` and returns each reply, in order.
-  std::vector<absl::StatusOr<RedisReply>> Send(std::vector<Queued>& batch);
+  // Sends `batch`, then hands each reply to its `then`, in order.
+  void Send(std::vector<Queued>& batch);
 
-  RedisConnection connection_;  // used by the thread alone
-  mutable absl::Mutex mu_;
-  std::vector<Queued> queue_ ABSL_GUARDED_BY(mu_);
-  bool sending_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  uint64_t round_trips_ ABSL_GUARDED_BY(mu_) = 0;
-  std::thread thread_;
+  RedisConnection connection_;  // used by the worker's thread alone
+  std::atomic<uint64_t> round_trips_{0};
+  BatchWorker<Queued> worker_;  // last: its thread uses the above
 };
 
 }  // namespace backchat::store

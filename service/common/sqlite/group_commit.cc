@@ -19,14 +19,11 @@ bool RunOnce(sqlite3_stmt* statement) {
 }  // namespace
 
 SqliteGroupCommit::SqliteGroupCommit(SqliteDatabase* database)
-    : database_(database), writer_([this] { Loop(); }) {}
+    : database_(database),
+      writer_([this](std::vector<std::unique_ptr<SqliteWrite>>& batch) { Save(batch); }) {}
 
 SqliteGroupCommit::~SqliteGroupCommit() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  writer_.join();
+  writer_.Stop();  // saves what was handed over, before the statements go
   absl::MutexLock lock(&database_->mutex());
   sqlite3_finalize(begin_);
   sqlite3_finalize(commit_);
@@ -34,46 +31,13 @@ SqliteGroupCommit::~SqliteGroupCommit() {
 
 std::shared_ptr<WriteOutcome> SqliteGroupCommit::Submit(std::unique_ptr<SqliteWrite> write) {
   std::shared_ptr<WriteOutcome> outcome = write->outcome();
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(write));
+  writer_.Submit(std::move(write));
   return outcome;
 }
 
-void SqliteGroupCommit::Drain() {
-  absl::MutexLock lock(&mu_);
-  auto settled = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return queue_.empty() && !saving_;
-  };
-  mu_.Await(absl::Condition(&settled));
-}
-
-uint64_t SqliteGroupCommit::commits() const {
-  absl::MutexLock lock(&mu_);
-  return commits_;
-}
-
-void SqliteGroupCommit::Loop() {
-  while (true) {
-    std::vector<std::unique_ptr<SqliteWrite>> batch;
-    {
-      absl::MutexLock lock(&mu_);
-      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !queue_.empty() || stopping_;
-      };
-      mu_.Await(absl::Condition(&work));
-      if (queue_.empty()) return;  // stopping, and nothing left to save
-      // Everything that arrived while the last batch was saved.
-      batch.swap(queue_);
-      saving_ = true;
-    }
-    const std::vector<absl::Status> results = SaveBatch(batch);
-    // Outcomes outside every lock: what waits for them (a call's answer)
-    // may take a while and lock other things.
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->outcome()->Complete(results[i]);
-    batch.clear();
-    absl::MutexLock lock(&mu_);
-    saving_ = false;
-  }
+void SqliteGroupCommit::Save(std::vector<std::unique_ptr<SqliteWrite>>& batch) {
+  const std::vector<absl::Status> results = SaveBatch(batch);
+  for (size_t i = 0; i < batch.size(); ++i) batch[i]->outcome()->Complete(results[i]);
 }
 
 std::vector<absl::Status> SqliteGroupCommit::SaveBatch(
@@ -95,7 +59,6 @@ std::vector<absl::Status> SqliteGroupCommit::SaveBatch(
   std::vector<absl::Status> results;
   results.reserve(batch.size());
   if (ok) {
-    absl::MutexLock count(&mu_);
     ++commits_;
   } else {
     // Nothing of the batch is written: each write fails with SQLite's

@@ -7,13 +7,13 @@
 #ifndef BACKCHAT_SERVICE_COMMON_SQLITE_GROUP_COMMIT_H_
 #define BACKCHAT_SERVICE_COMMON_SQLITE_GROUP_COMMIT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "service/common/batch_worker.h"
 #include "service/common/deferred_writes.h"
 
 struct sqlite3;
@@ -67,12 +67,15 @@ class SqliteGroupCommit {
   std::shared_ptr<WriteOutcome> Submit(std::unique_ptr<SqliteWrite> write);
   // Waits until every write handed over so far has its outcome: for a
   // store about to go away, whose writes use its statements.
-  void Drain();
+  void Drain() { writer_.Drain(); }
   // Transactions committed so far: fewer than the writes under load.
-  uint64_t commits() const;
+  uint64_t commits() const { return commits_.load(); }
 
  private:
-  void Loop();
+  // Saves `batch` in one transaction, then completes each write's outcome
+  // (outside every lock: what waits for it, a call's answer, may take a
+  // while and lock other things).
+  void Save(std::vector<std::unique_ptr<SqliteWrite>>& batch);
   // Saves `batch` in one transaction and settles each write (under the
   // database's mutex); returns each write's outcome.
   std::vector<absl::Status> SaveBatch(const std::vector<std::unique_ptr<SqliteWrite>>& batch);
@@ -80,13 +83,8 @@ class SqliteGroupCommit {
   SqliteDatabase* const database_;
   sqlite3_stmt* begin_ = nullptr;   // under the database's mutex
   sqlite3_stmt* commit_ = nullptr;  // under the database's mutex
-
-  mutable absl::Mutex mu_;
-  std::vector<std::unique_ptr<SqliteWrite>> queue_ ABSL_GUARDED_BY(mu_);
-  bool saving_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  uint64_t commits_ ABSL_GUARDED_BY(mu_) = 0;
-  std::thread writer_;
+  std::atomic<uint64_t> commits_{0};
+  BatchWorker<std::unique_ptr<SqliteWrite>> writer_;  // last: its thread uses the above
 };
 
 }  // namespace backchat::store
