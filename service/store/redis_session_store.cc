@@ -176,11 +176,12 @@ absl::StatusOr<Session> RedisSessionStore::LoadForUpdate(absl::string_view id) {
     // Waiting for it is not needed either: the stored session will do (a
     // race of two answers, which the version check settles), and the
     // thread that saves it may be this one.
-    if (!unsaved->done() && DeferredWrites::Active()) {
+    const bool saved = unsaved->done() && unsaved->Wait().ok();
+    if (!saved && DeferredWrites::Active()) {
       return DeferredWrites::RunAgain(absl::AbortedError(
-          "the session's last answer is still being saved; fetch the session and retry"));
+          "the session's last answer is not saved; fetch the session and retry"));
     }
-    if (!unsaved->done() || !unsaved->Wait().ok()) return Load(id);
+    if (!saved) return Load(id);
   }
   hit->session.maybe_stale = true;
   return std::move(hit->session);
