@@ -25,12 +25,21 @@ StoreWorkers::StoreWorkers(int threads) {
 StoreWorkers::~StoreWorkers() = default;
 
 void StoreWorkers::Drain() {
-  if (pool_ != nullptr) pool_->Join();
+  if (pool_ == nullptr) return;
+  {
+    absl::MutexLock lock(&mu_);
+    drained_ = true;
+  }
+  // Work handed over before that still runs: join() waits for it.
+  pool_->Join();
 }
 
 void StoreWorkers::Run(absl::AnyInvocable<void()> work) {
-  if (pool_ == nullptr) return work();
-  pool_->Post(std::move(work));
+  if (pool_ != nullptr) {
+    absl::MutexLock lock(&mu_);
+    if (!drained_) return pool_->Post(std::move(work));
+  }
+  work();
 }
 
 }  // namespace backchat::api

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
 
 namespace backchat::api {
 
@@ -30,13 +31,18 @@ class StoreWorkers {
   void Run(absl::AnyInvocable<void()> work);
 
   // Waits for the work handed over so far, then ends the threads; work
-  // handed over later never runs. For shutdown, before what the work uses
-  // (the front ends, the store) is destroyed.
+  // handed over later runs at once on the caller's thread (a call that a
+  // store's writer asks to run again while the server shuts down). For
+  // shutdown, before what the work uses (the front ends, the store) is
+  // destroyed.
   void Drain();
 
  private:
   class Pool;  // boost::asio::thread_pool, kept out of this header
   std::unique_ptr<Pool> pool_;
+  // Held to hand work over, so that none is handed to a pool that ended.
+  absl::Mutex mu_;
+  bool drained_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace backchat::api
