@@ -11,7 +11,6 @@
 #define BACKCHAT_SERVICE_COMMON_DEFERRED_WRITES_H_
 
 #include <memory>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -85,8 +84,8 @@ class DeferredWrites {
   }
 
   // A call inside a scope that cannot finish without waiting for a store
-  // (its copy of a session turned out out of date, or it needs a write the
-  // store cannot save with the call's others) fails with `status` marked
+  // (its copy of a session turned out out of date, or its last write is
+  // not saved yet) fails with `status` marked
   // by RunAgain(): its front end then runs it once more outside a scope,
   // on a thread that may wait (the store's workers), where it reads the
   // stored data. Nothing of the first run was saved or counted. Where no

@@ -169,12 +169,12 @@ absl::Status RedisOutcomeCounts::Add(const std::vector<Count>& deltas) {
   if (deltas.empty()) return absl::OkStatus();
   // One script, so that the deltas apply all or none, and a day's hash and
   // its entry in KEY:days appear together.
-  static constexpr char kAdd[] =
+  static const store::RedisScript* const kAdd = new store::RedisScript(
       "for i = 1, #ARGV, 3 do "
       "local day = KEYS[1] .. ':' .. ARGV[i] "
       "if redis.call('HINCRBY', day, ARGV[i + 1], ARGV[i + 2]) == 0 then "
       "redis.call('HDEL', day, ARGV[i + 1]) end "
-      "redis.call('ZADD', KEYS[1] .. ':days', ARGV[i], ARGV[i]) end return 1";
+      "redis.call('ZADD', KEYS[1] .. ':days', ARGV[i], ARGV[i]) end return 1");
   std::vector<std::string> args;
   args.reserve(deltas.size() * 3);
   for (const Count& delta : deltas) {
@@ -182,7 +182,7 @@ absl::Status RedisOutcomeCounts::Add(const std::vector<Count>& deltas) {
     args.push_back(FieldOf(delta.key));
     args.push_back(absl::StrCat(delta.value));
   }
-  auto reply = redis_.Eval(kAdd, key_, args);
+  auto reply = redis_.Eval(*kAdd, key_, args);
   if (!reply.ok()) return Unavailable(reply.status());
   return absl::OkStatus();
 }
@@ -214,15 +214,15 @@ absl::StatusOr<std::vector<Count>> RedisOutcomeCounts::Read(int32_t first_day,
 }
 
 absl::StatusOr<int64_t> RedisOutcomeCounts::DeleteDaysBefore(int32_t day) {
-  static constexpr char kDelete[] =
+  static const store::RedisScript* const kDelete = new store::RedisScript(
       "local days = redis.call('ZRANGEBYSCORE', KEYS[1] .. ':days', '-inf', '(' .. ARGV[1]) "
       "local gone = 0 "
       "for _, d in ipairs(days) do "
       "gone = gone + redis.call('HLEN', KEYS[1] .. ':' .. d) "
       "redis.call('DEL', KEYS[1] .. ':' .. d) end "
       "redis.call('ZREMRANGEBYSCORE', KEYS[1] .. ':days', '-inf', '(' .. ARGV[1]) "
-      "return gone";
-  auto reply = redis_.Eval(kDelete, key_, {absl::StrCat(day)});
+      "return gone");
+  auto reply = redis_.Eval(*kDelete, key_, {absl::StrCat(day)});
   if (!reply.ok()) return Unavailable(reply.status());
   return static_cast<int64_t>((*reply)->integer);
 }

@@ -384,9 +384,9 @@ absl::Status RedisRecordStore::Delete(absl::string_view record_id) {
 absl::Status RedisRecordStore::AddCheckIn(const triage::v1::CheckIn& check_in) {
   // As Delete: find the member with this id; then, atomically and only if
   // it is still there, swap it for the record with its check-in.
-  static constexpr char kSwap[] =
+  static const store::RedisScript* const kSwap = new store::RedisScript(
       "if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then "
-      "redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3]) return 1 end return 0";
+      "redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3]) return 1 end return 0");
   auto all = redis_.Command({"ZRANGE", key_, "0", "-1"});
   if (!all.ok()) {
     return absl::UnavailableError(absl::StrCat("record store: ", all.status().message()));
@@ -399,7 +399,7 @@ absl::Status RedisRecordStore::AddCheckIn(const triage::v1::CheckIn& check_in) {
       continue;
     }
     if (absl::Status set = SetCheckIn(check_in, &record); !set.ok()) return set;
-    auto swapped = redis_.Eval(kSwap, key_,
+    auto swapped = redis_.Eval(*kSwap, key_,
                                {std::string(member->str, member->len),
                                 absl::StrCat(record.finished_unix_micros()),
                                 record.SerializeAsString()});

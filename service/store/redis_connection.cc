@@ -149,7 +149,7 @@ std::vector<absl::StatusOr<RedisReply>> RedisConnection::Pipeline(
   return replies;
 }
 
-absl::StatusOr<RedisReply> RedisConnection::Eval(const char* script,
+absl::StatusOr<RedisReply> RedisConnection::Eval(const RedisScript& script,
                                                  const std::string& key,
                                                  const std::vector<std::string>& args) {
   // By its SHA1 (EVALSHA): Redis then neither receives nor hashes the
@@ -159,15 +159,15 @@ absl::StatusOr<RedisReply> RedisConnection::Eval(const char* script,
   absl::StatusOr<RedisReply> reply = Command(command);
   if (reply.ok() || !IsNoScript(reply.status())) return reply;
   command[0] = "EVAL";
-  command[1] = script;
+  command[1] = script.text;
   return Command(command);
 }
 
-std::vector<std::string> ScriptCommand(const char* script, const std::string& key,
+std::vector<std::string> ScriptCommand(const RedisScript& script, const std::string& key,
                                        const std::vector<std::string>& args) {
   std::vector<std::string> command;
   command.reserve(4 + args.size());
-  command.insert(command.end(), {"EVALSHA", ScriptSha1(script), "1", key});
+  command.insert(command.end(), {"EVALSHA", script.sha1, "1", key});
   command.insert(command.end(), args.begin(), args.end());
   return command;
 }

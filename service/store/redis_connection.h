@@ -22,6 +22,17 @@ struct RedisAddress {
   absl::Duration timeout = absl::Seconds(1);
 };
 
+// Redis' name for a script: its SHA1, in lower-case hex.
+std::string ScriptSha1(absl::string_view script);
+
+// A Lua script and its SHA1, hashed once (not on every call): Redis runs it
+// by the SHA1 (EVALSHA), and by its text when it does not have it.
+struct RedisScript {
+  explicit RedisScript(const char* text) : text(text), sha1(ScriptSha1(text)) {}
+  const char* text;
+  std::string sha1;
+};
+
 struct RedisReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
 };
@@ -43,7 +54,7 @@ class RedisConnection {
 
   // Runs `script` (a Lua script, by its SHA1 once Redis has it) with one
   // key and `args`.
-  absl::StatusOr<RedisReply> Eval(const char* script, const std::string& key,
+  absl::StatusOr<RedisReply> Eval(const RedisScript& script, const std::string& key,
                                   const std::vector<std::string>& args);
 
   // Sends `commands` in one write and reads their replies in order: one
@@ -68,11 +79,8 @@ class RedisConnection {
   redisContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
 
-// Redis' name for a script: its SHA1, in lower-case hex.
-std::string ScriptSha1(absl::string_view script);
-
-// EVALSHA of `script` (by ScriptSha1) with one key and `args`.
-std::vector<std::string> ScriptCommand(const char* script, const std::string& key,
+// EVALSHA of `script` with one key and `args`.
+std::vector<std::string> ScriptCommand(const RedisScript& script, const std::string& key,
                                        const std::vector<std::string>& args);
 // Whether a command failed because Redis does not have the script (it
 // restarted): then it did not run, and EVAL with the script's text runs it.

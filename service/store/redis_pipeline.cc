@@ -8,9 +8,9 @@ RedisPipeline::RedisPipeline(RedisAddress address)
     : connection_(std::move(address)),
       worker_([this](std::vector<Queued>& batch) { Send(batch); }) {}
 
-void RedisPipeline::SubmitScript(const char* script, const std::string& key,
+void RedisPipeline::SubmitScript(const RedisScript& script, const std::string& key,
                                  const std::vector<std::string>& args, Then then) {
-  worker_.Submit(Queued{script, ScriptCommand(script, key, args), std::move(then)});
+  worker_.Submit(Queued{&script, ScriptCommand(script, key, args), std::move(then)});
 }
 
 void RedisPipeline::Submit(std::vector<std::string> command, Then then) {
@@ -33,7 +33,7 @@ void RedisPipeline::Send(std::vector<Queued>& batch) {
     }
     again.push_back(i);
     commands[i][0] = "EVAL";
-    commands[i][1] = batch[i].script;
+    commands[i][1] = batch[i].script->text;
     evals.push_back(std::move(commands[i]));
   }
   if (!evals.empty()) {

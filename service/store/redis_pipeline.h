@@ -33,7 +33,7 @@ class RedisPipeline {
   // it) with one key and `args`. `then` gets the reply, as
   // RedisConnection::Pipeline() gives it, on the pipeline's thread, in the
   // order the scripts were handed over.
-  void SubmitScript(const char* script, const std::string& key,
+  void SubmitScript(const RedisScript& script, const std::string& key,
                     const std::vector<std::string>& args, Then then);
   // Queues a command given as arguments, likewise.
   void Submit(std::vector<std::string> command, Then then);
@@ -44,7 +44,7 @@ class RedisPipeline {
 
  private:
   struct Queued {
-    const char* script;  // null for a plain command
+    const RedisScript* script;  // null for a plain command
     std::vector<std::string> command;
     Then then;
   };

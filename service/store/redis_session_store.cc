@@ -11,32 +11,41 @@ namespace {
 
 // KEYS[1] session; ARGV: data, ttl ms, max sessions.
 // Returns 1 created, 0 exists, -1 full.
-constexpr char kCreate[] = R"lua(
+const RedisScript& CreateScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('DBSIZE') >= tonumber(ARGV[3]) then return -1 end
 redis.call('HSET', KEYS[1], 'v', 0, 'd', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
-)lua";
+)lua");
+  return *script;
+}
 
 // KEYS[1] session; ARGV: ttl ms. Returns {version, data} (nils if absent)
 // and renews the expiry.
-constexpr char kLoad[] = R"lua(
+const RedisScript& LoadScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
 local r = redis.call('HMGET', KEYS[1], 'v', 'd')
 if r[1] then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return r
-)lua";
+)lua");
+  return *script;
+}
 
 // KEYS[1] session; ARGV: expected version, data, ttl ms.
 // Returns 1 stored, 0 another update came first, -1 absent.
-constexpr char kUpdate[] = R"lua(
+const RedisScript& UpdateScript() {
+  static const RedisScript* const script = new RedisScript(R"lua(
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return -1 end
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tonumber(v) + 1, 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
-)lua";
+)lua");
+  return *script;
+}
 
 absl::Status SessionNotFound() {
   return absl::NotFoundError(
@@ -124,8 +133,8 @@ absl::Status RedisSessionStore::UpdateResult(const absl::StatusOr<RedisReply>& r
 
 absl::Status RedisSessionStore::Create(const Session& session) {
   if (DeferredWrites::Active()) return CreateLater(session);
-  const absl::Status created =
-      CreateResult(redis().Eval(kCreate, Key(session.id), CreateArgs(session)), session.id);
+  const absl::Status created = CreateResult(
+      redis().Eval(CreateScript(), Key(session.id), CreateArgs(session)), session.id);
   if (created.ok()) Remember(session);
   return created;
 }
@@ -136,7 +145,7 @@ absl::Status RedisSessionStore::CreateLater(const Session& session) {
   cached.pending_write = outcome;
   // Cached first: the reply may come before Remember() would return.
   Remember(std::move(cached));
-  pipeline_.SubmitScript(kCreate, Key(session.id), CreateArgs(session),
+  pipeline_.SubmitScript(CreateScript(), Key(session.id), CreateArgs(session),
                          [this, outcome, id = session.id](absl::StatusOr<RedisReply> reply) {
                            absl::Status created = CreateResult(reply, id);
                            if (!created.ok()) cache_.Erase(id);
@@ -188,7 +197,7 @@ absl::StatusOr<Session> RedisSessionStore::LoadForUpdate(absl::string_view id) {
 }
 
 absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
-  auto reply = redis().Eval(kLoad, Key(id),
+  auto reply = redis().Eval(LoadScript(), Key(id),
                     {absl::StrCat(absl::ToInt64Milliseconds(options_.idle_timeout))});
   if (!reply.ok()) {
     return absl::UnavailableError(absl::StrCat("session store: ", reply.status().message()));
@@ -212,7 +221,7 @@ absl::StatusOr<Session> RedisSessionStore::Load(absl::string_view id) {
 absl::Status RedisSessionStore::Update(Session* session) {
   if (DeferredWrites::Active()) return UpdateLater(session);
   const absl::Status updated =
-      UpdateResult(redis().Eval(kUpdate, Key(session->id), UpdateArgs(*session)));
+      UpdateResult(redis().Eval(UpdateScript(), Key(session->id), UpdateArgs(*session)));
   if (!updated.ok()) {
     cache_.Erase(session->id);  // gone, moved on by another request, or unknown
     return updated;
@@ -233,7 +242,7 @@ absl::Status RedisSessionStore::UpdateLater(Session* session) {
   // Cached first: the reply may come before Remember() would return.
   Remember(*session);
   pipeline_.SubmitScript(
-      kUpdate, Key(session->id), args,
+      UpdateScript(), Key(session->id), args,
       [this, outcome, maybe_stale, id = session->id](absl::StatusOr<RedisReply> reply) {
         absl::Status updated = UpdateResult(reply);
         if (!updated.ok()) cache_.Erase(id);
