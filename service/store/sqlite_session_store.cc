@@ -4,21 +4,47 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "service/common/sqlite/sqlite_statement.h"
 #include "service/common/status_macros.h"
 
 namespace backchat::store {
 namespace {
 
+// Rows are kept in the order sessions were created (the rowid), with the id
+// in an index: the sessions in use are the newest, so their rows share a
+// few pages at the end of the table, and a commit of many answers rewrites
+// those few pages. Keyed by the (random) id itself, each answer rewrote a
+// page of its own: twice the bytes written per answer, by /proc/PID/io.
 constexpr char kSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY,
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
   version INTEGER NOT NULL,
   last_used_micros INTEGER NOT NULL,
   data BLOB NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS sessions_by_last_used ON sessions (last_used_micros);
 CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+)sql";
+
+// A file from before that layout (keyed by id, WITHOUT ROWID) is converted
+// once, in one transaction, when the store opens it: the old table is set
+// aside, kSchema creates the new one, and the live sessions go over oldest
+// first. The old table's pages are overwritten as they are freed
+// (secure_delete).
+constexpr char kSetAsideKeyedById[] = R"sql(
+BEGIN;
+DROP INDEX IF EXISTS sessions_by_last_used;
+ALTER TABLE sessions RENAME TO sessions_keyed_by_id;
+)sql";
+constexpr char kCopyFromKeyedById[] = R"sql(
+INSERT INTO sessions (id, version, last_used_micros, data)
+  SELECT id, version, last_used_micros, data FROM sessions_keyed_by_id
+  ORDER BY last_used_micros;
+DROP TABLE sessions_keyed_by_id;
+COMMIT;
 )sql";
 
 // Load() and Update() refresh a session's idle time only when it is older
@@ -106,6 +132,7 @@ absl::Status SqliteSessionStore::Error(absl::string_view doing) const {
 absl::Status SqliteSessionStore::Init() {
   absl::MutexLock lock(&mu_);
   sqlite3* db = database_->connection();
+  BACKCHAT_RETURN_IF_ERROR(ConvertKeyedById());
   if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
     return Error("cannot set up the sessions table");
   }
@@ -136,6 +163,30 @@ absl::Status SqliteSessionStore::Init() {
   }
   count_ = static_cast<size_t>(sqlite3_column_int64(count, 0));
   sqlite3_finalize(count);
+  return absl::OkStatus();
+}
+
+absl::Status SqliteSessionStore::ConvertKeyedById() {
+  {
+    // Finalized before the conversion: a statement under way locks the table.
+    SqliteStatement table(
+        *database_, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sessions'");
+    const absl::StatusOr<bool> found = table.Step();
+    if (!found.ok()) return found.status();
+    if (!*found || !absl::StrContains(table.ColumnText(0), "WITHOUT ROWID")) {
+      return absl::OkStatus();
+    }
+  }
+  sqlite3* db = database_->connection();
+  auto run = [db](const char* sql) {
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  };
+  if (!run(kSetAsideKeyedById) || !run(kSchema) || !run(kCopyFromKeyedById)) {
+    // SQLite's message, taken before the ROLLBACK replaces it.
+    const absl::Status error = Error("cannot convert the sessions table to creation order");
+    if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
   return absl::OkStatus();
 }
 

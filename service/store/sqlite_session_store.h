@@ -96,6 +96,9 @@ class SqliteSessionStore final : public SessionStore {
   SqliteSessionStore(SqliteStoreOptions options, const SessionCodec* codec,
                      std::shared_ptr<SqliteDatabase> database);
   absl::Status Init();
+  // Converts a sessions table keyed by id (an older file) to creation
+  // order; nothing if it is not one. Under mu_.
+  absl::Status ConvertKeyedById();
   // A write handed to the group commit; Apply and Settle run on its
   // thread, under mu_.
   class SessionWrite;

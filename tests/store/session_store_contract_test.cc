@@ -18,6 +18,7 @@
 #include "service/store/memory_session_store.h"
 #include "service/store/session_codec.h"
 #include "service/common/sqlite/sqlite_database.h"
+#include "service/common/sqlite/sqlite_statement.h"
 #include "service/store/sqlite_session_store.h"
 
 namespace backchat::store {
@@ -420,6 +421,76 @@ TEST_P(SqliteSessionStoreTest, AnAnswerRefreshesTheIdleTimeInTheFileOnlyEveryHal
   EXPECT_EQ(last_used_in_file(), created + absl::Seconds(35));  // a read's refresh waits
   clock_.Advance(absl::Minutes(31));
   EXPECT_EQ(opened->Load(Id(80)).status().code(), absl::StatusCode::kNotFound);
+}
+
+// A file written before rows were kept in creation order (keyed by the
+// session id, WITHOUT ROWID) is converted when the store opens it, and
+// every session in it goes on from where it was.
+TEST_P(SqliteSessionStoreTest, AnOlderFileKeyedByIdIsConvertedAndKeepsItsSessions) {
+  Session older = NewSession(Id(91));
+  older.state.answers[0] = 0b1000000;
+  older.version = 3;
+  const Session newer = NewSession(Id(90));  // sorts first by id
+  const int64_t now_micros = absl::ToUnixMicros(clock_.AsFunction()());
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "PRAGMA journal_mode=WAL; "
+                           "CREATE TABLE sessions (id TEXT PRIMARY KEY, version INTEGER NOT "
+                           "NULL, last_used_micros INTEGER NOT NULL, data BLOB NOT NULL) "
+                           "WITHOUT ROWID; "
+                           "CREATE INDEX sessions_by_last_used ON sessions (last_used_micros);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* insert = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO sessions VALUES (?1, ?2, ?3, ?4)", -1,
+                                 &insert, nullptr),
+              SQLITE_OK);
+    for (const auto& [session, last_used] :
+         {std::pair<const Session*, int64_t>{&older, now_micros - 60'000'000}, std::pair{&newer, now_micros}}) {
+      const std::string data = codec_.Encode(*session);
+      sqlite3_bind_text(insert, 1, session->id.data(), static_cast<int>(session->id.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_int64(insert, 2, static_cast<int64_t>(session->version));
+      sqlite3_bind_int64(insert, 3, last_used);
+      sqlite3_bind_blob(insert, 4, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
+      ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+      sqlite3_reset(insert);
+    }
+    sqlite3_finalize(insert);
+    ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
+  }
+
+  auto store = Open();
+  auto loaded = store->Load(Id(91));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->version, 3u);
+  EXPECT_EQ(loaded->state.answers[0], 0b1000000u);
+  EXPECT_TRUE(store->Load(Id(90)).ok());
+  loaded->state.answers[1] = 0b1;
+  ASSERT_TRUE(store->Update(&*loaded).ok());
+
+  // One column of every row of `sql`, in order.
+  auto column = [&](const char* sql) {
+    auto database = SqliteDatabase::Shared(path_, false);
+    absl::MutexLock lock(&(*database)->mutex());
+    SqliteStatement statement(**database, sql);
+    std::vector<std::string> values;
+    while (*statement.Step()) values.push_back(statement.ColumnText(0));
+    return values;
+  };
+  // Oldest first, whatever the ids; the old table is gone, the index back.
+  EXPECT_EQ(column("SELECT id FROM sessions ORDER BY seq"),
+            (std::vector<std::string>{Id(91), Id(90)}));
+  EXPECT_EQ(column("SELECT name FROM sqlite_master WHERE tbl_name LIKE 'sessions%' "
+                   "ORDER BY name"),
+            (std::vector<std::string>{"sessions", "sessions_by_last_used",
+                                      "sqlite_autoindex_sessions_1"}));
+  // Expiry still finds them by idle time.
+  clock_.Advance(absl::Minutes(31));
+  auto* sqlite = static_cast<SqliteSessionStore*>(store.get());
+  EXPECT_EQ(*sqlite->DeleteExpired(10), 2);
 }
 
 // Waits (bounded) until `done` is notified; false if it never was.
