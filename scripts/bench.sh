@@ -46,7 +46,7 @@ load() {  # load LABEL MODE IN_FLIGHT: prints the RESULT line
   local target=$port
   [ "$2" = connect ] && target=$http_port  # Connect JSON over the HTTP listener
   "$build/tests/triage_load" --server="127.0.0.1:$target" --label="$1" --mode="$2" \
-    --in_flight="$3" --duration="${seconds}s" --warmup=2s | grep '^RESULT'
+    --in_flight="$3" --duration="${seconds}s" --warmup=2s --server_pid="$server_pid" | grep '^RESULT'
 }
 
 echo "== runs (${seconds}s each, 64 in flight) ==" >&2
@@ -156,13 +156,18 @@ field() { grep "label=$1 " "$results" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
 echo_tps=$(field echo turns_per_s)
 echo_p99=$(field echo p99_ms)
 echo
-printf '%-26s %10s %9s %9s %9s %12s\n' run "turns/s" "ratio" "p50 ms" "p99 ms" "p99/echo"
+printf '%-26s %10s %9s %9s %9s %12s %10s %10s\n' run "turns/s" "ratio" "p50 ms" "p99 ms" "p99/echo" \
+  "server us" "written B"
 for label in echo memory sqlite redis connect; do
   tps=$(field $label turns_per_s); p50=$(field $label p50_ms); p99=$(field $label p99_ms)
+  us=$(field $label server_us_per_turn); written=$(field $label server_bytes_per_turn)
   awk -v l="$label" -v t="$tps" -v e="$echo_tps" -v a="$p50" -v b="$p99" -v c="$echo_p99" \
+    -v u="$us" -v w="$written" \
     'BEGIN { name = l == "echo" ? "echo baseline" : l == "connect" ? "triage, HTTP/Connect JSON" : "triage, " l " store";
-             printf "%-26s %10d %9.2f %9.3f %9.3f %12.2f\n", name, t, t/e, a, b, b/c }'
+             printf "%-26s %10d %9.2f %9.3f %9.3f %12.2f %10.1f %10d\n", name, t, t/e, a, b, b/c, u, w }'
 done
+echo "(server us, written B: the server's own CPU time and bytes written to storage per turn,"
+echo " from /proc in the measured window; unlike turns/s, not shared with the load client)"
 for label in h2load_echo h2load_get_session; do
   printf '%-26s %10s\n' "$label (req/s)" "$(grep "label=$label " "$results" | sed -n 's/.*h2load_req_per_s=\([0-9.]*\).*/\1/p;s/.*h2load=\(skipped\).*/\1/p')"
 done

@@ -7,8 +7,18 @@
 // finished conversation is replaced at once. --mode=echo does the same with
 // the trivial EchoService, as the baseline.
 //
+// With --server_pid, also the server's own cost per turn in the measured
+// window, from /proc: CPU time (which the shared CPU's client does not
+// blur) and bytes it caused to be written to storage.
+//
 // Prints figures, then one line starting with RESULT for scripts.
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
 #include <atomic>
 #include <iostream>
 #include <map>
@@ -18,6 +28,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -37,6 +48,9 @@ ABSL_FLAG(int, in_flight, 64, "conversations (or echo calls) in flight");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "time before measuring");
 ABSL_FLAG(std::string, label, "", "name of this run in the RESULT line");
+ABSL_FLAG(int, server_pid, 0,
+          "the server's process id (same machine): report its CPU time and bytes written per "
+          "turn in the measured window; 0 for none");
 
 namespace {
 
@@ -331,6 +345,39 @@ void ConnectLoop(Run* run, int http_port) {
   run->SlotDone();
 }
 
+// What a process has used so far, from /proc/PID/stat and /proc/PID/io.
+struct ProcessUsage {
+  double cpu_seconds = 0;  // user + system, all threads
+  double written_bytes = 0;  // caused to be written to storage
+};
+
+std::optional<ProcessUsage> ReadUsage(int pid) {
+  std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+  std::string line;
+  if (!std::getline(stat, line)) return std::nullopt;
+  // Fields after the command name, which may hold spaces: state is field 3,
+  // utime and stime are fields 14 and 15.
+  const size_t name_end = line.rfind(')');
+  if (name_end == std::string::npos) return std::nullopt;
+  std::istringstream fields(line.substr(name_end + 2));
+  std::vector<std::string> values{std::istream_iterator<std::string>(fields), {}};
+  double user = 0, system = 0;
+  if (values.size() < 13 || !absl::SimpleAtod(values[11], &user) ||
+      !absl::SimpleAtod(values[12], &system)) {
+    return std::nullopt;
+  }
+  ProcessUsage usage;
+  usage.cpu_seconds = (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  std::ifstream io(absl::StrCat("/proc/", pid, "/io"));
+  while (std::getline(io, line)) {
+    if (absl::StartsWith(line, "write_bytes: ") &&
+        !absl::SimpleAtod(line.substr(13), &usage.written_bytes)) {
+      return std::nullopt;
+    }
+  }
+  return usage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -372,7 +419,16 @@ int main(int argc, char** argv) {
       echoes.back()->Begin();
     }
   }
+  const int server_pid = absl::GetFlag(FLAGS_server_pid);
+  absl::SleepFor(run.measure_from - absl::Now());
+  const std::optional<ProcessUsage> usage_from =
+      server_pid > 0 ? ReadUsage(server_pid) : std::nullopt;
   absl::SleepFor(run.measure_until - absl::Now());  // The run itself: timed, not a test.
+  const std::optional<ProcessUsage> usage_until =
+      server_pid > 0 ? ReadUsage(server_pid) : std::nullopt;
+  if (server_pid > 0 && (!usage_from || !usage_until)) {
+    std::cerr << "cannot read /proc/" << server_pid << "/stat and io (--server_pid)\n";
+  }
   run.stopping = true;
   run.WaitIdle();
   for (std::thread& slot : connect_slots) slot.join();
@@ -395,11 +451,22 @@ int main(int argc, char** argv) {
         run.start_latency.Quantile(0.999), run.answer_latency.Quantile(0.5),
         run.answer_latency.Quantile(0.99), run.answer_latency.Quantile(0.999));
   }
+  std::string server_cost;
+  if (usage_from && usage_until && run.all_latency.count() > 0) {
+    const double count = static_cast<double>(run.all_latency.count());
+    const double micros = (usage_until->cpu_seconds - usage_from->cpu_seconds) * 1e6 / count;
+    const double bytes = (usage_until->written_bytes - usage_from->written_bytes) / count;
+    std::cout << absl::StrFormat("  server         %.1f us CPU and %.0f bytes written per turn\n",
+                                 micros, bytes);
+    server_cost = absl::StrFormat(" server_us_per_turn=%.1f server_bytes_per_turn=%.0f", micros,
+                                  bytes);
+  }
   std::cout << absl::StrFormat(
       "RESULT label=%s mode=%s in_flight=%d turns_per_s=%.0f conversations_per_s=%.0f "
-      "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%ld\n",
+      "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%ld%s\n",
       absl::GetFlag(FLAGS_label), mode, in_flight, turns,
       static_cast<double>(run.conversations) / seconds, run.all_latency.Quantile(0.5),
-      run.all_latency.Quantile(0.99), run.all_latency.Quantile(0.999), run.errors.load());
+      run.all_latency.Quantile(0.99), run.all_latency.Quantile(0.999), run.errors.load(),
+      server_cost);
   return run.errors == 0 ? 0 : 1;
 }
