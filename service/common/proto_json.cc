@@ -150,9 +150,15 @@ absl::Status AppendValue(const Message& message, const FieldDescriptor* field,
 void AppendJsonString(absl::string_view text, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    switch (c) {
+  // Characters that need no escape (nearly all of them) are appended a run
+  // at a time: one at a time was 3% of the server's CPU on Connect JSON.
+  size_t unwritten = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;  // UTF-8 passes through
+    out->append(text.data() + unwritten, i - unwritten);
+    unwritten = i + 1;
+    switch (u) {
       case '"':
         out->append("\\\"");
         break;
@@ -175,15 +181,12 @@ void AppendJsonString(absl::string_view text, std::string* out) {
         out->append("\\f");
         break;
       default:
-        if (u < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[u >> 4]);
-          out->push_back(kHex[u & 0xf]);
-        } else {
-          out->push_back(c);  // UTF-8 passes through
-        }
+        out->append("\\u00");
+        out->push_back(kHex[u >> 4]);
+        out->push_back(kHex[u & 0xf]);
     }
   }
+  out->append(text.data() + unwritten, text.size() - unwritten);
   out->push_back('"');
 }
 

@@ -77,6 +77,8 @@ TEST(ProtoJsonTest, MatchesProtobufOnEveryTurnOfConversationsToEachLevel) {
 TEST(ProtoJsonTest, EscapesLikeProtobuf) {
   tv1::Turn turn;
   turn.set_notice("quote \" backslash \\ newline \n control \x01 tab \t é ü 日本");
+  turn.set_session_id("\"escapes at both ends\x1f");  // runs begin and end on them
+  turn.set_locale("\n");
   turn.set_can_go_back(true);
   EXPECT_EQ(Ours(turn), Protobufs(turn));
 }
