@@ -15,14 +15,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <optional>
-#include <sstream>
 #include <atomic>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -33,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "backchat/bench/v1/echo.grpc.pb.h"
@@ -359,8 +358,8 @@ std::optional<ProcessUsage> ReadUsage(int pid) {
   // utime and stime are fields 14 and 15.
   const size_t name_end = line.rfind(')');
   if (name_end == std::string::npos) return std::nullopt;
-  std::istringstream fields(line.substr(name_end + 2));
-  std::vector<std::string> values{std::istream_iterator<std::string>(fields), {}};
+  const std::vector<absl::string_view> values =
+      absl::StrSplit(absl::string_view(line).substr(name_end + 2), ' ');
   double user = 0, system = 0;
   if (values.size() < 13 || !absl::SimpleAtod(values[11], &user) ||
       !absl::SimpleAtod(values[12], &system)) {

@@ -448,7 +448,8 @@ TEST_P(SqliteSessionStoreTest, AnOlderFileKeyedByIdIsConvertedAndKeepsItsSession
                                  &insert, nullptr),
               SQLITE_OK);
     for (const auto& [session, last_used] :
-         {std::pair<const Session*, int64_t>{&older, now_micros - 60'000'000}, std::pair{&newer, now_micros}}) {
+         {std::pair<const Session*, int64_t>{&older, now_micros - 60'000'000},
+          std::pair{&newer, now_micros}}) {
       const std::string data = codec_.Encode(*session);
       sqlite3_bind_text(insert, 1, session->id.data(), static_cast<int>(session->id.size()),
                         SQLITE_STATIC);
