@@ -11,6 +11,7 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev libgtest-dev libgmock-dev
   libboost-dev zlib1g-dev libbrotli-dev libsqlite3-dev libhiredis-dev redis-server libstemmer-dev
+  libjemalloc-dev
   libssl-dev libcurl4-openssl-dev openssl nlohmann-json3-dev
   chromium fonts-dejavu-core curl poppler-utils graphviz
 )
