@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 
@@ -71,8 +73,16 @@ grpc::ServerUnaryReactor* TriageService::Serve(const TriageRpc& rpc,
           response->Clear();
           const absl::Status status = rpc.call(*conversations_, *request, response);
           if (status.ok()) {
-            grpc::Slice slice(response->SerializeAsString());
-            *response_bytes = grpc::ByteBuffer(&slice, 1);
+            // gRPC's own serializer: straight into the reply's slices, with
+            // no string in between.
+            bool own_buffer;
+            const grpc::Status serialized =
+                grpc::SerializationTraits<google::protobuf::Message>::Serialize(
+                    *response, response_bytes, &own_buffer);
+            if (!serialized.ok()) {
+              return absl::InternalError(
+                  absl::StrCat(rpc.name, ": cannot serialize the reply"));
+            }
           }
           return status;
         },
