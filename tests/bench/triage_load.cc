@@ -35,12 +35,18 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "backchat/bench/v1/echo.grpc.pb.h"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/address.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/http/read.hpp"
+#include "boost/beast/http/string_body.hpp"
+#include "boost/beast/http/write.hpp"
 #include "backchat/triage/v1/triage.grpc.pb.h"
 #include "google/protobuf/arena.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/support/dialog_paths.h"
-#include "tests/support/http_client.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port");
 ABSL_FLAG(std::string, mode, "triage", "triage or echo");
@@ -56,6 +62,10 @@ namespace {
 
 namespace tv1 = backchat::triage::v1;
 namespace bv1 = backchat::bench::v1;
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
 using backchat::testing::Answers;
 
 // The four paths, each with the level it must reach.
@@ -306,63 +316,97 @@ bool ScanTurn(const std::string& json, ScannedTurn* turn) {
   return !turn->session_id.empty() && (turn->question_id.empty() != turn->level.empty());
 }
 
-// One Connect slot: a thread with its own kept-alive HTTP/1.1 connection,
-// sending JSON the way the web widget does (blocking: HTTP/1.1 has one call
-// in flight per connection). Runs whole conversations until stopping.
-void ConnectLoop(Run* run, int http_port) {
-  auto connection = backchat::testing::HttpConnection::Open(http_port);
-  if (!connection.ok()) {
-    run->Error(std::string(connection.status().message()));
-    run->SlotDone();
-    return;
+// One Connect slot: its own kept-alive HTTP/1.1 connection, sending JSON
+// the way the web widget does, one call at a time (HTTP/1.1 has one call in
+// flight per connection), whole conversations until stopping. Event-driven
+// like the gRPC slots: every slot shares a few threads, so that the client's
+// cost per call is comparable to the baseline's. (A thread per slot, each
+// blocking on its socket, made the server wake a sleeping thread for every
+// reply, which its CPU time counted.)
+class ConnectConversation {
+ public:
+  ConnectConversation(Run* run, asio::io_context& io, tcp::endpoint server)
+      : run_(run), socket_(io), server_(server) {}
+
+  void Begin() {
+    socket_.async_connect(server_, [this](const ErrorCode& error) {
+      if (error) return Stop("connect: " + error.message());
+      socket_.set_option(tcp::no_delay(true));
+      NextConversation();
+    });
   }
-  // One JSON call; false (and the error counted) unless it returns 200
-  // with a turn.
-  auto call = [&](const std::string& method, const std::string& json,
-                  ScannedTurn* turn, Latencies& kind) {
-    const std::string raw = absl::StrCat(
-        "POST /backchat.triage.v1.TriageService/", method,
-        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        "Content-Length: ", json.size(), "\r\n\r\n", json);
-    const absl::Time sent = absl::Now();
-    auto reply = (*connection)->Exchange(raw);
-    if (!reply.ok() || reply->status != 200 || !ScanTurn(reply->body, turn)) {
-      run->Error(absl::StrCat(method, ": ", reply.ok() ? reply->body
-                                                        : reply.status().ToString()));
-      return false;
-    }
-    run->Measure(sent, absl::Now(), kind);
-    return true;
-  };
-  while (!run->stopping) {
-    const int path = run->next_path++ % static_cast<int>(Paths().size());
-    ScannedTurn turn;
-    if (!call("StartSession", R"({"channel":"CHANNEL_WEB"})", &turn, run->start_latency)) {
-      break;
-    }
-    bool ok = true;
-    while (ok && !turn.question_id.empty()) {
-      const std::vector<std::string>* options = AnswerFor(path, turn.question_id);
-      if (options == nullptr) {
-        run->Error("no answer for question " + turn.question_id);
-        ok = false;
-        break;
-      }
-      ok = call("SubmitAnswer",
-                absl::StrCat(R"({"sessionId":")", turn.session_id, R"(","questionId":")",
-                             turn.question_id, R"(","optionIds":[")",
-                             absl::StrJoin(*options, R"(",")"), R"("]})"),
-                &turn, run->answer_latency);
-    }
-    if (!ok) break;  // the connection's state is unknown: stop this slot
-    if (turn.level != tv1::Level_Name(Paths()[path].level)) {
-      run->Error(absl::StrFormat("path %d ended at %s", path, turn.level));
-    } else if (absl::Now() <= run->measure_until && absl::Now() >= run->measure_from) {
-      ++run->conversations;
-    }
+
+ private:
+  void NextConversation() {
+    if (run_->stopping) return Stop("");
+    path_ = run_->next_path++ % static_cast<int>(Paths().size());
+    Call("StartSession", R"({"channel":"CHANNEL_WEB"})", &run_->start_latency);
   }
-  run->SlotDone();
-}
+
+  void Call(const std::string& method, std::string json, Latencies* kind) {
+    method_ = method;
+    kind_ = kind;
+    request_ = {};
+    request_.method(bhttp::verb::post);
+    request_.target("/backchat.triage.v1.TriageService/" + method);
+    request_.set(bhttp::field::host, "127.0.0.1");
+    request_.set(bhttp::field::content_type, "application/json");
+    request_.body() = std::move(json);
+    request_.prepare_payload();
+    sent_ = absl::Now();
+    bhttp::async_write(socket_, request_, [this](const ErrorCode& error, size_t) {
+      if (error) return Stop(method_ + ": " + error.message());
+      reply_ = {};
+      bhttp::async_read(socket_, buffer_, reply_, [this](const ErrorCode& error, size_t) {
+        if (error) return Stop(method_ + ": " + error.message());
+        OnReply();
+      });
+    });
+  }
+
+  void OnReply() {
+    if (reply_.result_int() != 200 || !ScanTurn(reply_.body(), &turn_)) {
+      return Stop(absl::StrCat(method_, ": ", reply_.result_int(), " ", reply_.body()));
+    }
+    run_->Measure(sent_, absl::Now(), *kind_);
+    if (!turn_.question_id.empty()) {
+      const std::vector<std::string>* options = AnswerFor(path_, turn_.question_id);
+      if (options == nullptr) return Stop("no answer for question " + turn_.question_id);
+      return Call("SubmitAnswer",
+                  absl::StrCat(R"({"sessionId":")", turn_.session_id, R"(","questionId":")",
+                               turn_.question_id, R"(","optionIds":[")",
+                               absl::StrJoin(*options, R"(",")"), R"("]})"),
+                  &run_->answer_latency);
+    }
+    if (turn_.level != tv1::Level_Name(Paths()[path_].level)) {
+      run_->Error(absl::StrFormat("path %d ended at %s", path_, turn_.level));
+    } else if (absl::Now() <= run_->measure_until && absl::Now() >= run_->measure_from) {
+      ++run_->conversations;
+    }
+    NextConversation();
+  }
+
+  // Ends this slot, with an error unless `what` is empty: after a failed
+  // call the connection's state is unknown.
+  void Stop(const std::string& what) {
+    if (!what.empty()) run_->Error(what);
+    ErrorCode ignored;
+    socket_.close(ignored);
+    run_->SlotDone();
+  }
+
+  Run* run_;
+  tcp::socket socket_;
+  const tcp::endpoint server_;
+  boost::beast::flat_buffer buffer_;
+  bhttp::request<bhttp::string_body> request_;
+  bhttp::response<bhttp::string_body> reply_;
+  std::string method_;
+  Latencies* kind_ = nullptr;
+  absl::Time sent_;
+  int path_ = 0;
+  ScannedTurn turn_;
+};
 
 // What a process has used so far, from /proc/PID/stat and /proc/PID/io.
 struct ProcessUsage {
@@ -417,19 +461,25 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<Conversation>> conversations;
   std::vector<std::unique_ptr<EchoLoop>> echoes;
-  std::vector<std::thread> connect_slots;
-  int http_port = 0;
+  std::vector<std::unique_ptr<ConnectConversation>> connect_slots;
+  asio::io_context connect_io;
+  tcp::endpoint http_server;
   if (mode == "connect") {
     const std::string server = absl::GetFlag(FLAGS_server);
-    if (!absl::SimpleAtoi(server.substr(server.rfind(':') + 1), &http_port)) {
-      std::cerr << "--server must be host:port\n";
+    int http_port = 0;
+    ErrorCode error;
+    const auto address = asio::ip::make_address(server.substr(0, server.rfind(':')), error);
+    if (error || !absl::SimpleAtoi(server.substr(server.rfind(':') + 1), &http_port)) {
+      std::cerr << "--server must be address:port\n";
       return 2;
     }
+    http_server = tcp::endpoint(address, static_cast<uint16_t>(http_port));
   }
   for (int i = 0; i < in_flight; ++i) {
     run.SlotStarted();
     if (mode == "connect") {
-      connect_slots.emplace_back(ConnectLoop, &run, http_port);
+      connect_slots.push_back(std::make_unique<ConnectConversation>(&run, connect_io, http_server));
+      connect_slots.back()->Begin();
     } else if (mode == "triage") {
       conversations.push_back(std::make_unique<Conversation>(&run));
       conversations.back()->Begin();
@@ -437,6 +487,11 @@ int main(int argc, char** argv) {
       echoes.push_back(std::make_unique<EchoLoop>(&run));
       echoes.back()->Begin();
     }
+  }
+  // As many threads as gRPC's client runs its callbacks on.
+  std::vector<std::thread> connect_threads;
+  if (mode == "connect") {
+    for (int i = 0; i < 2; ++i) connect_threads.emplace_back([&connect_io] { connect_io.run(); });
   }
   const int server_pid = absl::GetFlag(FLAGS_server_pid);
   absl::SleepFor(run.measure_from - absl::Now());
@@ -450,7 +505,7 @@ int main(int argc, char** argv) {
   }
   run.stopping = true;
   run.WaitIdle();
-  for (std::thread& slot : connect_slots) slot.join();
+  for (std::thread& thread : connect_threads) thread.join();  // each slot has stopped
 
   const double seconds = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
   const double turns = static_cast<double>(run.all_latency.count()) / seconds;
