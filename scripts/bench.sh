@@ -3,7 +3,13 @@
 # the echo baseline and triage on each store, with ratios to echo; memory per
 # idle session; startup time with the dialog check; h2load as an independent
 # client; and scaling curves as CSV and a PNG plot (in build/bench/).
-# About 2 minutes on a 2-core machine. BENCH_SECONDS sets each run's length.
+#
+# Each row's run follows an echo run on the same server, and its ratios are
+# to that echo: this machine's speed drifts by more than the rows differ
+# within minutes, so a ratio to an echo measured minutes earlier would be
+# mostly drift. BENCH_ROUNDS rounds (3) of every pair; the table gives each
+# figure's median over the rounds.
+# About 5 minutes on a 2-core machine. BENCH_SECONDS sets each run's length.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -21,6 +27,7 @@ build=${BUILD_DIR:-build}
 out="$build/bench"
 mkdir -p "$out"
 seconds=${BENCH_SECONDS:-8}
+rounds=${BENCH_ROUNDS:-3}
 server_pid=""
 redis_pid=""
 cleanup() {
@@ -48,14 +55,35 @@ load() {  # load LABEL MODE IN_FLIGHT: prints the RESULT line
   "$build/tests/triage_load" --server="127.0.0.1:$target" --label="$1" --mode="$2" \
     --in_flight="$3" --duration="${seconds}s" --warmup=2s --server_pid="$server_pid" | grep '^RESULT'
 }
-
-echo "== runs (${seconds}s each, 64 in flight) ==" >&2
 results="$out/results.txt"
 : >"$results"
+pair() {  # pair ROUND LABEL MODE: an echo run, then the row's, into $results
+  load "echo_$2" echo 64 | sed "s/^RESULT /RESULT round=$1 /" | tee -a "$results" >&2
+  load "$2" "$3" 64 | sed "s/^RESULT /RESULT round=$1 /" | tee -a "$results" >&2
+}
+
+redis_port=$(( 20000 + RANDOM % 20000 ))
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$out/redis.log" &
+redis_pid=$!
+for _ in $(seq 1 50); do grep -q "Ready to accept" "$out/redis.log" && break; sleep 0.1; done
+
+echo "== runs (${seconds}s each, 64 in flight, $rounds rounds) ==" >&2
+for round in $(seq 1 "$rounds"); do
+  start_server --store=memory
+  pair "$round" memory triage
+  pair "$round" connect connect
+  stop_server
+  rm -f "$out/bench.db"*
+  start_server --store=sqlite --sqlite_path="$out/bench.db"
+  pair "$round" sqlite triage
+  stop_server
+  redis-cli -p "$redis_port" flushall >/dev/null
+  start_server --store=redis --redis_address="127.0.0.1:$redis_port"
+  pair "$round" redis triage
+  stop_server
+done
+
 start_server --store=memory
-load echo echo 64 | tee -a "$results" >&2
-load memory triage 64 | tee -a "$results" >&2
-load connect connect 64 | tee -a "$results" >&2
 
 # h2load: an independent client, on the echo RPC and on GetSession. h2load
 # counts HTTP 200 as success whatever grpc-status says, so one call is checked
@@ -95,19 +123,6 @@ done
 echo "== 1,500 slow connections from one address, a normal client from another ==" >&2
 "$build/tests/slow_clients" --port="$http_port" --slow=1500 --duration="$(( seconds * 2 ))s" \
   --min_served=0 | tee "$out/slow_clients.txt" >&2
-stop_server
-
-rm -f "$out/bench.db"*
-start_server --store=sqlite --sqlite_path="$out/bench.db"
-load sqlite triage 64 | tee -a "$results" >&2
-stop_server
-
-redis_port=$(( 20000 + RANDOM % 20000 ))
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$out/redis.log" &
-redis_pid=$!
-for _ in $(seq 1 50); do grep -q "Ready to accept" "$out/redis.log" && break; sleep 0.1; done
-start_server --store=redis --redis_address="127.0.0.1:$redis_port"
-load redis triage 64 | tee -a "$results" >&2
 stop_server
 
 echo "== memory per idle session ==" >&2
@@ -151,23 +166,57 @@ unset multiplot
 GNUPLOT
 fi
 
-# The table.
-field() { grep "label=$1 " "$results" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
-echo_tps=$(field echo turns_per_s)
-echo_p99=$(field echo p99_ms)
+# The table: for each row, the median over the rounds of its figures and
+# of its ratios to the echo run just before it. The echo row gives the
+# medians of all echo runs.
 echo
-printf '%-26s %10s %9s %9s %9s %12s %10s %10s\n' run "turns/s" "ratio" "p50 ms" "p99 ms" "p99/echo" \
-  "server us" "written B"
-for label in echo memory sqlite redis connect; do
-  tps=$(field $label turns_per_s); p50=$(field $label p50_ms); p99=$(field $label p99_ms)
-  us=$(field $label server_us_per_turn); written=$(field $label server_bytes_per_turn)
-  awk -v l="$label" -v t="$tps" -v e="$echo_tps" -v a="$p50" -v b="$p99" -v c="$echo_p99" \
-    -v u="$us" -v w="$written" \
-    'BEGIN { name = l == "echo" ? "echo baseline" : l == "connect" ? "triage, HTTP/Connect JSON" : "triage, " l " store";
-             printf "%-26s %10d %9.2f %9.3f %9.3f %12.2f %10.1f %10d\n", name, t, t/e, a, b, b/c, u, w }'
-done
-echo "(server us, written B: the server's own CPU time and bytes written to storage per turn,"
-echo " from /proc in the measured window; unlike turns/s, not shared with the load client)"
+awk -v rounds="$rounds" '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j] + 0 < a[j - 1] + 0; j--) {
+      t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+    }
+    return n == 0 ? 0 : n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  /^RESULT round=/ {
+    delete f
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    key = f["label"] SUBSEP f["round"]
+    tps[key] = f["turns_per_s"]; p50[key] = f["p50_ms"]; p99[key] = f["p99_ms"]
+    us[key] = f["server_us_per_turn"]; written[key] = f["server_bytes_per_turn"]
+  }
+  END {
+    printf "%-26s %10s %9s %9s %9s %9s %10s %10s\n", "run", "turns/s", "ratio", "p50 ms",
+           "p99 ms", "p99/echo", "server us", "written B"
+    split("echo memory sqlite redis connect", rows, " ")
+    names["echo"] = "echo baseline"; names["memory"] = "triage, memory store"
+    names["sqlite"] = "triage, SQLite store"; names["redis"] = "triage, Redis store"
+    names["connect"] = "triage, HTTP/Connect JSON"
+    for (r = 1; r <= 5; r++) {
+      row = rows[r]
+      t = ""; ratio = ""; a = ""; b = ""; c = ""; u = ""; w = ""
+      for (round = 1; round <= rounds; round++) {
+        if (row == "echo") {
+          for (e = 2; e <= 5; e++) {
+            key = "echo_" rows[e] SUBSEP round
+            if (key in tps) { t = t " " tps[key]; a = a " " p50[key]; b = b " " p99[key]; u = u " " us[key] }
+          }
+          continue
+        }
+        key = row SUBSEP round; echo_key = "echo_" row SUBSEP round
+        if (!(key in tps) || !(echo_key in tps)) continue
+        t = t " " tps[key]; a = a " " p50[key]; b = b " " p99[key]; u = u " " us[key]
+        w = w " " written[key]
+        ratio = ratio " " tps[key] / tps[echo_key]; c = c " " p99[key] / p99[echo_key]
+      }
+      if (row == "echo") { ratio = " 1"; c = " 1"; w = " 0" }
+      printf "%-26s %10d %9.2f %9.3f %9.3f %9.2f %10.1f %10d\n", names[row], median(t),
+             median(ratio), median(a), median(b), median(c), median(u), median(w)
+    }
+  }' "$results"
+echo "(medians over $rounds rounds; ratio and p99/echo: to the echo run just before, on the"
+echo " same server; server us, written B: the server's own CPU time and bytes written to"
+echo " storage per turn, from /proc in the measured window, not shared with the load client)"
 for label in h2load_echo h2load_get_session; do
   printf '%-26s %10s\n' "$label (req/s)" "$(grep "label=$label " "$results" | sed -n 's/.*h2load_req_per_s=\([0-9.]*\).*/\1/p;s/.*h2load=\(skipped\).*/\1/p')"
 done
