@@ -5,7 +5,9 @@
 // level, in turn) and checks every reply: a non-OK status, a question the
 // path has no answer for, or the wrong outcome level is an error. A
 // finished conversation is replaced at once. --mode=echo does the same with
-// the trivial EchoService, as the baseline.
+// the trivial EchoService, as the baseline. --mode=connect runs the
+// conversations as the web widget does, Connect JSON over HTTP/1.1 on Beast
+// and Asio (--server is then the HTTP listener).
 //
 // With --server_pid, also the server's own cost per turn in the measured
 // window, from /proc: CPU time (which the shared CPU's client does not
@@ -35,6 +37,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "backchat/bench/v1/echo.grpc.pb.h"
+#include "backchat/triage/v1/triage.grpc.pb.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/address.hpp"
 #include "boost/asio/ip/tcp.hpp"
@@ -42,14 +45,13 @@
 #include "boost/beast/http/read.hpp"
 #include "boost/beast/http/string_body.hpp"
 #include "boost/beast/http/write.hpp"
-#include "backchat/triage/v1/triage.grpc.pb.h"
 #include "google/protobuf/arena.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/support/dialog_paths.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port");
-ABSL_FLAG(std::string, mode, "triage", "triage or echo");
+ABSL_FLAG(std::string, mode, "triage", "triage, echo or connect (Connect JSON over HTTP/1.1)");
 ABSL_FLAG(int, in_flight, 64, "conversations (or echo calls) in flight");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "time before measuring");
