@@ -333,7 +333,8 @@ class ConnectConversation {
   void Begin() {
     socket_.async_connect(server_, [this](const ErrorCode& error) {
       if (error) return Stop("connect: " + error.message());
-      socket_.set_option(tcp::no_delay(true));
+      ErrorCode no_delay_error;  // as browsers do; a refusal only slows the slot
+      socket_.set_option(tcp::no_delay(true), no_delay_error);
       NextConversation();
     });
   }
