@@ -188,16 +188,16 @@ awk -v rounds="$rounds" '
   END {
     printf "%-26s %10s %9s %9s %9s %9s %10s %10s\n", "run", "turns/s", "ratio", "p50 ms",
            "p99 ms", "p99/echo", "server us", "written B"
-    split("echo memory sqlite redis connect", rows, " ")
+    row_count = split("echo memory sqlite redis connect", rows, " ")
     names["echo"] = "echo baseline"; names["memory"] = "triage, memory store"
     names["sqlite"] = "triage, SQLite store"; names["redis"] = "triage, Redis store"
     names["connect"] = "triage, HTTP/Connect JSON"
-    for (r = 1; r <= 5; r++) {
+    for (r = 1; r <= row_count; r++) {
       row = rows[r]
       t = ""; ratio = ""; a = ""; b = ""; c = ""; u = ""; w = ""
       for (round = 1; round <= rounds; round++) {
         if (row == "echo") {
-          for (e = 2; e <= 5; e++) {
+          for (e = 2; e <= row_count; e++) {
             key = "echo_" rows[e] SUBSEP round
             if (key in tps) { t = t " " tps[key]; a = a " " p50[key]; b = b " " p99[key]; u = u " " us[key] }
           }

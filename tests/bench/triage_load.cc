@@ -157,6 +157,16 @@ class Run {
   void Error(const std::string& what) {
     if (errors++ < 5) std::cerr << "error: " << what << "\n";
   }
+  // A conversation along `path` ended at `level` (its name): an error if
+  // that is not the path's level, else counted if it ended in the measured
+  // window.
+  void Ended(int path, absl::string_view level) {
+    if (level != tv1::Level_Name(Paths()[path].level)) {
+      return Error(absl::StrFormat("path %d ended at %s", path, level));
+    }
+    const absl::Time now = absl::Now();
+    if (now >= measure_from && now <= measure_until) ++conversations;
+  }
   // Records a successful reply received at `now` for a call sent at `sent`.
   bool Measure(absl::Time sent, absl::Time now, Latencies& kind) {
     if (now < measure_from || now > measure_until) return false;
@@ -220,13 +230,7 @@ class Conversation {
 
   void Continue() {
     if (turn_->has_outcome()) {
-      if (turn_->outcome().level() != Paths()[path_].level) {
-        return Fail(absl::StrFormat("path %d ended at %s", path_,
-                                    tv1::Level_Name(turn_->outcome().level())));
-      }
-      if (absl::Now() <= run_->measure_until && absl::Now() >= run_->measure_from) {
-        ++run_->conversations;
-      }
+      run_->Ended(path_, tv1::Level_Name(turn_->outcome().level()));
       return Begin();
     }
     const std::string& question = turn_->question().id();
@@ -381,11 +385,7 @@ class ConnectConversation {
                                absl::StrJoin(*options, R"(",")"), R"("]})"),
                   &run_->answer_latency);
     }
-    if (turn_.level != tv1::Level_Name(Paths()[path_].level)) {
-      run_->Error(absl::StrFormat("path %d ended at %s", path_, turn_.level));
-    } else if (absl::Now() <= run_->measure_until && absl::Now() >= run_->measure_from) {
-      ++run_->conversations;
-    }
+    run_->Ended(path_, turn_.level);
     NextConversation();
   }
 
@@ -491,7 +491,8 @@ int main(int argc, char** argv) {
       echoes.back()->Begin();
     }
   }
-  // As many threads as gRPC's client runs its callbacks on.
+  // One thread per core of this 2-core machine; the slots' handlers never
+  // run at once for one slot, as each starts the next.
   std::vector<std::thread> connect_threads;
   if (mode == "connect") {
     for (int i = 0; i < 2; ++i) connect_threads.emplace_back([&connect_io] { connect_io.run(); });
