@@ -184,39 +184,44 @@ awk -v rounds="$rounds" '
     key = f["label"] SUBSEP f["round"]
     tps[key] = f["turns_per_s"]; p50[key] = f["p50_ms"]; p99[key] = f["p99_ms"]
     us[key] = f["server_us_per_turn"]; written[key] = f["server_bytes_per_turn"]
+    client_us[key] = f["client_us_per_turn"]
   }
   END {
-    printf "%-26s %10s %9s %9s %9s %9s %10s %10s\n", "run", "turns/s", "ratio", "p50 ms",
-           "p99 ms", "p99/echo", "server us", "written B"
+    printf "%-26s %10s %9s %9s %9s %9s %10s %10s %10s\n", "run", "turns/s", "ratio", "p50 ms",
+           "p99 ms", "p99/echo", "server us", "client us", "written B"
     row_count = split("echo memory sqlite redis connect", rows, " ")
     names["echo"] = "echo baseline"; names["memory"] = "triage, memory store"
     names["sqlite"] = "triage, SQLite store"; names["redis"] = "triage, Redis store"
     names["connect"] = "triage, HTTP/Connect JSON"
     for (r = 1; r <= row_count; r++) {
       row = rows[r]
-      t = ""; ratio = ""; a = ""; b = ""; c = ""; u = ""; w = ""
+      t = ""; ratio = ""; a = ""; b = ""; c = ""; u = ""; k = ""; w = ""
       for (round = 1; round <= rounds; round++) {
         if (row == "echo") {
           for (e = 2; e <= row_count; e++) {
             key = "echo_" rows[e] SUBSEP round
-            if (key in tps) { t = t " " tps[key]; a = a " " p50[key]; b = b " " p99[key]; u = u " " us[key] }
+            if (key in tps) {
+              t = t " " tps[key]; a = a " " p50[key]; b = b " " p99[key]; u = u " " us[key]
+              k = k " " client_us[key]
+            }
           }
           continue
         }
         key = row SUBSEP round; echo_key = "echo_" row SUBSEP round
         if (!(key in tps) || !(echo_key in tps)) continue
         t = t " " tps[key]; a = a " " p50[key]; b = b " " p99[key]; u = u " " us[key]
-        w = w " " written[key]
+        k = k " " client_us[key]; w = w " " written[key]
         ratio = ratio " " tps[key] / tps[echo_key]; c = c " " p99[key] / p99[echo_key]
       }
       if (row == "echo") { ratio = " 1"; c = " 1"; w = " 0" }
-      printf "%-26s %10d %9.2f %9.3f %9.3f %9.2f %10.1f %10d\n", names[row], median(t),
-             median(ratio), median(a), median(b), median(c), median(u), median(w)
+      printf "%-26s %10d %9.2f %9.3f %9.3f %9.2f %10.1f %10.1f %10d\n", names[row], median(t),
+             median(ratio), median(a), median(b), median(c), median(u), median(k), median(w)
     }
   }' "$results"
 echo "(medians over $rounds rounds; ratio and p99/echo: to the echo run just before, on the"
 echo " same server; server us, written B: the server's own CPU time and bytes written to"
-echo " storage per turn, from /proc in the measured window, not shared with the load client)"
+echo " storage per turn, from /proc in the measured window, not shared with the load client;"
+echo " client us: the load client's own CPU time per turn, taken from the same two cores)"
 for label in h2load_echo h2load_get_session; do
   printf '%-26s %10s\n' "$label (req/s)" "$(grep "label=$label " "$results" | sed -n 's/.*h2load_req_per_s=\([0-9.]*\).*/\1/p;s/.*h2load=\(skipped\).*/\1/p')"
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI smoke of the benchmark: the real server with --serve_echo, and the load
 # generator for one second in each mode. Proves the benchmark still works
-# (every call succeeds, and the server's CPU per turn is read from /proc);
+# (every call succeeds, and the server's and the client's CPU per turn are
+# read from /proc);
 # the figures are not judged here.
 # Usage: bench_smoke.sh SERVER_BINARY TRIAGE_LOAD_BINARY SOURCE_DIR
 set -u
@@ -20,7 +21,9 @@ for mode in echo triage connect; do
   result=$("$load_bin" --server="127.0.0.1:$(cat "$port_file")" --mode=$mode --in_flight=8 \
     --duration=1s --warmup=0s --server_pid=$pid | grep '^RESULT')
   server_us=$(echo "$result" | sed -n 's/.* server_us_per_turn=\([0-9.]*\).*/\1/p')
-  if echo "$result" | grep -q ' errors=0 ' && awk -v u="${server_us:-0}" 'BEGIN { exit !(u > 0) }'; then
+  client_us=$(echo "$result" | sed -n 's/.* client_us_per_turn=\([0-9.]*\).*/\1/p')
+  if echo "$result" | grep -q ' errors=0 ' &&
+    awk -v s="${server_us:-0}" -v c="${client_us:-0}" 'BEGIN { exit !(s > 0 && c > 0) }'; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))

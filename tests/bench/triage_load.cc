@@ -11,7 +11,9 @@
 //
 // With --server_pid, also the server's own cost per turn in the measured
 // window, from /proc: CPU time (which the shared CPU's client does not
-// blur) and bytes it caused to be written to storage.
+// blur) and bytes it caused to be written to storage. Always this client's
+// own CPU time per turn: on a machine the two share, a client that costs
+// more per turn leaves less CPU to the server, whatever the server does.
 //
 // Prints figures, then one line starting with RESULT for scripts.
 #include <unistd.h>
@@ -501,9 +503,11 @@ int main(int argc, char** argv) {
   absl::SleepFor(run.measure_from - absl::Now());
   const std::optional<ProcessUsage> usage_from =
       server_pid > 0 ? ReadUsage(server_pid) : std::nullopt;
+  const std::optional<ProcessUsage> own_from = ReadUsage(getpid());
   absl::SleepFor(run.measure_until - absl::Now());  // The run itself: timed, not a test.
   const std::optional<ProcessUsage> usage_until =
       server_pid > 0 ? ReadUsage(server_pid) : std::nullopt;
+  const std::optional<ProcessUsage> own_until = ReadUsage(getpid());
   if (server_pid > 0 && (!usage_from || !usage_until)) {
     std::cerr << "cannot read /proc/" << server_pid << "/stat and io (--server_pid)\n";
   }
@@ -529,15 +533,19 @@ int main(int argc, char** argv) {
         run.start_latency.Quantile(0.999), run.answer_latency.Quantile(0.5),
         run.answer_latency.Quantile(0.99), run.answer_latency.Quantile(0.999));
   }
-  std::string server_cost;
-  if (usage_from && usage_until && run.all_latency.count() > 0) {
-    const double count = static_cast<double>(run.all_latency.count());
+  std::string costs;
+  const double count = static_cast<double>(run.all_latency.count());
+  if (usage_from && usage_until && count > 0) {
     const double micros = (usage_until->cpu_seconds - usage_from->cpu_seconds) * 1e6 / count;
     const double bytes = (usage_until->written_bytes - usage_from->written_bytes) / count;
     std::cout << absl::StrFormat("  server         %.1f us CPU and %.0f bytes written per turn\n",
                                  micros, bytes);
-    server_cost = absl::StrFormat(" server_us_per_turn=%.1f server_bytes_per_turn=%.0f", micros,
-                                  bytes);
+    costs = absl::StrFormat(" server_us_per_turn=%.1f server_bytes_per_turn=%.0f", micros, bytes);
+  }
+  if (own_from && own_until && count > 0) {
+    const double micros = (own_until->cpu_seconds - own_from->cpu_seconds) * 1e6 / count;
+    std::cout << absl::StrFormat("  this client    %.1f us CPU per turn\n", micros);
+    absl::StrAppend(&costs, absl::StrFormat(" client_us_per_turn=%.1f", micros));
   }
   std::cout << absl::StrFormat(
       "RESULT label=%s mode=%s in_flight=%d turns_per_s=%.0f conversations_per_s=%.0f "
@@ -545,6 +553,6 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_label), mode, in_flight, turns,
       static_cast<double>(run.conversations) / seconds, run.all_latency.Quantile(0.5),
       run.all_latency.Quantile(0.99), run.all_latency.Quantile(0.999), run.errors.load(),
-      server_cost);
+      costs);
   return run.errors == 0 ? 0 : 1;
 }
