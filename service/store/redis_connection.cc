@@ -1,5 +1,6 @@
 #include "service/store/redis_connection.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <poll.h>
 
@@ -30,11 +31,26 @@ absl::Status LoadingError(absl::string_view where) {
       absl::StrCat("Redis at ", where, " is loading its data; try again shortly"));
 }
 
+// Why a command on `context` got no reply; `error_number` is errno right
+// after. Redis that does not answer within the timeout (hiredis: an I/O
+// error with EAGAIN) is busy, or loading its data: it then answers only
+// between chunks of it. Said so, not as the socket's "Resource temporarily
+// unavailable", which sends an operator the wrong way.
+absl::Status NoReply(const redisContext& context, int error_number, absl::string_view where,
+                     absl::Duration timeout) {
+  if (context.err == REDIS_ERR_IO && (error_number == EAGAIN || error_number == EWOULDBLOCK)) {
+    return absl::UnavailableError(absl::StrCat(
+        "Redis at ", where, " did not answer within ", absl::FormatDuration(timeout),
+        "; it may be busy or loading its data; try again shortly"));
+  }
+  return absl::UnavailableError(absl::StrCat("Redis at ", where, ": ", context.errstr));
+}
+
 }  // namespace
 
 absl::Status RedisConnection::ConnectLocked() {
   if (context_ != nullptr) return absl::OkStatus();
-  const std::string where = absl::StrCat(address_.host, ":", address_.port);
+  const std::string where = Where();
   redisContext* context = redisConnectWithTimeout(
       address_.host.c_str(), address_.port, absl::ToTimeval(address_.timeout));
   if (context == nullptr || context->err) {
@@ -46,9 +62,13 @@ absl::Status RedisConnection::ConnectLocked() {
   redisSetTimeout(context, absl::ToTimeval(address_.timeout));
   RedisReply selected(static_cast<redisReply*>(
       redisCommand(context, "SELECT %d", address_.database)));
-  if (selected == nullptr || selected->type == REDIS_REPLY_ERROR) {
-    const std::string why =
-        selected != nullptr ? std::string(selected->str, selected->len) : context->errstr;
+  if (selected == nullptr) {
+    const absl::Status no_reply = NoReply(*context, errno, where, address_.timeout);
+    redisFree(context);
+    return no_reply;
+  }
+  if (selected->type == REDIS_REPLY_ERROR) {
+    const std::string why(selected->str, selected->len);
     redisFree(context);
     if (IsLoading(why)) return LoadingError(where);
     return absl::UnavailableError(absl::StrCat("Redis at ", where, " refused database ",
@@ -83,6 +103,10 @@ bool ClosedByPeer(int fd) {
 
 }  // namespace
 
+std::string RedisConnection::Where() const {
+  return absl::StrCat(address_.host, ":", address_.port);
+}
+
 void RedisConnection::Drop() {
   redisFree(context_);
   context_ = nullptr;
@@ -91,7 +115,7 @@ void RedisConnection::Drop() {
 absl::StatusOr<RedisReply> RedisConnection::Checked(RedisReply reply) const {
   if (reply->type != REDIS_REPLY_ERROR) return reply;
   const absl::string_view why(reply->str, reply->len);
-  if (IsLoading(why)) return LoadingError(absl::StrCat(address_.host, ":", address_.port));
+  if (IsLoading(why)) return LoadingError(Where());
   return absl::UnavailableError(absl::StrCat("Redis: ", why));
 }
 
@@ -108,9 +132,9 @@ absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::strin
     RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
         context_, static_cast<int>(argv.size()), argv.data(), lengths.data())));
     if (reply == nullptr) {
-      const std::string why = context_->errstr;
+      const absl::Status no_reply = NoReply(*context_, errno, Where(), address_.timeout);
       Drop();  // Broken: the next attempt or call connects again.
-      if (attempt == attempts) return absl::UnavailableError(absl::StrCat("Redis: ", why));
+      if (attempt == attempts) return no_reply;
       continue;
     }
     return Checked(std::move(reply));
@@ -138,8 +162,7 @@ std::vector<absl::StatusOr<RedisReply>> RedisConnection::Pipeline(
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
-      const absl::Status broken =
-          absl::UnavailableError(absl::StrCat("Redis: ", context_->errstr));
+      const absl::Status broken = NoReply(*context_, errno, Where(), address_.timeout);
       Drop();
       while (replies.size() < commands.size()) replies.emplace_back(broken);
       return replies;

@@ -73,6 +73,8 @@ class RedisConnection {
   absl::StatusOr<RedisReply> Checked(RedisReply reply) const;
   // Frees a connection that failed: the next call connects again.
   void Drop() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "HOST:PORT", for messages.
+  std::string Where() const;
 
   const RedisAddress address_;
   absl::Mutex mu_;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -80,11 +81,14 @@ class RedisStoreTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void StartRedis() {
-    auto redis = ServerProcess::StartProgram(
-        {"/usr/bin/redis-server", "--port", absl::StrCat(port_), "--bind", "127.0.0.1",
-         "--dir", dir_, "--save", "", "--appendonly", "yes", "--appendfsync", "always"},
-        "Ready to accept connections");
+  // Starts redis-server with `extra` flags, and returns once it logs `ready`.
+  void StartRedis(const std::vector<std::string>& extra = {},
+                  const std::string& ready = "Ready to accept connections") {
+    std::vector<std::string> argv = {
+        "/usr/bin/redis-server", "--port", absl::StrCat(port_), "--bind", "127.0.0.1",
+        "--dir", dir_, "--save", "", "--appendonly", "yes", "--appendfsync", "always"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto redis = ServerProcess::StartProgram(argv, ready);
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
   }
@@ -242,6 +246,105 @@ TEST_F(RedisStoreTest, RedisRestartIsUnavailableThenTheConversationContinues) {
     ASSERT_TRUE(Answer(replicas_[++step % 2], turn, Default(turn), &turn).ok());
   }
   EXPECT_TRUE(turn.has_outcome());
+}
+
+// Redis answers every command with LOADING while it reads its data back
+// after a restart. A call then says so, in words that send an operator the
+// right way (not "refused database 0"), and the conversation goes on, from
+// either replica, once Redis is ready.
+TEST_F(RedisStoreTest, WhileRedisLoadsItsDataCallsSaySoAndTheConversationThenGoesOn) {
+  tv1::Turn turn = Start(replicas_[0]);
+  ASSERT_TRUE(Answer(replicas_[0], turn, Default(turn), &turn).ok());
+  {
+    // Data enough for seconds of loading: 20,000 keys in another database,
+    // each loaded 100 us late (--key-load-delay below). The delay applies
+    // to the snapshot the log starts with, so the log is rewritten into one.
+    store::RedisConnection filler(store::RedisAddress{"127.0.0.1", port_, 1, absl::Seconds(5)});
+    for (int batch = 0; batch < 10; ++batch) {
+      std::vector<std::string> mset = {"MSET"};
+      for (int key = 0; key < 2000; ++key) {
+        mset.push_back(absl::StrCat("filler:", batch, ":", key));
+        mset.push_back("x");
+      }
+      ASSERT_TRUE(filler.Command(mset).ok());
+    }
+    ASSERT_TRUE(filler.Command({"BGREWRITEAOF"}).ok());
+    bool rewritten = false;
+    for (int poll = 0; poll < 100 && !rewritten; ++poll) {
+      auto info = filler.Command({"INFO", "persistence"});
+      ASSERT_TRUE(info.ok()) << info.status();
+      const std::string text((*info)->str, (*info)->len);
+      rewritten = absl::StrContains(text, "aof_rewrite_in_progress:0") &&
+                  absl::StrContains(text, "aof_rewrite_scheduled:0");
+      if (!rewritten) absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_TRUE(rewritten) << "Redis did not rewrite its log within 10 s";
+  }
+  redis_->Stop(SIGTERM);
+  // Redis answers between chunks of what it loads: small chunks, so that
+  // most calls get its LOADING reply rather than no reply within the
+  // store's timeout (both are said in words for the operator).
+  StartRedis({"--key-load-delay", "100", "--loading-process-events-interval-bytes", "1024"},
+             "Loading RDB produced by");
+
+  const std::string loading_words = "loading its data; try again shortly";
+  tv1::Turn unused;
+  const grpc::Status loading = Answer(replicas_[0], turn, Default(turn), &unused);
+  EXPECT_EQ(loading.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(absl::StrContains(loading.error_message(), loading_words))
+      << loading.error_message();
+  EXPECT_FALSE(absl::StrContains(redis_->Log(), "Done loading"))
+      << "Redis finished loading before the call: the test proves nothing";
+  // The same answer, again every 100 ms on the other replica (at most 20 s):
+  // it fails with the same words until Redis is ready, then goes through.
+  grpc::Status answered = loading;
+  int refused = 1;
+  for (int attempt = 0; attempt < 200 && !answered.ok(); ++attempt) {
+    absl::SleepFor(absl::Milliseconds(100));
+    answered = Answer(replicas_[1], turn, Default(turn), &turn);
+    if (!answered.ok()) {
+      ++refused;
+      EXPECT_TRUE(absl::StrContains(answered.error_message(), loading_words))
+          << answered.error_message();
+    }
+  }
+  ASSERT_TRUE(answered.ok()) << answered.error_message();
+  std::cout << refused << " calls said Redis was loading before one went through\n";
+  EXPECT_TRUE(absl::StrContains(redis_->Log(), "Done loading"));
+  for (int step = 0; turn.has_question() && step < 20; ++step) {
+    ASSERT_TRUE(Answer(replicas_[step % 2], turn, Default(turn), &turn).ok());
+  }
+  EXPECT_TRUE(turn.has_outcome());
+}
+
+// Redis that does not answer within the store's timeout (here: every
+// client paused) is said to be busy or loading, in words for the operator,
+// not as the socket's "Resource temporarily unavailable"; once it answers
+// again, so does the session.
+TEST_F(RedisStoreTest, RedisThatDoesNotAnswerInTimeIsSaidToBeBusy) {
+  tv1::Turn turn = Start(replicas_[0]);
+  store::RedisConnection control(store::RedisAddress{"127.0.0.1", port_, 0, absl::Seconds(1)});
+  const absl::Time pause_ends = absl::Now() + absl::Milliseconds(2500);
+  ASSERT_TRUE(control.Command({"CLIENT", "PAUSE", "2500", "ALL"}).ok());
+  tv1::Turn unused;
+  const grpc::Status paused = Answer(replicas_[0], turn, Default(turn), &unused);
+  EXPECT_EQ(paused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(absl::StrContains(
+      paused.error_message(),
+      absl::StrCat("Redis at 127.0.0.1:", port_,
+                   " did not answer within 1s; it may be busy or loading its data")))
+      << paused.error_message();
+  absl::SleepFor(pause_ends - absl::Now());
+  // UNAVAILABLE promises neither way whether the answer was applied: Redis
+  // may run it once the pause ends. The session reads, at one of the two.
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  tv1::GetSessionRequest get;
+  get.set_session_id(turn.session_id());
+  tv1::GetSessionResponse stored;
+  const grpc::Status read = replicas_[1].stub->GetSession(&context, get, &stored);
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(stored.turn().session_id(), turn.session_id());
 }
 
 // Pauses Redis' writes (scripts included) until Unpause() or `limit`.
