@@ -25,8 +25,6 @@ using google::protobuf::TextFormat;
 
 namespace {
 
-constexpr int kMaxErrors = 20;
-
 bool IsValidId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   if (id[0] < 'a' || id[0] > 'z') return false;
@@ -88,7 +86,7 @@ class DialogCompiler {
 
  private:
   void Error(const std::string& location, absl::string_view message) {
-    if (errors_.size() < kMaxErrors) {
+    if (errors_.size() < kMaxReportedErrors) {
       errors_.push_back(absl::StrCat(location, ": ", message));
     }
   }

@@ -14,8 +14,6 @@ namespace dv1 = ::backchat::dialog::v1;
 
 namespace {
 
-constexpr int kMaxErrors = 20;
-
 // One application of a translation: collects problems, builds the result.
 class Translator {
  public:
@@ -46,7 +44,7 @@ class Translator {
 
  private:
   void Error(const std::string& location, absl::string_view message) {
-    if (errors_.size() < kMaxErrors) {
+    if (errors_.size() < kMaxReportedErrors) {
       errors_.push_back(absl::StrCat(location, ": ", label_, ": ", message));
     }
   }

@@ -23,7 +23,7 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   explicit SyntaxErrors(absl::string_view path) : path_(path) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    if (lines_.size() < kMaxErrors) {
+    if (lines_.size() < kMaxReportedErrors) {
       lines_.push_back(absl::StrCat(path_, ":", line + 1, ":", column + 1,
                                     ": ", message));
     }
@@ -31,7 +31,6 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   std::string Joined() const { return absl::StrJoin(lines_, "\n"); }
 
  private:
-  static constexpr size_t kMaxErrors = 20;
   std::string path_;
   std::vector<std::string> lines_;
 };

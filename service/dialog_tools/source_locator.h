@@ -3,6 +3,7 @@
 #ifndef BACKCHAT_SERVICE_DIALOG_TOOLS_SOURCE_LOCATOR_H_
 #define BACKCHAT_SERVICE_DIALOG_TOOLS_SOURCE_LOCATOR_H_
 
+#include <cstddef>
 #include <initializer_list>
 #include <string>
 
@@ -42,9 +43,15 @@ class SourceLocator {
   const google::protobuf::Descriptor* root_;
 };
 
+// The most errors one dialog or translation file reports (syntax errors,
+// or problems found once parsed): enough to mend several in one go, few
+// enough to read.
+inline constexpr size_t kMaxReportedErrors = 20;
+
 // Parses `text` (protobuf text format) into `message`, recording where
 // each field was written into `tree` (may be null). INVALID_ARGUMENT with
-// one "path:line:column: message" line per syntax error (at most 20).
+// one "path:line:column: message" line per syntax error (at most
+// kMaxReportedErrors).
 absl::Status ParseTextFormat(absl::string_view text, absl::string_view path,
                              google::protobuf::Message* message,
                              google::protobuf::TextFormat::ParseInfoTree* tree);

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -172,6 +173,23 @@ TEST(DialogCompilerTest, UnknownFieldIsNamed) {
   EXPECT_THAT(std::string(compiled.status().message()),
               ::testing::MatchesRegex(".*unknown_field\\.textproto:5:[0-9]+: .*"));
   EXPECT_THAT(std::string(compiled.status().message()), HasSubstr("colour"));
+}
+
+// A file with many problems reports the first kMaxReportedErrors of them,
+// each on its own line: enough to mend several in one go, few enough to
+// read.
+TEST(DialogCompilerTest, ManyProblemsReportOnlyTheFirstFew) {
+  std::string text = ReadSource(kTinyPath);
+  for (int i = 0; i < 30; ++i) {
+    absl::StrAppend(&text, "questions { id: \"Bad Id ", i,
+                    "\" text: \"?\" kind: QUESTION_KIND_SINGLE_CHOICE option_set: \"yes_no\" }\n");
+  }
+  const auto compiled = CompileDialogText(text, kTinyPath);
+  ASSERT_FALSE(compiled.ok());
+  const std::vector<std::string> lines =
+      absl::StrSplit(compiled.status().message(), '\n');
+  EXPECT_EQ(lines.size(), kMaxReportedErrors) << compiled.status();
+  EXPECT_THAT(lines.front(), HasSubstr("Bad Id 0"));
 }
 
 TEST(DialogCompilerTest, MissingFileIsNotFound) {
