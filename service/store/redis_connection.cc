@@ -132,7 +132,8 @@ absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::strin
     RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
         context_, static_cast<int>(argv.size()), argv.data(), lengths.data())));
     if (reply == nullptr) {
-      const absl::Status no_reply = NoReply(*context_, errno, Where(), address_.timeout);
+      const int error_number = errno;  // before Where() allocates
+      const absl::Status no_reply = NoReply(*context_, error_number, Where(), address_.timeout);
       Drop();  // Broken: the next attempt or call connects again.
       if (attempt == attempts) return no_reply;
       continue;
@@ -162,7 +163,8 @@ std::vector<absl::StatusOr<RedisReply>> RedisConnection::Pipeline(
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
-      const absl::Status broken = NoReply(*context_, errno, Where(), address_.timeout);
+      const int error_number = errno;  // before Where() allocates
+      const absl::Status broken = NoReply(*context_, error_number, Where(), address_.timeout);
       Drop();
       while (replies.size() < commands.size()) replies.emplace_back(broken);
       return replies;

@@ -115,6 +115,22 @@ class RedisStoreTest : public ::testing::Test {
     return status;
   }
 
+  // Answers `turn` and the questions after it, the replicas taking turns,
+  // until an outcome (at most 20 answers; a failed one fails the test and
+  // stops). Returns the answers given.
+  int AnswerAlternatelyToTheEnd(tv1::Turn* turn) {
+    int step = 0;
+    while (turn->has_question() && step < 20) {
+      ++step;
+      const grpc::Status answered = Answer(replicas_[step % 2], *turn, Default(*turn), turn);
+      if (!answered.ok()) {
+        ADD_FAILURE() << "step " << step << ": " << answered.error_message();
+        break;
+      }
+    }
+    return step;
+  }
+
   const std::vector<std::string>& Default(const tv1::Turn& turn) {
     return BackPainSelfCareAnswers().at(turn.question().id());
   }
@@ -129,11 +145,7 @@ class RedisStoreTest : public ::testing::Test {
 
 TEST_F(RedisStoreTest, AConversationAlternatesBetweenReplicas) {
   tv1::Turn turn = Start(replicas_[0]);
-  int step = 0;
-  while (turn.has_question() && step < 20) {
-    Replica& replica = replicas_[++step % 2];
-    ASSERT_TRUE(Answer(replica, turn, Default(turn), &turn).ok()) << "step " << step;
-  }
+  const int step = AnswerAlternatelyToTheEnd(&turn);
   ASSERT_TRUE(turn.has_outcome());
   EXPECT_EQ(turn.outcome().level(), tv1::LEVEL_SELF_CARE);
   EXPECT_GE(step, 10);
@@ -241,10 +253,7 @@ TEST_F(RedisStoreTest, RedisRestartIsUnavailableThenTheConversationContinues) {
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(down.error_message().find("Redis"), std::string::npos) << down.error_message();
   StartRedis();
-  int step = 0;
-  while (turn.has_question() && step < 20) {
-    ASSERT_TRUE(Answer(replicas_[++step % 2], turn, Default(turn), &turn).ok());
-  }
+  AnswerAlternatelyToTheEnd(&turn);
   EXPECT_TRUE(turn.has_outcome());
 }
 
@@ -311,9 +320,7 @@ TEST_F(RedisStoreTest, WhileRedisLoadsItsDataCallsSaySoAndTheConversationThenGoe
   ASSERT_TRUE(answered.ok()) << answered.error_message();
   std::cout << refused << " calls said Redis was loading before one went through\n";
   EXPECT_TRUE(absl::StrContains(redis_->Log(), "Done loading"));
-  for (int step = 0; turn.has_question() && step < 20; ++step) {
-    ASSERT_TRUE(Answer(replicas_[step % 2], turn, Default(turn), &turn).ok());
-  }
+  AnswerAlternatelyToTheEnd(&turn);
   EXPECT_TRUE(turn.has_outcome());
 }
 
