@@ -116,7 +116,10 @@ absl::StatusOr<RedisReply> RedisConnection::Checked(RedisReply reply) const {
   if (reply->type != REDIS_REPLY_ERROR) return reply;
   const absl::string_view why(reply->str, reply->len);
   if (IsLoading(why)) return LoadingError(Where());
-  return absl::UnavailableError(absl::StrCat("Redis: ", why));
+  // Which Redis, for an operator with several ("OOM command not allowed",
+  // "READONLY You can't write against a read only replica").
+  return absl::UnavailableError(
+      absl::StrCat("Redis at ", Where(), " answered with an error: ", why));
 }
 
 absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::string>& args) {
@@ -140,7 +143,7 @@ absl::StatusOr<RedisReply> RedisConnection::Command(const std::vector<std::strin
     }
     return Checked(std::move(reply));
   }
-  return absl::UnavailableError("Redis: no reply");
+  return absl::UnavailableError(absl::StrCat("Redis at ", Where(), ": no reply"));
 }
 
 std::vector<absl::StatusOr<RedisReply>> RedisConnection::Pipeline(

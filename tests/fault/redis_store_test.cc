@@ -354,6 +354,31 @@ TEST_F(RedisStoreTest, RedisThatDoesNotAnswerInTimeIsSaidToBeBusy) {
   EXPECT_EQ(stored.turn().session_id(), turn.session_id());
 }
 
+TEST_F(RedisStoreTest, AnErrorFromRedisNamesItsAddressAndTheAnswerThenGoesThrough) {
+  tv1::Turn turn = Start(replicas_[0]);
+  // Over its memory limit, with nothing it may evict, Redis refuses writes.
+  store::RedisConnection control(store::RedisAddress{"127.0.0.1", port_, 0, absl::Seconds(1)});
+  ASSERT_TRUE(control.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}).ok());
+  ASSERT_TRUE(control.Command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  tv1::Turn unused;
+  const grpc::Status refused = Answer(replicas_[0], turn, Default(turn), &unused);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(absl::StrContains(refused.error_message(),
+                                absl::StrCat("Redis at 127.0.0.1:", port_,
+                                             " answered with an error: ")))
+      << refused.error_message();
+  EXPECT_TRUE(absl::StrContains(refused.error_message(), "OOM")) << refused.error_message();
+  // Nothing was applied: once Redis has room, the same answer goes through
+  // from the other replica, and the conversation finishes.
+  ASSERT_TRUE(control.Command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  tv1::Turn next;
+  const grpc::Status answered = Answer(replicas_[1], turn, Default(turn), &next);
+  ASSERT_TRUE(answered.ok()) << answered.error_message();
+  EXPECT_NE(next.question().id(), turn.question().id());
+  AnswerAlternatelyToTheEnd(&next);
+  EXPECT_TRUE(next.has_outcome());
+}
+
 // Pauses Redis' writes (scripts included) until Unpause() or `limit`.
 class RedisWritesPaused {
  public:
