@@ -22,7 +22,7 @@ struct ClientLimitOptions {
   size_t max_clients = 100000;
   // Addresses never limited: the chat bridges, which carry many people's
   // conversations from one address.
-  std::vector<std::string> exempt;
+  std::vector<std::string> exempt = {};
 };
 
 struct Admission {
