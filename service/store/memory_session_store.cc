@@ -3,15 +3,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace backchat::store {
-namespace {
-
-absl::Status SessionNotFound() {
-  return absl::NotFoundError(
-      "session_id: no such session; it may have expired. Start a new "
-      "session");
-}
-
-}  // namespace
 
 MemorySessionStore::MemorySessionStore(MemoryStoreOptions options)
     : options_(std::move(options)) {}

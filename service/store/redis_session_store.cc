@@ -47,11 +47,6 @@ return 1
   return *script;
 }
 
-absl::Status SessionNotFound() {
-  return absl::NotFoundError(
-      "session_id: no such session; it may have expired. Start a new session");
-}
-
 }  // namespace
 
 RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const SessionCodec* codec)

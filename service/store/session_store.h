@@ -9,6 +9,13 @@
 
 namespace backchat::store {
 
+// What every store answers for a session id it does not hold: unknown,
+// expired or evicted.
+inline absl::Status SessionNotFound() {
+  return absl::NotFoundError(
+      "session_id: no such session; it may have expired. Start a new session");
+}
+
 // Implementations are thread-safe.
 class SessionStore {
  public:

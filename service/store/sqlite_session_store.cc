@@ -70,11 +70,6 @@ class Reset {
   sqlite3_stmt* statement_;
 };
 
-absl::Status SessionNotFound() {
-  return absl::NotFoundError(
-      "session_id: no such session; it may have expired. Start a new session");
-}
-
 }  // namespace
 
 class SqliteSessionStore::SessionWrite final : public SqliteWrite {

@@ -2,18 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/bots/telegram/bot_api_client.h"
+#include "client/bots/telegram/telegram_log.h"
 #include "client/bots/telegram/telegram_messages.h"
 #include "client/bots/telegram/telegram_sender.h"
 #include "client/common/triage_rpc.h"
-#include "service/common/log_line.h"
 
 namespace backchat::telegram {
-
-namespace {
-
-void Log(absl::string_view message) { LogLine("backchat_telegram", message); }
-
-}  // namespace
 
 TelegramBridge::TelegramBridge(chat::CheckIns* check_ins, TelegramQueue* queue,
                                TelegramChats* chats, TelegramOptions options)

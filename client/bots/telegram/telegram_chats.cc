@@ -11,7 +11,7 @@ namespace {
 
 constexpr char kTable[] = "telegram_chats";
 
-constexpr char kSchema[] = R"sql(
+constexpr char kChatsSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS telegram_chats (
   chat_key TEXT PRIMARY KEY,
   session_id TEXT NOT NULL,
@@ -52,7 +52,7 @@ absl::StatusOr<std::unique_ptr<TelegramChats>> TelegramChats::Open(chat::ChatSto
     absl::MutexLock lock(&database.mutex());
     absl::Status status = store::ExecSql(database, "BEGIN IMMEDIATE");
     if (!status.ok()) return status;
-    status = store::ExecSql(database, kSchema);
+    status = store::ExecSql(database, kChatsSchema);
     if (status.ok()) status = TakeFromChatsV1(database);
     if (status.ok()) status = store::ExecSql(database, "COMMIT");
     if (!status.ok()) {

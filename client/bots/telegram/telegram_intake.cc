@@ -4,18 +4,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/bots/telegram/bot_api_client.h"
+#include "client/bots/telegram/telegram_log.h"
 #include "client/bots/telegram/telegram_messages.h"
 #include "client/chat/secrets.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/common/log_line.h"
 
 namespace backchat::telegram {
 
 namespace {
 
 const char* const kAllowedUpdates[] = {"message", "callback_query"};
-
-void Log(absl::string_view message) { LogLine("backchat_telegram", message); }
 
 template <typename Request>
 void AllowUpdates(Request* request) {

@@ -8,7 +8,7 @@ using store::SqliteStatement;
 
 namespace {
 
-constexpr char kSchema[] = R"sql(
+constexpr char kQueueSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS telegram_inbox (
   update_id INTEGER PRIMARY KEY,
   json TEXT NOT NULL,
@@ -34,7 +34,7 @@ absl::StatusOr<std::unique_ptr<TelegramQueue>> TelegramQueue::Open(
     store::SqliteDatabase* database) {
   std::unique_ptr<TelegramQueue> queue(new TelegramQueue(database));
   absl::MutexLock lock(&database->mutex());
-  const absl::Status status = store::ExecSql(*database, kSchema);
+  const absl::Status status = store::ExecSql(*database, kQueueSchema);
   if (!status.ok()) return status;
   return queue;
 }

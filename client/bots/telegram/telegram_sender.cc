@@ -2,15 +2,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "client/bots/telegram/telegram_log.h"
 #include "client/bots/telegram/telegram_messages.h"
-#include "service/common/log_line.h"
 
 namespace backchat::telegram {
-namespace {
-
-void Log(absl::string_view message) { LogLine("backchat_telegram", message); }
-
-}  // namespace
 
 bool TelegramSender::SendOutbox() {
   int failures = 0;
