@@ -11,5 +11,5 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # that starts servers can miss a start-up deadline on a loaded 2-core
 # machine. A real defect fails both runs; the plain suite
 # (scripts/test.sh) gets no second run.
-BUILD_DIR=build-asan BUILD_TYPE=Sanitize SANITIZE=address,undefined TEST_JOBS="$(nproc)" \
+BUILD_DIR=build-asan BUILD_TYPE=Sanitize SANITIZE=address,undefined \
   scripts/test.sh --repeat until-pass:2 "$@"

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# Twice as many tests as cores at once: most tests spend their time waiting
-# (on servers they start, timers, Chromium), so the suite takes about 135 s
-# instead of 175 s on 2 cores. TEST_JOBS overrides it (sanitize.sh: busier
-# processes, one per core).
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"${TEST_JOBS:-$(( 2 * $(nproc) ))}" "$@"
+# One test per core (TEST_JOBS overrides it). Twice as many made the suite
+# about 30 s shorter, but a fresh-clone run then failed once with a bridge
+# whose first call to BackChat failed; until that is understood, the
+# plain suite keeps the load it was proven under.
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"${TEST_JOBS:-$(nproc)}" "$@"

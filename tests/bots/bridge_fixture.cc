@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +23,8 @@ void BridgeTest::SetUp() {
 }
 
 void BridgeTest::TearDown() {
+  // What the server said, to tell a refusal from an outage in a failure.
+  if (HasFailure() && backchat_ != nullptr) std::cerr << "backchat_server's log:\n" << backchat_->Log();
   backchat_.reset();
   std::filesystem::remove_all(dir_);
 }

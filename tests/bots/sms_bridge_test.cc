@@ -2,6 +2,8 @@
 // backchat_sms process, TwiML back, against the real BackChat server.
 #include <signal.h>
 
+#include <iostream>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -64,6 +66,13 @@ class SmsBridgeTest : public BridgeTest {
     WriteFile("phone_key", "a-secret-phone-key-of-32-bytes!!");
     WriteFile("admin_token", "bridge-admin-token-0123456789");
     StartBridge({"--admin_token_file=" + Path("admin_token")});
+  }
+
+  void TearDown() override {
+    // The bridge logs why a reply was "try again" (BackChat's or its
+    // state file's error).
+    if (HasFailure() && bridge_ != nullptr) std::cerr << "backchat_sms's log:\n" << bridge_->Log();
+    BridgeTest::TearDown();
   }
 
   void StartBridge(const std::vector<std::string>& extra = {}) {
